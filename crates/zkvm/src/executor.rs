@@ -1,0 +1,457 @@
+//! The RV32IM executor: loads a [`Program`], runs it to a halt and records the execution trace.
+
+use std::collections::BTreeMap;
+
+use crate::elf::ElfProgram;
+use crate::error::{ElfError, ExecError};
+use crate::isa::{DecodeError, Instruction, Op, decode};
+
+/// Addresses at or above this limit cannot be mapped: the prover encodes word addresses as
+/// field elements and needs `address < 2^30` to keep that encoding injective.
+pub const MAX_ADDRESS: u32 = 0x4000_0000;
+
+/// Bytes per memory page (mapping granularity).
+pub const PAGE_SIZE: u32 = 4096;
+const WORDS_PER_PAGE: usize = (PAGE_SIZE / 4) as usize;
+const NUM_PAGES: usize = (MAX_ADDRESS / PAGE_SIZE) as usize;
+
+/// Syscall numbers (`a7` at `ecall`).
+pub mod syscall {
+    /// Halt with exit code `a0` (the Linux `exit` number, so riscv-tests ELFs run unchanged).
+    pub const HALT: u32 = 93;
+    /// Read the next word of private input into `a0`.
+    pub const READ_WORD: u32 = 0x100;
+    /// Append `a0` to the public output.
+    pub const COMMIT_WORD: u32 = 0x101;
+}
+
+/// One word of the program's code: a decoded instruction or why it does not decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeWord {
+    /// A valid RV32IM instruction.
+    Ins(Instruction),
+    /// A word that does not decode (faults only if executed).
+    Invalid {
+        /// The raw word.
+        word: u32,
+        /// Why it does not decode.
+        reason: DecodeError,
+    },
+    /// Not in an executable segment.
+    NotExecutable,
+}
+
+/// A program loaded from an ELF: decoded code, initial memory image and page permissions.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// Entry point.
+    pub entry: u32,
+    /// Address of `code[0]`.
+    pub code_base: u32,
+    /// The words from `code_base` to the end of the last executable segment.
+    pub code: Vec<CodeWord>,
+    /// Initial memory: every word covered by a segment's file bytes (aligned address → value).
+    pub image: BTreeMap<u32, u32>,
+    /// Per page: 0 unmapped, 1 read-only, 2 read-write.
+    perms: Vec<u8>,
+    /// Executable byte ranges `[start, end)` (stores into them are refused).
+    exec_ranges: Vec<(u32, u32)>,
+}
+
+impl Program {
+    /// Loads an ELF file.
+    ///
+    /// # Errors
+    /// [`ElfError`] when the ELF does not parse, maps memory at or above [`MAX_ADDRESS`], or its
+    /// entry point is not in an executable segment.
+    pub fn from_elf(bytes: &[u8]) -> Result<Self, ElfError> {
+        let elf = ElfProgram::parse(bytes)?;
+        let mut perms = vec![0u8; NUM_PAGES];
+        let mut image = BTreeMap::new();
+        let mut exec_ranges = Vec::new();
+        for seg in &elf.segments {
+            let end = u64::from(seg.vaddr) + u64::from(seg.mem_size);
+            if end > u64::from(MAX_ADDRESS) {
+                return Err(ElfError::AddressOutOfRange {
+                    vaddr: seg.vaddr,
+                    size: seg.mem_size,
+                    limit: MAX_ADDRESS,
+                });
+            }
+            if seg.mem_size == 0 {
+                continue;
+            }
+            let first = (seg.vaddr / PAGE_SIZE) as usize;
+            let last = ((end - 1) / u64::from(PAGE_SIZE)) as usize;
+            for p in &mut perms[first..=last] {
+                *p = (*p).max(if seg.write { 2 } else { 1 });
+            }
+            for (i, b) in seg.data.iter().enumerate() {
+                let addr = seg.vaddr + i as u32;
+                let w = image.entry(addr & !3).or_insert(0u32);
+                let shift = 8 * (addr & 3);
+                *w = (*w & !(0xff << shift)) | (u32::from(*b) << shift);
+            }
+            if seg.exec {
+                exec_ranges.push((seg.vaddr, end as u32));
+            }
+        }
+        let code_base = exec_ranges.iter().map(|r| r.0 & !3).min().unwrap_or(0);
+        let code_end = exec_ranges.iter().map(|r| r.1).max().unwrap_or(0);
+        let mut code = Vec::with_capacity(((code_end - code_base) / 4) as usize);
+        let mut pc = code_base;
+        while pc < code_end {
+            let in_exec = exec_ranges.iter().any(|&(s, e)| pc >= s && pc + 4 <= e);
+            code.push(if in_exec {
+                let word = image.get(&pc).copied().unwrap_or(0);
+                match decode(word) {
+                    Ok(ins) => CodeWord::Ins(ins),
+                    Err(reason) => CodeWord::Invalid { word, reason },
+                }
+            } else {
+                CodeWord::NotExecutable
+            });
+            pc += 4;
+        }
+        let program = Self {
+            entry: elf.entry,
+            code_base,
+            code,
+            image,
+            perms,
+            exec_ranges,
+        };
+        match program.fetch(elf.entry) {
+            Some(CodeWord::Ins(_) | CodeWord::Invalid { .. }) => Ok(program),
+            _ => Err(ElfError::BadEntry { entry: elf.entry }),
+        }
+    }
+
+    /// The code word at `pc`, or `None` when `pc` is unaligned or outside the code range.
+    pub fn fetch(&self, pc: u32) -> Option<CodeWord> {
+        if pc & 3 != 0 || pc < self.code_base {
+            return None;
+        }
+        self.code.get(((pc - self.code_base) / 4) as usize).copied()
+    }
+
+    /// Whether `addr` lies in a mapped page.
+    pub fn is_mapped(&self, addr: u32) -> bool {
+        self.perms
+            .get((addr / PAGE_SIZE) as usize)
+            .is_some_and(|&p| p > 0)
+    }
+
+    fn is_writable(&self, addr: u32) -> bool {
+        self.perms
+            .get((addr / PAGE_SIZE) as usize)
+            .is_some_and(|&p| p == 2)
+            && !self.exec_ranges.iter().any(|&(s, e)| addr >= s && addr < e)
+    }
+}
+
+/// A memory access of one cycle, at word granularity (byte and half-word accesses touch the
+/// aligned word that contains them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemAccess {
+    /// The aligned address of the word.
+    pub addr: u32,
+    /// The word before the access.
+    pub old: u32,
+    /// The word after the access (`old` for loads).
+    pub new: u32,
+}
+
+/// One cycle of the execution trace: everything the prover needs besides the program.
+///
+/// Register accesses happen in a fixed order per cycle: read `rs1`, read `rs2`, the memory
+/// access, write `rd` (writes to `x0` store 0). Timestamps are implicit: the `k`-th access of
+/// cycle `c` has timestamp `4c + k + 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Program counter of the instruction.
+    pub pc: u32,
+    /// The instruction (from the program ROM).
+    pub ins: Instruction,
+    /// Value of `rs1` read.
+    pub rs1_val: u32,
+    /// Value of `rs2` read.
+    pub rs2_val: u32,
+    /// Value written to `rd` (0 when `rd = x0`).
+    pub rd_val: u32,
+    /// The memory access, for loads and stores.
+    pub mem: Option<MemAccess>,
+}
+
+/// Execution limits and options.
+#[derive(Clone, Copy, Debug)]
+pub struct ExecConfig {
+    /// Stop with [`ExecError::CycleLimit`] after this many cycles.
+    pub max_cycles: u64,
+    /// Record the per-cycle [`Step`]s (needed for proving).
+    pub trace: bool,
+}
+
+impl Default for ExecConfig {
+    fn default() -> Self {
+        Self {
+            max_cycles: 1 << 32,
+            trace: false,
+        }
+    }
+}
+
+/// The result of a run that halted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Execution {
+    /// `a0` at the halt syscall.
+    pub exit_code: u32,
+    /// Instructions executed, including the halting `ecall`.
+    pub cycles: u64,
+    /// Words committed with [`syscall::COMMIT_WORD`].
+    pub output: Vec<u32>,
+    /// The trace, when [`ExecConfig::trace`] was set.
+    pub trace: Vec<Step>,
+}
+
+struct Memory {
+    pages: Vec<Option<Box<[u32; WORDS_PER_PAGE]>>>,
+}
+
+impl Memory {
+    fn new(program: &Program) -> Self {
+        let mut pages: Vec<Option<Box<[u32; WORDS_PER_PAGE]>>> = vec![None; NUM_PAGES];
+        for (&addr, &w) in &program.image {
+            let page = pages[(addr / PAGE_SIZE) as usize]
+                .get_or_insert_with(|| Box::new([0; WORDS_PER_PAGE]));
+            page[((addr % PAGE_SIZE) / 4) as usize] = w;
+        }
+        Self { pages }
+    }
+
+    #[inline]
+    fn load(&self, addr: u32) -> u32 {
+        match &self.pages[(addr / PAGE_SIZE) as usize] {
+            Some(p) => p[((addr % PAGE_SIZE) / 4) as usize],
+            None => 0,
+        }
+    }
+
+    #[inline]
+    fn store(&mut self, addr: u32, w: u32) {
+        let page = self.pages[(addr / PAGE_SIZE) as usize]
+            .get_or_insert_with(|| Box::new([0; WORDS_PER_PAGE]));
+        page[((addr % PAGE_SIZE) / 4) as usize] = w;
+    }
+}
+
+/// Runs `program` with private `input` until it halts.
+///
+/// Deterministic: the same program, input and config give the same result.
+///
+/// # Errors
+/// [`ExecError`] for every way the run can stop other than the halt syscall.
+pub fn execute(
+    program: &Program,
+    input: &[u32],
+    config: &ExecConfig,
+) -> Result<Execution, ExecError> {
+    let mut regs = [0u32; 32];
+    let mut mem = Memory::new(program);
+    let mut pc = program.entry;
+    let mut input = input.iter().copied();
+    let mut output = Vec::new();
+    let mut trace = Vec::new();
+    let mut cycles: u64 = 0;
+    loop {
+        if cycles >= config.max_cycles {
+            return Err(ExecError::CycleLimit {
+                limit: config.max_cycles,
+            });
+        }
+        let ins = match program.fetch(pc) {
+            Some(CodeWord::Ins(ins)) => ins,
+            Some(CodeWord::Invalid {
+                word,
+                reason: DecodeError::Illegal,
+            }) => {
+                return Err(ExecError::IllegalInstruction { pc, word });
+            }
+            Some(CodeWord::Invalid {
+                word,
+                reason: DecodeError::System,
+            }) => {
+                return Err(ExecError::SystemInstruction { pc, word });
+            }
+            Some(CodeWord::NotExecutable) | None => return Err(ExecError::FetchFault { pc }),
+        };
+        cycles += 1;
+        let a = regs[ins.rs1 as usize];
+        let b = regs[ins.rs2 as usize];
+        let imm = ins.imm;
+        let mut next_pc = pc.wrapping_add(4);
+        let mut access = None;
+        let mut halt = None;
+        let rd_val: u32 = match ins.op {
+            Op::Lui => imm,
+            Op::Auipc => pc.wrapping_add(imm),
+            Op::Jal => {
+                next_pc = pc.wrapping_add(imm);
+                pc.wrapping_add(4)
+            }
+            Op::Jalr => {
+                next_pc = a.wrapping_add(imm) & !1;
+                pc.wrapping_add(4)
+            }
+            Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu => {
+                let taken = match ins.op {
+                    Op::Beq => a == b,
+                    Op::Bne => a != b,
+                    Op::Blt => (a as i32) < (b as i32),
+                    Op::Bge => (a as i32) >= (b as i32),
+                    Op::Bltu => a < b,
+                    _ => a >= b,
+                };
+                if taken {
+                    next_pc = pc.wrapping_add(imm);
+                }
+                0
+            }
+            Op::Lb | Op::Lh | Op::Lw | Op::Lbu | Op::Lhu => {
+                let addr = a.wrapping_add(imm);
+                let size = match ins.op {
+                    Op::Lb | Op::Lbu => 1,
+                    Op::Lh | Op::Lhu => 2,
+                    _ => 4,
+                };
+                if addr % size != 0 {
+                    return Err(ExecError::MisalignedAccess { pc, addr, size });
+                }
+                if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
+                    return Err(ExecError::Unmapped { pc, addr });
+                }
+                let waddr = addr & !3;
+                let word = mem.load(waddr);
+                access = Some(MemAccess {
+                    addr: waddr,
+                    old: word,
+                    new: word,
+                });
+                let shifted = word >> (8 * (addr & 3));
+                match ins.op {
+                    Op::Lb => shifted as u8 as i8 as i32 as u32,
+                    Op::Lbu => shifted & 0xff,
+                    Op::Lh => shifted as u16 as i16 as i32 as u32,
+                    Op::Lhu => shifted & 0xffff,
+                    _ => word,
+                }
+            }
+            Op::Sb | Op::Sh | Op::Sw => {
+                let addr = a.wrapping_add(imm);
+                let size = match ins.op {
+                    Op::Sb => 1,
+                    Op::Sh => 2,
+                    _ => 4,
+                };
+                if addr % size != 0 {
+                    return Err(ExecError::MisalignedAccess { pc, addr, size });
+                }
+                if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
+                    return Err(ExecError::Unmapped { pc, addr });
+                }
+                if !program.is_writable(addr) {
+                    return Err(ExecError::WriteToReadOnly { pc, addr });
+                }
+                let waddr = addr & !3;
+                let old = mem.load(waddr);
+                let shift = 8 * (addr & 3);
+                let mask: u32 = match size {
+                    1 => 0xff,
+                    2 => 0xffff,
+                    _ => u32::MAX,
+                };
+                let new = (old & !(mask << shift)) | ((b & mask) << shift);
+                mem.store(waddr, new);
+                access = Some(MemAccess {
+                    addr: waddr,
+                    old,
+                    new,
+                });
+                0
+            }
+            Op::Addi | Op::Add => a.wrapping_add(if ins.op == Op::Add { b } else { imm }),
+            Op::Sub => a.wrapping_sub(b),
+            Op::Slti | Op::Slt => {
+                let y = if ins.op == Op::Slt { b } else { imm };
+                u32::from((a as i32) < (y as i32))
+            }
+            Op::Sltiu | Op::Sltu => u32::from(a < if ins.op == Op::Sltu { b } else { imm }),
+            Op::Xori => a ^ imm,
+            Op::Xor => a ^ b,
+            Op::Ori => a | imm,
+            Op::Or => a | b,
+            Op::Andi => a & imm,
+            Op::And => a & b,
+            Op::Slli => a << (imm & 31),
+            Op::Sll => a << (b & 31),
+            Op::Srli => a >> (imm & 31),
+            Op::Srl => a >> (b & 31),
+            Op::Srai => ((a as i32) >> (imm & 31)) as u32,
+            Op::Sra => ((a as i32) >> (b & 31)) as u32,
+            Op::Mul => a.wrapping_mul(b),
+            Op::Mulh => ((i64::from(a as i32) * i64::from(b as i32)) >> 32) as u32,
+            Op::Mulhsu => ((i64::from(a as i32) * i64::from(b)) >> 32) as u32,
+            Op::Mulhu => ((u64::from(a) * u64::from(b)) >> 32) as u32,
+            Op::Div => {
+                if b == 0 {
+                    u32::MAX
+                } else {
+                    (a as i32).wrapping_div(b as i32) as u32
+                }
+            }
+            Op::Divu => a.checked_div(b).unwrap_or(u32::MAX),
+            Op::Rem => {
+                if b == 0 {
+                    a
+                } else {
+                    (a as i32).wrapping_rem(b as i32) as u32
+                }
+            }
+            Op::Remu => a.checked_rem(b).unwrap_or(a),
+            Op::Fence => 0,
+            Op::Ecall => match a {
+                syscall::HALT => {
+                    halt = Some(b);
+                    b
+                }
+                syscall::READ_WORD => input.next().ok_or(ExecError::InputExhausted { pc })?,
+                syscall::COMMIT_WORD => {
+                    output.push(b);
+                    b
+                }
+                number => return Err(ExecError::UnknownSyscall { pc, number }),
+            },
+        };
+        let rd_val = if ins.rd == 0 { 0 } else { rd_val };
+        regs[ins.rd as usize] = rd_val;
+        if config.trace {
+            trace.push(Step {
+                pc,
+                ins,
+                rs1_val: a,
+                rs2_val: b,
+                rd_val,
+                mem: access,
+            });
+        }
+        if let Some(exit_code) = halt {
+            return Ok(Execution {
+                exit_code,
+                cycles,
+                output,
+                trace,
+            });
+        }
+        pc = next_pc;
+    }
+}

@@ -1,0 +1,33 @@
+//! # ferrum-zkvm
+//!
+//! Ferrum's RISC-V zkVM: it runs an RV32IM ELF (the state transition function compiled for
+//! `riscv32im`) and proves the run with a STARK over BabyBear (Plonky3).
+//!
+//! Flow: [`Program::from_elf`] loads and decodes the ELF; [`execute`] runs it to the halt
+//! syscall and, with [`ExecConfig::trace`], records one [`Step`] per cycle; [`prove`] turns
+//! the trace into a proof whose public values are the exit code and the committed output;
+//! [`verify`] checks such a proof against the ELF.
+//!
+//! ```no_run
+//! use ferrum_zkvm::{ExecConfig, Program, execute};
+//! let elf = std::fs::read("guest.elf").unwrap();
+//! let program = Program::from_elf(&elf).unwrap();
+//! let run = execute(&program, &[], &ExecConfig::default()).unwrap();
+//! assert_eq!(run.exit_code, 0);
+//! ```
+//!
+//! See `docs/zkvm.md` for the syscall ABI, the trace layout, the AIRs and the parameters.
+
+pub mod asm;
+mod elf;
+mod error;
+mod executor;
+mod isa;
+
+pub use elf::{ElfProgram, Segment};
+pub use error::{ElfError, ExecError, ProveError, VerifyError};
+pub use executor::{
+    CodeWord, ExecConfig, Execution, MAX_ADDRESS, MemAccess, PAGE_SIZE, Program, Step, execute,
+    syscall,
+};
+pub use isa::{DecodeError, Instruction, Op, decode};

@@ -1,0 +1,5 @@
+//! Integration tests of ferrum-zkvm (one binary).
+#![allow(clippy::unwrap_used)]
+
+mod conformance;
+mod executor;

@@ -199,9 +199,9 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         if (isWithdrawalFinalized[_chainId][_l2BatchNumber][_l2MessageIndex]) {
             revert WithdrawalAlreadyFinalized(_chainId, _l2BatchNumber, _l2MessageIndex);
         }
+        (address receiver, address l1Token, uint256 amount) = _parseL2WithdrawalMessage(_chainId, _l2Sender, _message);
         _requireMessageProven(_chainId, _l2BatchNumber, _l2MessageIndex, _l2Sender, _l2TxNumberInBatch, _message, _merkleProof);
         isWithdrawalFinalized[_chainId][_l2BatchNumber][_l2MessageIndex] = true;
-        (address receiver, address l1Token, uint256 amount) = _parseL2WithdrawalMessage(_chainId, _l2Sender, _message);
         _debit(_chainId, l1Token, amount);
         _transferOut(l1Token, receiver, amount);
         emit WithdrawalFinalizedSharedBridge(_chainId, receiver, l1Token, amount);

@@ -23,6 +23,7 @@ mod elf;
 mod error;
 mod executor;
 mod isa;
+mod prover;
 
 pub use elf::{ElfProgram, Segment};
 pub use error::{ElfError, ExecError, ProveError, VerifyError};
@@ -31,3 +32,7 @@ pub use executor::{
     syscall,
 };
 pub use isa::{DecodeError, Instruction, Op, decode};
+pub use prover::{
+    CELLS_PER_CYCLE, CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_SEGMENT_CYCLES, PRODUCTION,
+    Proof, ProofStats, SecurityParams, prove, verify,
+};

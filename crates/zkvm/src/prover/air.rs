@@ -1,0 +1,449 @@
+//! The AIRs of the zkVM and the buses that connect them.
+//!
+//! | AIR | rows | role |
+//! |---|---|---|
+//! | CPU | one per cycle | control flow, ALU, load/store, syscalls |
+//! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
+//! | bytes | 2^16 (preprocessed) | byte-pair range checks and AND/OR/XOR |
+//! | boundary | one per touched address | initial and final value of every register and memory word |
+//! | image | one per non-zero word of the ELF (preprocessed) | the initial memory the boundary must use |
+//! | io | one per public output word (preprocessed) | the committed output |
+//!
+//! Buses (LogUp): `rom`, `mem` (offline memory checking: every access consumes the
+//! previous `(addr, value, ts)` record and produces a new one with a larger timestamp),
+//! `byte`, `image`, `io`. See `docs/zkvm.md` for every constraint.
+
+use core::borrow::Borrow;
+use std::sync::Arc;
+
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_baby_bear::BabyBear;
+use p3_field::{Field, PrimeCharacteristicRing};
+use p3_lookup::{Count, InteractionBuilder};
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::columns::{BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols, ROM_ENTRY_WIDTH};
+
+pub(crate) type Val = BabyBear;
+
+/// Bus names.
+pub(crate) const BUS_ROM: &str = "rom";
+pub(crate) const BUS_MEM: &str = "mem";
+pub(crate) const BUS_BYTE: &str = "byte";
+pub(crate) const BUS_IMAGE: &str = "image";
+pub(crate) const BUS_IO: &str = "io";
+
+/// Byte-table operations (first field of a `byte` message).
+pub(crate) const OP_RANGE: u32 = 0;
+pub(crate) const OP_AND: u32 = 1;
+pub(crate) const OP_OR: u32 = 2;
+pub(crate) const OP_XOR: u32 = 3;
+
+/// Memory addresses of registers are `0..32`; memory word `w` (byte address `4w`) is `32 + w`.
+pub(crate) const MEM_ADDR_OFFSET: u32 = 32;
+
+/// Number of CPU public values: entry pc, exit code bytes.
+pub(crate) const CPU_PUBLIC_VALUES: usize = 5;
+
+/// Syscall numbers as little-endian bytes.
+const fn le(x: u32) -> [u32; 4] {
+    [x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, x >> 24]
+}
+
+/// Which table an AIR instance is.
+#[derive(Clone, Debug)]
+pub(crate) enum ZkvmAir {
+    Cpu,
+    Rom(Arc<RowMajorMatrix<Val>>),
+    Bytes(Arc<RowMajorMatrix<Val>>),
+    Boundary,
+    Image(Arc<RowMajorMatrix<Val>>),
+    Io(Arc<RowMajorMatrix<Val>>),
+}
+
+impl BaseAir<Val> for ZkvmAir {
+    fn width(&self) -> usize {
+        match self {
+            Self::Cpu => CPU_WIDTH,
+            Self::Rom(_) | Self::Image(_) | Self::Io(_) => 1,
+            Self::Bytes(_) => 4,
+            Self::Boundary => BOUNDARY_WIDTH,
+        }
+    }
+
+    fn num_public_values(&self) -> usize {
+        match self {
+            Self::Cpu => CPU_PUBLIC_VALUES,
+            _ => 0,
+        }
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
+        match self {
+            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Io(m) => Some((**m).clone()),
+            Self::Cpu | Self::Boundary => None,
+        }
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        match self {
+            Self::Rom(_) => ROM_ENTRY_WIDTH,
+            Self::Bytes(_) => 5,
+            Self::Image(_) | Self::Io(_) => 6,
+            Self::Cpu | Self::Boundary => 0,
+        }
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
+    fn eval(&self, builder: &mut AB) {
+        match self {
+            Self::Cpu => eval_cpu(builder),
+            Self::Rom(_) => eval_rom(builder),
+            Self::Bytes(_) => eval_bytes(builder),
+            Self::Boundary => eval_boundary(builder),
+            Self::Image(_) => eval_image(builder),
+            Self::Io(_) => eval_io(builder),
+        }
+    }
+}
+
+fn c<AB: AirBuilder>(x: u32) -> AB::Expr {
+    AB::Expr::from_u32(x)
+}
+
+/// Little-endian combination of bytes with weights 1, 256, 65536, ...
+fn bytes_value<AB: AirBuilder>(bytes: &[AB::Var]) -> AB::Expr {
+    let mut acc = AB::Expr::ZERO;
+    let mut w = 1u32;
+    for &b in bytes {
+        acc += b * AB::F::from_u32(w);
+        w = w.wrapping_mul(256);
+    }
+    acc
+}
+
+fn byte_lookup<AB: InteractionBuilder>(
+    builder: &mut AB,
+    op: AB::Expr,
+    x: AB::Expr,
+    y: AB::Expr,
+    z: AB::Expr,
+    count: AB::Expr,
+) {
+    builder.push_interaction(BUS_BYTE, [op, x, y, z], Count::bounded(count, 1));
+}
+
+#[allow(clippy::too_many_lines)]
+fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let main = builder.main();
+    let pv: Vec<AB::Expr> = builder.public_values().iter().map(|&v| v.into()).collect();
+    let loc: &CpuCols<AB::Var> = main.current_slice().borrow();
+    let nxt: &CpuCols<AB::Var> = main.next_slice().borrow();
+    let f = &loc.rom.f;
+    let r = loc.is_real;
+    let one = AB::Expr::ONE;
+
+    // ---- Padding rows: no flags, no syscall. (The ROM binds flags on real rows.)
+    builder.assert_bool(r);
+    let flags: &[AB::Var] = {
+        let s: &[AB::Var; super::columns::NUM_FLAGS] =
+            // SAFETY: `OpFlags<T>` is `#[repr(C)]` with NUM_FLAGS fields of type `T`.
+            unsafe { &*(core::ptr::from_ref(f).cast()) };
+        s
+    };
+    for &fl in flags.iter().chain([&loc.f_halt, &loc.f_read, &loc.f_commit]) {
+        builder.assert_zero((one.clone() - r) * fl);
+    }
+
+    // ---- Program ROM lookup: (valid = is_real, pc, rd, rs1, rs2, rd_nz, imm, link, target, flags).
+    let rom: &[AB::Var; ROM_ENTRY_WIDTH] =
+        // SAFETY: `RomEntry<T>` is `#[repr(C)]` with ROM_ENTRY_WIDTH fields of type `T`.
+        unsafe { &*(core::ptr::from_ref(&loc.rom).cast()) };
+    builder.assert_eq(loc.rom.valid, r);
+    builder.push_interaction(BUS_ROM, rom.iter().copied(), Count::bounded(r.into(), 1));
+
+    // ---- Flag groups.
+    let loads = f.lb + f.lbu + f.lh + f.lhu + f.lw;
+    let stores = f.sb + f.sh + f.sw;
+    let is_mem = loads.clone() + stores.clone();
+    let branches = f.beq + f.bne + f.blt + f.bge + f.bltu + f.bgeu;
+    let add_sel = f.add + f.jal + f.jalr + is_mem.clone();
+    let sub_sel = f.sub + f.slt + f.sltu + branches.clone();
+    let signed_cmp = f.slt + f.blt + f.bge;
+    let unsigned_cmp = f.sltu + f.bltu + f.bgeu;
+
+    // ---- Operand b = imm + rs2 (imm alone for stores, whose rs2 is the data).
+    for i in 0..4 {
+        builder.assert_eq(loc.b[i], loc.rom.imm[i] + loc.rs2v[i] - stores.clone() * loc.rs2v[i]);
+    }
+
+    // ---- Adder: add_sel: rs1 + b = res + 2^32 carry; sub_sel: res + b = rs1 + 2^32 borrow.
+    builder.assert_bools(loc.carry);
+    for i in 0..4 {
+        let cin: AB::Expr = if i == 0 { AB::Expr::ZERO } else { loc.carry[i - 1].into() };
+        let cout = loc.carry[i] * AB::F::from_u32(256);
+        builder.assert_zero(
+            add_sel.clone() * (loc.rs1v[i] + loc.b[i] + cin.clone() - loc.res[i] - cout.clone()),
+        );
+        builder.assert_zero(sub_sel.clone() * (loc.res[i] + loc.b[i] + cin - loc.rs1v[i] - cout));
+    }
+    // res is always a word of bytes.
+    byte_lookup(builder, c::<AB>(OP_RANGE), loc.res[0].into(), loc.res[1].into(), AB::Expr::ZERO, r.into());
+    byte_lookup(builder, c::<AB>(OP_RANGE), loc.res[2].into(), loc.res[3].into(), AB::Expr::ZERO, r.into());
+
+    // ---- Bitwise: (op, rs1_i, b_i, res_i) in the byte table.
+    let bit_op = f.and * AB::F::from_u32(OP_AND)
+        + f.or * AB::F::from_u32(OP_OR)
+        + f.xor * AB::F::from_u32(OP_XOR);
+    let bit_sel = f.and + f.or + f.xor;
+    for i in 0..4 {
+        byte_lookup(builder, bit_op.clone(), loc.rs1v[i].into(), loc.b[i].into(), loc.res[i].into(), bit_sel.clone());
+    }
+
+    // ---- Top bits: msb_s[k] = msb_x[k] >> 7 via (AND, x, 0x80, 0x80 s).
+    let narrow_signed = f.lb + f.lh;
+    byte_lookup(
+        builder,
+        c::<AB>(OP_AND),
+        loc.msb_x[0].into(),
+        c::<AB>(0x80),
+        loc.msb_s[0] * AB::F::from_u32(0x80),
+        signed_cmp.clone() + narrow_signed.clone(),
+    );
+    byte_lookup(
+        builder,
+        c::<AB>(OP_AND),
+        loc.msb_x[1].into(),
+        c::<AB>(0x80),
+        loc.msb_s[1] * AB::F::from_u32(0x80),
+        signed_cmp.clone(),
+    );
+    builder.assert_zero(signed_cmp.clone() * (loc.msb_x[0] - loc.rs1v[3]));
+    builder.assert_zero(signed_cmp.clone() * (loc.msb_x[1] - loc.b[3]));
+    builder.assert_zero(f.lb * (loc.msb_x[0] - loc.sb0));
+    builder.assert_zero(f.lh * (loc.msb_x[0] - loc.sb1));
+
+    // ---- Compare. lt = borrow (unsigned) or the signed rule.
+    let borrow = loc.carry[3];
+    builder.assert_eq(loc.sx, loc.msb_s[0] + loc.msb_s[1] - loc.msb_s[0] * loc.msb_s[1] * AB::F::TWO);
+    builder.assert_zero(unsigned_cmp * (loc.lt - borrow));
+    builder.assert_zero(
+        signed_cmp * (loc.lt - borrow - loc.sx * (loc.msb_s[0] - borrow)),
+    );
+    // eq = (res == 0) for beq/bne, res being rs1 - rs2.
+    let eq_sel = f.beq + f.bne;
+    let res_sum = loc.res[0] + loc.res[1] + loc.res[2] + loc.res[3];
+    builder.assert_zero(eq_sel.clone() * loc.eq * res_sum.clone());
+    builder.assert_zero(eq_sel * (one.clone() - loc.eq - res_sum * loc.eq_inv));
+    builder.assert_eq(
+        loc.taken,
+        f.beq * loc.eq
+            + f.bne * (one.clone() - loc.eq)
+            + (f.blt + f.bltu) * loc.lt
+            + (f.bge + f.bgeu) * (one.clone() - loc.lt),
+    );
+
+    // ---- Next pc.
+    builder.assert_bool(loc.jalr_bit0);
+    let pc4 = loc.rom.pc + AB::F::from_u32(4);
+    let jalr_target = bytes_value::<AB>(&loc.res) - loc.jalr_bit0;
+    builder.assert_eq(
+        loc.npc,
+        pc4.clone()
+            + f.jal * (loc.rom.target - pc4.clone())
+            + f.jalr * (jalr_target - pc4.clone())
+            + loc.taken * (loc.rom.target - pc4),
+    );
+
+    // ---- Syscalls: a7 selects halt / read / commit.
+    builder.assert_bools([loc.f_halt, loc.f_read, loc.f_commit]);
+    builder.assert_eq(loc.f_halt + loc.f_read + loc.f_commit, f.ecall);
+    for (flag, num) in [
+        (loc.f_halt, crate::syscall::HALT),
+        (loc.f_read, crate::syscall::READ_WORD),
+        (loc.f_commit, crate::syscall::COMMIT_WORD),
+    ] {
+        for (i, byte) in le(num).into_iter().enumerate() {
+            builder.assert_zero(flag * (loc.rs1v[i] - AB::F::from_u32(byte)));
+        }
+    }
+    // Exit code = a0 at the halt.
+    for i in 0..4 {
+        builder.assert_zero(loc.f_halt * (loc.rs2v[i] - pv[1 + i].clone()));
+    }
+    builder.push_interaction(
+        BUS_IO,
+        [loc.out_idx.into(), loc.rs2v[0].into(), loc.rs2v[1].into(), loc.rs2v[2].into(), loc.rs2v[3].into()],
+        Count::bounded(loc.f_commit.into(), 1),
+    );
+
+    // ---- Loads and stores.
+    builder.assert_bools(loc.off);
+    builder.assert_eq(loc.off[0] + loc.off[1] + loc.off[2] + loc.off[3], is_mem.clone());
+    let off_val = loc.off[1] + loc.off[2] * AB::F::TWO + loc.off[3] * AB::F::from_u32(3);
+    byte_lookup(builder, c::<AB>(OP_AND), loc.res[0].into(), c::<AB>(3), off_val.clone(), is_mem.clone());
+    // Data addresses and jalr targets stay below 2^30: (AND, res3, 0xc0, 0).
+    byte_lookup(builder, c::<AB>(OP_AND), loc.res[3].into(), c::<AB>(0xc0), AB::Expr::ZERO, is_mem.clone() + f.jalr);
+    builder.assert_zero((f.lw + f.sw) * (loc.off[1] + loc.off[2] + loc.off[3]));
+    builder.assert_zero((f.lh + f.lhu + f.sh) * (loc.off[1] + loc.off[3]));
+    for i in 0..4 {
+        builder.assert_zero(loads.clone() * (loc.mem_new[i] - loc.mem_old[i]));
+        builder.assert_zero(f.sw * (loc.mem_new[i] - loc.rs2v[i]));
+        builder.assert_zero(
+            f.sb * (loc.mem_new[i] - loc.off[i] * loc.rs2v[0] - (one.clone() - loc.off[i]) * loc.mem_old[i]),
+        );
+        let (sel, src) = if i < 2 { (loc.off[0], loc.rs2v[i]) } else { (loc.off[2], loc.rs2v[i - 2]) };
+        builder.assert_zero(
+            f.sh * (loc.mem_new[i] - sel * src - (one.clone() - sel) * loc.mem_old[i]),
+        );
+    }
+    let byte_sel = loc.off[0] * loc.mem_old[0]
+        + loc.off[1] * loc.mem_old[1]
+        + loc.off[2] * loc.mem_old[2]
+        + loc.off[3] * loc.mem_old[3];
+    builder.assert_zero((f.lb + f.lbu) * (loc.sb0 - byte_sel));
+    let half = f.lh + f.lhu;
+    builder.assert_zero(half.clone() * (loc.sb0 - loc.off[0] * loc.mem_old[0] - loc.off[2] * loc.mem_old[2]));
+    builder.assert_zero(half.clone() * (loc.sb1 - loc.off[0] * loc.mem_old[1] - loc.off[2] * loc.mem_old[3]));
+
+    // ---- Value written to rd.
+    let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + loc.f_read;
+    let keep = loc.f_halt + loc.f_commit;
+    let ext = loc.msb_s[0] * AB::F::from_u32(255);
+    for i in 0..4 {
+        let mut v = res_sel.clone() * loc.res[i]
+            + f.jalr * loc.rom.link[i]
+            + f.lw * loc.mem_old[i]
+            + keep.clone() * loc.rd_prev[i];
+        v += match i {
+            0 => (f.slt + f.sltu) * loc.lt + (f.lb + f.lbu + f.lh + f.lhu) * loc.sb0,
+            1 => half.clone() * loc.sb1 + f.lb * ext.clone(),
+            _ => narrow_signed.clone() * ext.clone(),
+        };
+        builder.assert_eq(loc.rd_val[i], loc.rom.rd_nz * v);
+    }
+
+    // ---- Memory bus: 4 accesses per cycle at ts = 4 clk + k + 1.
+    let ts_base = loc.clk * AB::F::from_u32(4);
+    let mem_word = (loc.res[0] - off_val) * AB::F::from_u32(4).inverse()
+        + loc.res[1] * AB::F::from_u32(1 << 6)
+        + loc.res[2] * AB::F::from_u32(1 << 14)
+        + loc.res[3] * AB::F::from_u32(1 << 22)
+        + AB::F::from_u32(MEM_ADDR_OFFSET);
+    let accesses: [(AB::Expr, [AB::Var; 4], [AB::Var; 4], AB::Expr); 4] = [
+        (loc.rom.rs1.into(), loc.rs1v, loc.rs1v, r.into()),
+        (loc.rom.rs2.into(), loc.rs2v, loc.rs2v, r.into()),
+        (mem_word, loc.mem_old, loc.mem_new, is_mem),
+        (loc.rom.rd.into(), loc.rd_prev, loc.rd_val, r.into()),
+    ];
+    for (k, (addr, old, new, count)) in accesses.into_iter().enumerate() {
+        let ts = ts_base.clone() + AB::F::from_u32(k as u32 + 1);
+        let gap = bytes_value::<AB>(&loc.ts_gap[k]);
+        let prev_ts = ts.clone() - gap - AB::F::ONE;
+        let msg = |v: [AB::Var; 4], t: AB::Expr| -> Vec<AB::Expr> {
+            vec![addr.clone(), v[0].into(), v[1].into(), v[2].into(), v[3].into(), t]
+        };
+        builder.push_interaction(BUS_MEM, msg(old, prev_ts), Count::bounded(-count.clone(), 1));
+        builder.push_interaction(BUS_MEM, msg(new, ts), Count::bounded(count, 1));
+    }
+    let g = &loc.ts_gap;
+    for (x, y) in [(g[0][0], g[0][1]), (g[0][2], g[1][2]), (g[1][0], g[1][1]), (g[2][0], g[2][1]), (g[2][2], g[3][2]), (g[3][0], g[3][1])] {
+        byte_lookup(builder, c::<AB>(OP_RANGE), x.into(), y.into(), AB::Expr::ZERO, r.into());
+    }
+
+    // ---- Row sequencing.
+    let mut first = builder.when_first_row();
+    first.assert_one(r);
+    first.assert_zero(loc.clk);
+    first.assert_zero(loc.out_idx);
+    first.assert_eq(loc.rom.pc, pv[0].clone());
+    let mut tr = builder.when_transition();
+    tr.assert_eq(nxt.clk, loc.clk + AB::F::ONE);
+    tr.assert_eq(nxt.out_idx, loc.out_idx + loc.f_commit);
+    tr.assert_zero((one.clone() - r) * nxt.is_real);
+    tr.assert_zero(r * (one.clone() - loc.f_halt) * (one.clone() - nxt.is_real));
+    tr.assert_zero(loc.f_halt * nxt.is_real);
+    tr.assert_zero(nxt.is_real * (nxt.rom.pc - loc.npc));
+    builder.when_last_row().assert_zero(r * (one - loc.f_halt));
+}
+
+fn eval_rom<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let mult = builder.main().current_slice()[0];
+    let entry: Vec<AB::Expr> = prep.current_slice().iter().map(|&v| v.into()).collect();
+    builder.push_interaction(BUS_ROM, entry, Count::provided(-mult.into()));
+}
+
+fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let m = builder.main().current_slice().to_vec();
+    let (x, y) = (p[0], p[1]);
+    let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[2].into(), p[3].into(), p[4].into()];
+    for (op, z) in results.into_iter().enumerate() {
+        builder.push_interaction(
+            BUS_BYTE,
+            [c::<AB>(op as u32), x.into(), y.into(), z],
+            Count::provided(-m[op].into()),
+        );
+    }
+}
+
+fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let main = builder.main();
+    let loc: &BoundaryCols<AB::Var> = main.current_slice().borrow();
+    let nxt: &BoundaryCols<AB::Var> = main.next_slice().borrow();
+    let one = AB::Expr::ONE;
+    builder.assert_bool(loc.is_real);
+    builder.assert_bool(loc.in_image);
+    builder.assert_zero(loc.in_image * (one.clone() - loc.is_real));
+    for i in 0..4 {
+        builder.assert_zero((one.clone() - loc.in_image) * loc.init[i]);
+    }
+    let rec = |v: [AB::Var; 4], ts: AB::Expr| -> Vec<AB::Expr> {
+        vec![loc.addr.into(), v[0].into(), v[1].into(), v[2].into(), v[3].into(), ts]
+    };
+    builder.push_interaction(BUS_MEM, rec(loc.init, AB::Expr::ZERO), Count::bounded(loc.is_real.into(), 1));
+    builder.push_interaction(BUS_MEM, rec(loc.fin, loc.fin_ts.into()), Count::bounded(-loc.is_real.into(), 1));
+    builder.push_interaction(
+        BUS_IMAGE,
+        [loc.addr.into(), loc.init[0].into(), loc.init[1].into(), loc.init[2].into(), loc.init[3].into()],
+        Count::bounded(-loc.in_image.into(), 1),
+    );
+    // Strictly increasing addresses: next.addr = addr + 1 + gap, gap < 2^30.
+    byte_lookup(builder, c::<AB>(OP_RANGE), loc.gap[0].into(), loc.gap[1].into(), AB::Expr::ZERO, loc.is_real.into());
+    byte_lookup(builder, c::<AB>(OP_RANGE), loc.gap[2].into(), loc.gap[3].into(), AB::Expr::ZERO, loc.is_real.into());
+    byte_lookup(builder, c::<AB>(OP_AND), loc.gap[3].into(), c::<AB>(0xc0), AB::Expr::ZERO, loc.is_real.into());
+    let mut tr = builder.when_transition();
+    tr.assert_zero((one - loc.is_real) * nxt.is_real);
+    tr.assert_zero(nxt.is_real * (nxt.addr - loc.addr - AB::F::ONE - bytes_value::<AB>(&loc.gap)));
+}
+
+fn eval_image<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let dummy = builder.main().current_slice()[0];
+    builder.assert_zero(dummy);
+    builder.push_interaction(
+        BUS_IMAGE,
+        [p[1].into(), p[2].into(), p[3].into(), p[4].into(), p[5].into()],
+        Count::bounded(p[0].into(), 1),
+    );
+}
+
+fn eval_io<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let dummy = builder.main().current_slice()[0];
+    builder.assert_zero(dummy);
+    builder.push_interaction(
+        BUS_IO,
+        [p[1].into(), p[2].into(), p[3].into(), p[4].into(), p[5].into()],
+        Count::bounded(-p[0].into(), 1),
+    );
+}

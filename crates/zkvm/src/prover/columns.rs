@@ -1,0 +1,152 @@
+//! Column layouts of the AIRs (`#[repr(C)]` structs over a cell type, borrowed from row slices).
+
+use core::borrow::{Borrow, BorrowMut};
+use core::mem::size_of;
+
+/// Opcode flags, set by the program ROM (one per instruction family).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct OpFlags<T> {
+    pub add: T,
+    pub sub: T,
+    pub slt: T,
+    pub sltu: T,
+    pub and: T,
+    pub or: T,
+    pub xor: T,
+    pub beq: T,
+    pub bne: T,
+    pub blt: T,
+    pub bge: T,
+    pub bltu: T,
+    pub bgeu: T,
+    pub jal: T,
+    pub jalr: T,
+    pub lb: T,
+    pub lbu: T,
+    pub lh: T,
+    pub lhu: T,
+    pub lw: T,
+    pub sb: T,
+    pub sh: T,
+    pub sw: T,
+    pub ecall: T,
+}
+
+/// Number of opcode flags.
+pub(crate) const NUM_FLAGS: usize = size_of::<OpFlags<u8>>();
+
+/// One decoded instruction as the ROM stores it and the CPU looks it up.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RomEntry<T> {
+    /// 1 for program rows, 0 for padding.
+    pub valid: T,
+    pub pc: T,
+    pub rd: T,
+    pub rs1: T,
+    pub rs2: T,
+    /// 1 when `rd != x0`.
+    pub rd_nz: T,
+    /// Immediate bytes (for `jal`: the link address `pc + 4`; `lui`/`auipc`: the value).
+    pub imm: [T; 4],
+    /// Link address bytes (`pc + 4`) for `jalr`.
+    pub link: [T; 4],
+    /// Branch / `jal` target as a field element.
+    pub target: T,
+    pub f: OpFlags<T>,
+}
+
+/// Width of a ROM entry.
+pub(crate) const ROM_ENTRY_WIDTH: usize = size_of::<RomEntry<u8>>();
+
+/// The CPU table: one row per cycle.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CpuCols<T> {
+    pub clk: T,
+    pub is_real: T,
+    /// Next program counter.
+    pub npc: T,
+    /// The instruction (bound to the ROM by a lookup; `rom.valid` = `is_real`).
+    pub rom: RomEntry<T>,
+    pub rs1v: [T; 4],
+    pub rs2v: [T; 4],
+    /// Second ALU operand: `imm + rs2v` (just `imm` for stores).
+    pub b: [T; 4],
+    /// ALU result (add/sub/bitwise; the address for loads/stores; the difference for compares).
+    pub res: [T; 4],
+    pub carry: [T; 4],
+    pub rd_prev: [T; 4],
+    pub rd_val: [T; 4],
+    pub lt: T,
+    pub eq: T,
+    pub eq_inv: T,
+    pub taken: T,
+    pub f_halt: T,
+    pub f_read: T,
+    pub f_commit: T,
+    pub out_idx: T,
+    /// One-hot byte offset of a load/store inside its word.
+    pub off: [T; 4],
+    pub mem_old: [T; 4],
+    pub mem_new: [T; 4],
+    /// Selected byte (and second byte, for half-words) of a narrow load.
+    pub sb0: T,
+    pub sb1: T,
+    /// Bytes whose top bit is extracted, and those bits.
+    pub msb_x: [T; 2],
+    pub msb_s: [T; 2],
+    /// `sign_a xor sign_b` for signed compares.
+    pub sx: T,
+    pub jalr_bit0: T,
+    /// Per access (rs1, rs2, memory, rd): `ts - prev_ts - 1` as 3 bytes.
+    pub ts_gap: [[T; 3]; 4],
+}
+
+/// Width of the CPU table.
+pub(crate) const CPU_WIDTH: usize = size_of::<CpuCols<u8>>();
+
+/// The memory boundary table: one row per touched address (registers and memory words).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct BoundaryCols<T> {
+    pub addr: T,
+    pub init: [T; 4],
+    pub fin: [T; 4],
+    pub fin_ts: T,
+    pub is_real: T,
+    pub in_image: T,
+    /// `next.addr - addr - 1` as 4 bytes (addresses strictly increase).
+    pub gap: [T; 4],
+}
+
+/// Width of the boundary table.
+pub(crate) const BOUNDARY_WIDTH: usize = size_of::<BoundaryCols<u8>>();
+
+macro_rules! impl_borrow {
+    ($t:ident, $w:expr) => {
+        impl<T> Borrow<$t<T>> for [T] {
+            fn borrow(&self) -> &$t<T> {
+                debug_assert_eq!(self.len(), $w);
+                // SAFETY: `$t<T>` is `#[repr(C)]` and made only of `T`s, so it has the layout
+                // of `[T; $w]`; the slice has exactly that many elements.
+                let (prefix, rows, suffix) = unsafe { self.align_to::<$t<T>>() };
+                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
+                &rows[0]
+            }
+        }
+        impl<T> BorrowMut<$t<T>> for [T] {
+            fn borrow_mut(&mut self) -> &mut $t<T> {
+                debug_assert_eq!(self.len(), $w);
+                // SAFETY: as in `borrow`.
+                let (prefix, rows, suffix) = unsafe { self.align_to_mut::<$t<T>>() };
+                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
+                &mut rows[0]
+            }
+        }
+    };
+}
+impl_borrow!(CpuCols, CPU_WIDTH);
+impl_borrow!(BoundaryCols, BOUNDARY_WIDTH);
+impl_borrow!(RomEntry, ROM_ENTRY_WIDTH);

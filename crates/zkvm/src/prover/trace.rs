@@ -1,0 +1,506 @@
+//! Trace generation: turns a program and its execution trace into the tables of [`super::air`].
+
+use core::borrow::BorrowMut;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use p3_field::{Field, PrimeCharacteristicRing};
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_OR, OP_RANGE, OP_XOR, Val};
+use super::columns::{
+    BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
+};
+use crate::error::ProveError;
+use crate::executor::{CodeWord, Program, Step, syscall};
+use crate::isa::{Instruction, Op};
+
+/// Smallest table height.
+pub(crate) const MIN_HEIGHT: usize = 4;
+/// BabyBear's modulus; `P - 1` marks a jump target that is not a valid address.
+const P: u32 = 0x7800_0001;
+
+fn le(x: u32) -> [u32; 4] {
+    x.to_le_bytes().map(u32::from)
+}
+
+fn f(x: u32) -> Val {
+    Val::from_u32(x)
+}
+
+fn height(rows: usize) -> usize {
+    rows.next_power_of_two().max(MIN_HEIGHT)
+}
+
+/// Field element of an address that must be a valid pc, or `P - 1` (never one) otherwise.
+fn addr_or_invalid(a: u32) -> u32 {
+    if a < crate::MAX_ADDRESS { a } else { P - 1 }
+}
+
+/// The ROM entry of one instruction, or `None` if the prover does not support its op yet.
+pub(crate) fn rom_entry(pc: u32, ins: &Instruction) -> Option<RomEntry<u32>> {
+    let mut e = RomEntry::<u32> {
+        valid: 1,
+        pc,
+        rd: u32::from(ins.rd),
+        rs1: u32::from(ins.rs1),
+        rs2: u32::from(ins.rs2),
+        rd_nz: u32::from(ins.rd != 0),
+        ..Default::default()
+    };
+    let fl = &mut e.f;
+    let mut imm = ins.imm;
+    match ins.op {
+        Op::Lui => fl.add = 1,
+        Op::Auipc => {
+            fl.add = 1;
+            imm = pc.wrapping_add(ins.imm);
+        }
+        Op::Jal => {
+            fl.jal = 1;
+            imm = pc.wrapping_add(4);
+            e.target = addr_or_invalid(pc.wrapping_add(ins.imm));
+        }
+        Op::Jalr => {
+            fl.jalr = 1;
+            e.link = le(pc.wrapping_add(4));
+        }
+        Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu => {
+            *match ins.op {
+                Op::Beq => &mut fl.beq,
+                Op::Bne => &mut fl.bne,
+                Op::Blt => &mut fl.blt,
+                Op::Bge => &mut fl.bge,
+                Op::Bltu => &mut fl.bltu,
+                _ => &mut fl.bgeu,
+            } = 1;
+            e.target = addr_or_invalid(pc.wrapping_add(ins.imm));
+            imm = 0;
+        }
+        Op::Lb => fl.lb = 1,
+        Op::Lbu => fl.lbu = 1,
+        Op::Lh => fl.lh = 1,
+        Op::Lhu => fl.lhu = 1,
+        Op::Lw => fl.lw = 1,
+        Op::Sb => fl.sb = 1,
+        Op::Sh => fl.sh = 1,
+        Op::Sw => fl.sw = 1,
+        Op::Addi | Op::Add => fl.add = 1,
+        Op::Sub => fl.sub = 1,
+        Op::Slti | Op::Slt => fl.slt = 1,
+        Op::Sltiu | Op::Sltu => fl.sltu = 1,
+        Op::Andi | Op::And => fl.and = 1,
+        Op::Ori | Op::Or => fl.or = 1,
+        Op::Xori | Op::Xor => fl.xor = 1,
+        Op::Fence => fl.add = 1,
+        Op::Ecall => fl.ecall = 1,
+        Op::Slli
+        | Op::Srli
+        | Op::Srai
+        | Op::Sll
+        | Op::Srl
+        | Op::Sra
+        | Op::Mul
+        | Op::Mulh
+        | Op::Mulhsu
+        | Op::Mulhu
+        | Op::Div
+        | Op::Divu
+        | Op::Rem
+        | Op::Remu => return None,
+    }
+    e.imm = le(imm);
+    Some(e)
+}
+
+fn rom_slice(e: &RomEntry<u32>) -> [u32; ROM_ENTRY_WIDTH] {
+    // SAFETY: `RomEntry<u32>` is `#[repr(C)]` with ROM_ENTRY_WIDTH `u32` fields.
+    unsafe { core::mem::transmute_copy(e) }
+}
+
+/// The preprocessed ROM: one row per supported instruction of the program.
+pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
+    let rows: Vec<[u32; ROM_ENTRY_WIDTH]> = program
+        .code
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            CodeWord::Ins(ins) => rom_entry(program.code_base + 4 * i as u32, ins),
+            _ => None,
+        })
+        .map(|e| rom_slice(&e))
+        .collect();
+    let h = height(rows.len());
+    let mut values = Val::zero_vec(h * ROM_ENTRY_WIDTH);
+    for (i, r) in rows.iter().enumerate() {
+        for (j, &v) in r.iter().enumerate() {
+            values[i * ROM_ENTRY_WIDTH + j] = f(v);
+        }
+    }
+    RowMajorMatrix::new(values, ROM_ENTRY_WIDTH)
+}
+
+/// The preprocessed byte table: row `256 x + y` = `(x, y, x & y, x | y, x ^ y)`.
+pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
+    let mut values = Vec::with_capacity(5 << 16);
+    for x in 0..256u32 {
+        for y in 0..256u32 {
+            values.extend([f(x), f(y), f(x & y), f(x | y), f(x ^ y)]);
+        }
+    }
+    RowMajorMatrix::new(values, 5)
+}
+
+/// A preprocessed table of `(valid, key, 4 bytes)` rows.
+fn keyed_words(rows: impl Iterator<Item = (u32, u32)>) -> RowMajorMatrix<Val> {
+    let mut values = Vec::new();
+    let mut n = 0;
+    for (key, w) in rows {
+        values.push(Val::ONE);
+        values.push(f(key));
+        values.extend(le(w).map(f));
+        n += 1;
+    }
+    values.resize(height(n) * 6, Val::ZERO);
+    RowMajorMatrix::new(values, 6)
+}
+
+/// The preprocessed initial-memory table: every non-zero word of the ELF image.
+pub(crate) fn image_table(program: &Program) -> RowMajorMatrix<Val> {
+    keyed_words(
+        program
+            .image
+            .iter()
+            .filter(|&(_, &w)| w != 0)
+            .map(|(&a, &w)| (MEM_ADDR_OFFSET + a / 4, w)),
+    )
+}
+
+/// The preprocessed public-output table.
+pub(crate) fn io_table(output: &[u32]) -> RowMajorMatrix<Val> {
+    keyed_words(output.iter().enumerate().map(|(i, &w)| (i as u32, w)))
+}
+
+/// Multiplicities of the byte table.
+struct ByteCounts(Vec<[u32; 4]>);
+
+impl ByteCounts {
+    fn add(&mut self, op: u32, x: u32, y: u32) {
+        self.0[((x << 8) | y) as usize][op as usize] += 1;
+    }
+}
+
+/// The main traces of the non-preprocessed tables.
+pub(crate) struct MainTraces {
+    pub cpu: RowMajorMatrix<Val>,
+    pub rom: RowMajorMatrix<Val>,
+    pub bytes: RowMajorMatrix<Val>,
+    pub boundary: RowMajorMatrix<Val>,
+    pub image: RowMajorMatrix<Val>,
+    pub io: RowMajorMatrix<Val>,
+}
+
+fn set4(dst: &mut [Val; 4], x: u32) {
+    *dst = le(x).map(f);
+}
+
+/// Builds every main trace from the execution trace.
+///
+/// # Errors
+/// [`ProveError::UnsupportedInstruction`] when the run executed an op the AIR does not cover.
+#[allow(clippy::too_many_lines)]
+pub(crate) fn generate(
+    program: &Program,
+    steps: &[Step],
+    rom_height: usize,
+    image_height: usize,
+    io_height: usize,
+) -> Result<MainTraces, ProveError> {
+    let rom_index: HashMap<u32, usize> = {
+        let mut m = HashMap::new();
+        let mut row = 0;
+        for (i, w) in program.code.iter().enumerate() {
+            if let CodeWord::Ins(ins) = w {
+                let pc = program.code_base + 4 * i as u32;
+                if rom_entry(pc, ins).is_some() {
+                    m.insert(pc, row);
+                    row += 1;
+                }
+            }
+        }
+        m
+    };
+    let mut rom_mult = vec![0u32; rom_height];
+    let mut bytes = ByteCounts(vec![[0; 4]; 1 << 16]);
+    let h = height(steps.len());
+    let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
+
+    // (value, timestamp) of each register and touched memory word.
+    let mut regs = [(0u32, 0u32); 32];
+    let mut mem: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    let image_word = |a: u32| program.image.get(&a).copied().unwrap_or(0);
+    let mut out_idx = 0u32;
+
+    for (clk, (s, row)) in steps.iter().zip(cpu.values.chunks_exact_mut(CPU_WIDTH)).enumerate() {
+        let row: &mut CpuCols<Val> = row.borrow_mut();
+        let ins = &s.ins;
+        let Some(entry) = rom_entry(s.pc, ins) else {
+            return Err(ProveError::UnsupportedInstruction { pc: s.pc, mnemonic: ins.op.mnemonic() });
+        };
+        let rom_row = *rom_index.get(&s.pc).ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
+        rom_mult[rom_row] += 1;
+        let e = &entry;
+        let fl: &OpFlags<u32> = &e.f;
+        row.clk = f(clk as u32);
+        row.is_real = Val::ONE;
+        let rom_vals = rom_slice(e);
+        {
+            let dst: &mut [Val; ROM_ENTRY_WIDTH] =
+                // SAFETY: `RomEntry<Val>` is `#[repr(C)]` with ROM_ENTRY_WIDTH `Val` fields.
+                unsafe { &mut *(core::ptr::from_mut(&mut row.rom).cast()) };
+            for (d, &v) in dst.iter_mut().zip(rom_vals.iter()) {
+                *d = f(v);
+            }
+        }
+        let a = s.rs1_val;
+        let is_store = fl.sb + fl.sh + fl.sw == 1;
+        let imm = u32::from_le_bytes(e.imm.map(|x| x as u8));
+        let b = if is_store { imm } else { imm.wrapping_add(s.rs2_val) };
+        set4(&mut row.rs1v, a);
+        set4(&mut row.rs2v, s.rs2_val);
+        set4(&mut row.b, b);
+
+        let add_sel = fl.add + fl.jal + fl.jalr + fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
+        let sub_sel = fl.sub + fl.slt + fl.sltu + fl.beq + fl.bne + fl.blt + fl.bge + fl.bltu + fl.bgeu == 1;
+        let (ab, bb) = (le(a), le(b));
+        let mut res = 0u32;
+        let mut carries = [0u32; 4];
+        if add_sel {
+            res = a.wrapping_add(b);
+            let mut cin = 0;
+            for i in 0..4 {
+                let t = ab[i] + bb[i] + cin;
+                carries[i] = t >> 8;
+                cin = carries[i];
+            }
+        } else if sub_sel {
+            res = a.wrapping_sub(b);
+            let rb = le(res);
+            let mut cin = 0;
+            for i in 0..4 {
+                let t = rb[i] + bb[i] + cin;
+                carries[i] = t >> 8;
+                cin = carries[i];
+            }
+        } else if fl.and == 1 {
+            res = a & b;
+        } else if fl.or == 1 {
+            res = a | b;
+        } else if fl.xor == 1 {
+            res = a ^ b;
+        }
+        let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
+        let f_halt = fl.ecall == 1 && a == syscall::HALT;
+        let f_commit = fl.ecall == 1 && a == syscall::COMMIT_WORD;
+        if f_read {
+            res = s.rd_val;
+        }
+        let rb = le(res);
+        set4(&mut row.res, res);
+        row.carry = carries.map(f);
+        bytes.add(OP_RANGE, rb[0], rb[1]);
+        bytes.add(OP_RANGE, rb[2], rb[3]);
+        for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
+            if on == 1 {
+                for i in 0..4 {
+                    bytes.add(op, ab[i], bb[i]);
+                }
+            }
+        }
+
+        // Compare.
+        let signed_cmp = fl.slt + fl.blt + fl.bge == 1;
+        let unsigned_cmp = fl.sltu + fl.bltu + fl.bgeu == 1;
+        let lt = if signed_cmp {
+            (a as i32) < (b as i32)
+        } else {
+            unsigned_cmp && a < b
+        };
+        row.lt = f(u32::from(lt));
+        let mut msb_x = [0u32; 2];
+        if signed_cmp {
+            msb_x = [ab[3], bb[3]];
+        }
+        if fl.beq + fl.bne == 1 {
+            let sum: u32 = rb.iter().sum();
+            row.eq = f(u32::from(sum == 0));
+            row.eq_inv = f(sum).try_inverse().unwrap_or(Val::ZERO);
+        }
+        let eq = a == b;
+        let taken = (fl.beq == 1 && eq)
+            || (fl.bne == 1 && !eq)
+            || ((fl.blt + fl.bltu) == 1 && lt)
+            || ((fl.bge + fl.bgeu) == 1 && !lt);
+        row.taken = f(u32::from(taken));
+
+        // Next pc.
+        let bit0 = res & 1;
+        row.jalr_bit0 = f(if fl.jalr == 1 { bit0 } else { 0 });
+        let npc = if fl.jal == 1 || taken {
+            f(e.target)
+        } else if fl.jalr == 1 {
+            f(res) - f(bit0)
+        } else {
+            f(s.pc) + f(4)
+        };
+        row.npc = npc;
+
+        row.f_halt = f(u32::from(f_halt));
+        row.f_read = f(u32::from(f_read));
+        row.f_commit = f(u32::from(f_commit));
+        row.out_idx = f(out_idx);
+        if f_commit {
+            out_idx += 1;
+        }
+
+        // Memory.
+        let is_mem = fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
+        let (mut old, mut new) = (0u32, 0u32);
+        if is_mem {
+            let m = s.mem.ok_or(ProveError::Stark("load/store step without memory access".into()))?;
+            old = m.old;
+            new = m.new;
+            let off = (res & 3) as usize;
+            row.off[off] = Val::ONE;
+            bytes.add(OP_AND, rb[0], 3);
+            let ob = le(old);
+            if fl.lb + fl.lbu == 1 {
+                row.sb0 = f(ob[off]);
+                if fl.lb == 1 {
+                    msb_x[0] = ob[off];
+                }
+            }
+            if fl.lh + fl.lhu == 1 {
+                row.sb0 = f(ob[off]);
+                row.sb1 = f(ob[off + 1]);
+                if fl.lh == 1 {
+                    msb_x[0] = ob[off + 1];
+                }
+            }
+        }
+        if is_mem || fl.jalr == 1 {
+            bytes.add(OP_AND, rb[3], 0xc0);
+        }
+        set4(&mut row.mem_old, old);
+        set4(&mut row.mem_new, new);
+        let s0 = msb_x[0] >> 7;
+        let s1 = msb_x[1] >> 7;
+        row.msb_x = msb_x.map(f);
+        row.msb_s = [f(s0), f(s1)];
+        row.sx = f(s0 ^ s1);
+        if signed_cmp || fl.lb + fl.lh == 1 {
+            bytes.add(OP_AND, msb_x[0], 0x80);
+        }
+        if signed_cmp {
+            bytes.add(OP_AND, msb_x[1], 0x80);
+        }
+
+        // Memory-bus accesses: rs1, rs2, memory word, rd.
+        let ts0 = 4 * clk as u32;
+        let mut gaps = [0u32; 4];
+        let reg_access = |regs: &mut [(u32, u32); 32], r: u8, new: u32, ts: u32| -> (u32, u32) {
+            let (v, t) = regs[r as usize];
+            regs[r as usize] = (new, ts);
+            (v, ts - t - 1)
+        };
+        let (v1, g1) = reg_access(&mut regs, ins.rs1, a, ts0 + 1);
+        let (v2, g2) = reg_access(&mut regs, ins.rs2, s.rs2_val, ts0 + 2);
+        debug_assert_eq!((v1, v2), (a, s.rs2_val));
+        gaps[0] = g1;
+        gaps[1] = g2;
+        if is_mem {
+            let addr = MEM_ADDR_OFFSET + (res & !3) / 4;
+            let (_, t) = *mem.entry(addr).or_insert((image_word(res & !3), 0));
+            mem.insert(addr, (new, ts0 + 3));
+            gaps[2] = ts0 + 3 - t - 1;
+        }
+        let (prev, g3) = reg_access(&mut regs, ins.rd, s.rd_val, ts0 + 4);
+        gaps[3] = g3;
+        set4(&mut row.rd_prev, prev);
+        set4(&mut row.rd_val, s.rd_val);
+        for (k, g) in gaps.iter().enumerate() {
+            let gb = le(*g);
+            row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
+        }
+        let gb: Vec<[u32; 4]> = gaps.iter().map(|&g| le(g)).collect();
+        for (x, y) in [
+            (gb[0][0], gb[0][1]),
+            (gb[0][2], gb[1][2]),
+            (gb[1][0], gb[1][1]),
+            (gb[2][0], gb[2][1]),
+            (gb[2][2], gb[3][2]),
+            (gb[3][0], gb[3][1]),
+        ] {
+            bytes.add(OP_RANGE, x, y);
+        }
+    }
+    // Padding rows: clk counts on, npc = pc + 4 = 4, output index stays.
+    for (clk, row) in cpu.values.chunks_exact_mut(CPU_WIDTH).enumerate().skip(steps.len()) {
+        let row: &mut CpuCols<Val> = row.borrow_mut();
+        row.clk = f(clk as u32);
+        row.npc = f(4);
+        row.out_idx = f(out_idx);
+    }
+
+    // Boundary: all registers, every touched word, every non-zero image word.
+    let mut rows: BTreeMap<u32, (u32, bool, u32, u32)> = BTreeMap::new(); // addr -> (init, in_image, fin, fin_ts)
+    for (i, &(v, t)) in regs.iter().enumerate() {
+        rows.insert(i as u32, (0, false, v, t));
+    }
+    for (&a, &w) in &program.image {
+        if w != 0 {
+            rows.insert(MEM_ADDR_OFFSET + a / 4, (w, true, w, 0));
+        }
+    }
+    for (&addr, &(v, t)) in &mem {
+        let e = rows.entry(addr).or_insert((0, false, 0, 0));
+        e.2 = v;
+        e.3 = t;
+    }
+    let bh = height(rows.len());
+    let mut boundary = RowMajorMatrix::new(Val::zero_vec(bh * BOUNDARY_WIDTH), BOUNDARY_WIDTH);
+    let addrs: Vec<u32> = rows.keys().copied().collect();
+    for (i, ((&addr, &(init, in_image, fin, fin_ts)), row)) in
+        rows.iter().zip(boundary.values.chunks_exact_mut(BOUNDARY_WIDTH)).enumerate()
+    {
+        let row: &mut BoundaryCols<Val> = row.borrow_mut();
+        row.addr = f(addr);
+        set4(&mut row.init, init);
+        set4(&mut row.fin, fin);
+        row.fin_ts = f(fin_ts);
+        row.is_real = Val::ONE;
+        row.in_image = f(u32::from(in_image));
+        let gap = addrs.get(i + 1).map_or(0, |&n| n - addr - 1);
+        set4(&mut row.gap, gap);
+        let g = le(gap);
+        bytes.add(OP_RANGE, g[0], g[1]);
+        bytes.add(OP_RANGE, g[2], g[3]);
+        bytes.add(OP_AND, g[3], 0xc0);
+    }
+
+    let rom = RowMajorMatrix::new(rom_mult.into_iter().map(f).collect(), 1);
+    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 4);
+    Ok(MainTraces {
+        cpu,
+        rom,
+        bytes,
+        boundary,
+        image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
+        io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
+    })
+}
+
+/// Shared pointer helper for the preprocessed tables.
+pub(crate) fn shared(m: RowMajorMatrix<Val>) -> Arc<RowMajorMatrix<Val>> {
+    Arc::new(m)
+}

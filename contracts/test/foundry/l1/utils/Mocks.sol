@@ -70,3 +70,16 @@ contract RejectEth {
         revert("no");
     }
 }
+
+import {ZKChain} from "../../../../contracts/state-transition/ZKChain.sol";
+
+/// @dev The next protocol version's chain implementation, for upgrade tests.
+contract ZKChainV2 is ZKChain {
+    function implementationVersion() external pure override returns (string memory) {
+        return "ferrum-zkchain-2";
+    }
+
+    function newFeature() external view returns (uint256) {
+        return s.chainId * 2;
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {FerrumTestBase} from "../_Shared.t.sol";
+import {IAdmin} from "../../../../../../contracts/state-transition/chain-interfaces/IAdmin.sol";
+import "../../../../../../contracts/common/L1ContractErrors.sol";
+
+contract AdminTest is FerrumTestBase {
+    function test_AdminTransferTwoStep() public {
+        vm.expectEmit(address(chain));
+        emit IAdmin.NewPendingAdmin(address(0), alice);
+        vm.prank(chainAdmin);
+        chain.setPendingAdmin(alice);
+        assertEq(chain.getPendingAdmin(), alice);
+        vm.expectRevert(abi.encodeWithSelector(NotPendingAdmin.selector, bob));
+        vm.prank(bob);
+        chain.acceptAdmin();
+        vm.prank(alice);
+        chain.acceptAdmin();
+        assertEq(chain.getAdmin(), alice);
+        assertEq(chain.getPendingAdmin(), address(0));
+    }
+
+    function test_ChainAdminSettings() public {
+        vm.startPrank(chainAdmin);
+        chain.setValidator(bob, true);
+        chain.setPriorityTxMaxGasLimit(1_000_000);
+        chain.setMinimalL2GasPrice(2 gwei);
+        vm.stopPrank();
+        assertTrue(chain.isValidator(bob));
+        assertEq(chain.getPriorityTxMaxGasLimit(), 1_000_000);
+        assertEq(chain.getMinimalL2GasPrice(), 2 gwei);
+        vm.prank(chainAdmin);
+        chain.setValidator(bob, false);
+        assertFalse(chain.isValidator(bob));
+    }
+
+    function test_RevertWhen_ChainAdminFunctionsByOthers() public {
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
+        chain.setPendingAdmin(alice);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
+        chain.setValidator(alice, true);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
+        chain.setPriorityTxMaxGasLimit(1);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
+        chain.setMinimalL2GasPrice(1);
+        vm.stopPrank();
+    }
+
+    function test_GovernanceSettings() public {
+        vm.startPrank(governance);
+        chain.setExecutionDelay(3 hours);
+        chain.setPriorityTxExpiration(7 days);
+        chain.setExodusVerifier(alice);
+        vm.stopPrank();
+        assertEq(chain.getExecutionDelay(), 3 hours);
+        assertEq(chain.getPriorityTxExpiration(), 7 days);
+        assertEq(chain.getExodusVerifier(), alice);
+    }
+
+    function test_RevertWhen_GovernanceFunctionsByChainAdmin() public {
+        vm.startPrank(chainAdmin);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, chainAdmin));
+        chain.setExecutionDelay(0);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, chainAdmin));
+        chain.setPriorityTxExpiration(0);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, chainAdmin));
+        chain.setExodusVerifier(address(0));
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, chainAdmin));
+        chain.setVerifier(address(0), true);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_VerifierHasNoCode() public {
+        vm.expectRevert(ZeroAddress.selector);
+        vm.prank(governance);
+        chain.setVerifier(alice, true);
+    }
+}

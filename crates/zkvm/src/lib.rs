@@ -33,6 +33,6 @@ pub use executor::{
 };
 pub use isa::{DecodeError, Instruction, Op, decode};
 pub use prover::{
-    CELLS_PER_CYCLE, CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_SEGMENT_CYCLES, PRODUCTION,
-    Proof, ProofStats, SecurityParams, prove, verify,
+    CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_SEGMENT_CYCLES, PRODUCTION, Proof,
+    ProofStats, SecurityParams, prove, verify,
 };

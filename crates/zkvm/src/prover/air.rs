@@ -4,14 +4,15 @@
 //! |---|---|---|
 //! | CPU | one per cycle | control flow, ALU, load/store, syscalls |
 //! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
-//! | bytes | 2^16 (preprocessed) | byte-pair range checks and AND/OR/XOR |
+//! | bytes | 256 (preprocessed) | byte range checks, top bit, low 2 bits, top 2 bits |
+//! | bitwise | 2^16 (preprocessed; only when the program has AND/OR/XOR) | byte-wise AND/OR/XOR |
 //! | boundary | one per touched address | initial and final value of every register and memory word |
 //! | image | one per non-zero word of the ELF (preprocessed) | the initial memory the boundary must use |
 //! | io | one per public output word (preprocessed) | the committed output |
 //!
 //! Buses (LogUp): `rom`, `mem` (offline memory checking: every access consumes the
 //! previous `(addr, value, ts)` record and produces a new one with a larger timestamp),
-//! `byte`, `image`, `io`. See `docs/zkvm.md` for every constraint.
+//! `byte`, `bitwise`, `image`, `io`. See `docs/zkvm.md` for every constraint.
 
 use core::borrow::Borrow;
 use std::sync::Arc;
@@ -30,11 +31,17 @@ pub(crate) type Val = BabyBear;
 pub(crate) const BUS_ROM: &str = "rom";
 pub(crate) const BUS_MEM: &str = "mem";
 pub(crate) const BUS_BYTE: &str = "byte";
+pub(crate) const BUS_BITWISE: &str = "bitwise";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_IO: &str = "io";
 
-/// Byte-table operations (first field of a `byte` message).
+/// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = 0`, `x >> 7`,
+/// `x & 3`, `x >> 6`.
 pub(crate) const OP_RANGE: u32 = 0;
+pub(crate) const OP_MSB: u32 = 1;
+pub(crate) const OP_LOW2: u32 = 2;
+pub(crate) const OP_TOP2: u32 = 3;
+/// Bitwise-table operations (first field of a `bitwise` message `(op, x, y, z)`).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
 pub(crate) const OP_XOR: u32 = 3;
@@ -56,6 +63,7 @@ pub(crate) enum ZkvmAir {
     Cpu,
     Rom(Arc<RowMajorMatrix<Val>>),
     Bytes(Arc<RowMajorMatrix<Val>>),
+    Bitwise(Arc<RowMajorMatrix<Val>>),
     Boundary,
     Image(Arc<RowMajorMatrix<Val>>),
     Io(Arc<RowMajorMatrix<Val>>),
@@ -67,6 +75,7 @@ impl BaseAir<Val> for ZkvmAir {
             Self::Cpu => CPU_WIDTH,
             Self::Rom(_) | Self::Image(_) | Self::Io(_) => 1,
             Self::Bytes(_) => 4,
+            Self::Bitwise(_) => 3,
             Self::Boundary => BOUNDARY_WIDTH,
         }
     }
@@ -80,7 +89,9 @@ impl BaseAir<Val> for ZkvmAir {
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Io(m) => Some((**m).clone()),
+            Self::Rom(m) | Self::Bytes(m) | Self::Bitwise(m) | Self::Image(m) | Self::Io(m) => {
+                Some((**m).clone())
+            }
             Self::Cpu | Self::Boundary => None,
         }
     }
@@ -88,7 +99,8 @@ impl BaseAir<Val> for ZkvmAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
-            Self::Bytes(_) => 5,
+            Self::Bytes(_) => 4,
+            Self::Bitwise(_) => 5,
             Self::Image(_) | Self::Io(_) => 6,
             Self::Cpu | Self::Boundary => 0,
         }
@@ -105,6 +117,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Cpu => eval_cpu(builder),
             Self::Rom(_) => eval_rom(builder),
             Self::Bytes(_) => eval_bytes(builder),
+            Self::Bitwise(_) => eval_bitwise(builder),
             Self::Boundary => eval_boundary(builder),
             Self::Image(_) => eval_image(builder),
             Self::Io(_) => eval_io(builder),
@@ -127,15 +140,15 @@ fn bytes_value<AB: AirBuilder>(bytes: &[AB::Var]) -> AB::Expr {
     acc
 }
 
+/// `(op, x, z)` in the byte table.
 fn byte_lookup<AB: InteractionBuilder>(
     builder: &mut AB,
-    op: AB::Expr,
+    op: u32,
     x: AB::Expr,
-    y: AB::Expr,
     z: AB::Expr,
     count: AB::Expr,
 ) {
-    builder.push_interaction(BUS_BYTE, [op, x, y, z], Count::bounded(count, 1));
+    builder.push_interaction(BUS_BYTE, [c::<AB>(op), x, z], Count::bounded(count, 1));
 }
 
 #[allow(clippy::too_many_lines)]
@@ -156,7 +169,10 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             unsafe { &*(core::ptr::from_ref(f).cast()) };
         s
     };
-    for &fl in flags.iter().chain([&loc.f_halt, &loc.f_read, &loc.f_commit]) {
+    for &fl in flags
+        .iter()
+        .chain([&loc.f_halt, &loc.f_read, &loc.f_commit])
+    {
         builder.assert_zero((one.clone() - r) * fl);
     }
 
@@ -179,13 +195,20 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Operand b = imm + rs2 (imm alone for stores, whose rs2 is the data).
     for i in 0..4 {
-        builder.assert_eq(loc.b[i], loc.rom.imm[i] + loc.rs2v[i] - stores.clone() * loc.rs2v[i]);
+        builder.assert_eq(
+            loc.b[i],
+            loc.rom.imm[i] + loc.rs2v[i] - stores.clone() * loc.rs2v[i],
+        );
     }
 
     // ---- Adder: add_sel: rs1 + b = res + 2^32 carry; sub_sel: res + b = rs1 + 2^32 borrow.
     builder.assert_bools(loc.carry);
     for i in 0..4 {
-        let cin: AB::Expr = if i == 0 { AB::Expr::ZERO } else { loc.carry[i - 1].into() };
+        let cin: AB::Expr = if i == 0 {
+            AB::Expr::ZERO
+        } else {
+            loc.carry[i - 1].into()
+        };
         let cout = loc.carry[i] * AB::F::from_u32(256);
         builder.assert_zero(
             add_sel.clone() * (loc.rs1v[i] + loc.b[i] + cin.clone() - loc.res[i] - cout.clone()),
@@ -193,8 +216,15 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         builder.assert_zero(sub_sel.clone() * (loc.res[i] + loc.b[i] + cin - loc.rs1v[i] - cout));
     }
     // res is always a word of bytes.
-    byte_lookup(builder, c::<AB>(OP_RANGE), loc.res[0].into(), loc.res[1].into(), AB::Expr::ZERO, r.into());
-    byte_lookup(builder, c::<AB>(OP_RANGE), loc.res[2].into(), loc.res[3].into(), AB::Expr::ZERO, r.into());
+    for i in 0..4 {
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.res[i].into(),
+            AB::Expr::ZERO,
+            r.into(),
+        );
+    }
 
     // ---- Bitwise: (op, rs1_i, b_i, res_i) in the byte table.
     let bit_op = f.and * AB::F::from_u32(OP_AND)
@@ -202,25 +232,32 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         + f.xor * AB::F::from_u32(OP_XOR);
     let bit_sel = f.and + f.or + f.xor;
     for i in 0..4 {
-        byte_lookup(builder, bit_op.clone(), loc.rs1v[i].into(), loc.b[i].into(), loc.res[i].into(), bit_sel.clone());
+        builder.push_interaction(
+            BUS_BITWISE,
+            [
+                bit_op.clone(),
+                loc.rs1v[i].into(),
+                loc.b[i].into(),
+                loc.res[i].into(),
+            ],
+            Count::bounded(bit_sel.clone(), 1),
+        );
     }
 
-    // ---- Top bits: msb_s[k] = msb_x[k] >> 7 via (AND, x, 0x80, 0x80 s).
+    // ---- Top bits: msb_s[k] = msb_x[k] >> 7.
     let narrow_signed = f.lb + f.lh;
     byte_lookup(
         builder,
-        c::<AB>(OP_AND),
+        OP_MSB,
         loc.msb_x[0].into(),
-        c::<AB>(0x80),
-        loc.msb_s[0] * AB::F::from_u32(0x80),
+        loc.msb_s[0].into(),
         signed_cmp.clone() + narrow_signed.clone(),
     );
     byte_lookup(
         builder,
-        c::<AB>(OP_AND),
+        OP_MSB,
         loc.msb_x[1].into(),
-        c::<AB>(0x80),
-        loc.msb_s[1] * AB::F::from_u32(0x80),
+        loc.msb_s[1].into(),
         signed_cmp.clone(),
     );
     builder.assert_zero(signed_cmp.clone() * (loc.msb_x[0] - loc.rs1v[3]));
@@ -230,11 +267,12 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Compare. lt = borrow (unsigned) or the signed rule.
     let borrow = loc.carry[3];
-    builder.assert_eq(loc.sx, loc.msb_s[0] + loc.msb_s[1] - loc.msb_s[0] * loc.msb_s[1] * AB::F::TWO);
-    builder.assert_zero(unsigned_cmp * (loc.lt - borrow));
-    builder.assert_zero(
-        signed_cmp * (loc.lt - borrow - loc.sx * (loc.msb_s[0] - borrow)),
+    builder.assert_eq(
+        loc.sx,
+        loc.msb_s[0] + loc.msb_s[1] - loc.msb_s[0] * loc.msb_s[1] * AB::F::TWO,
     );
+    builder.assert_zero(unsigned_cmp * (loc.lt - borrow));
+    builder.assert_zero(signed_cmp * (loc.lt - borrow - loc.sx * (loc.msb_s[0] - borrow)));
     // eq = (res == 0) for beq/bne, res being rs1 - rs2.
     let eq_sel = f.beq + f.bne;
     let res_sum = loc.res[0] + loc.res[1] + loc.res[2] + loc.res[3];
@@ -278,26 +316,53 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     }
     builder.push_interaction(
         BUS_IO,
-        [loc.out_idx.into(), loc.rs2v[0].into(), loc.rs2v[1].into(), loc.rs2v[2].into(), loc.rs2v[3].into()],
+        [
+            loc.out_idx.into(),
+            loc.rs2v[0].into(),
+            loc.rs2v[1].into(),
+            loc.rs2v[2].into(),
+            loc.rs2v[3].into(),
+        ],
         Count::bounded(loc.f_commit.into(), 1),
     );
 
     // ---- Loads and stores.
     builder.assert_bools(loc.off);
-    builder.assert_eq(loc.off[0] + loc.off[1] + loc.off[2] + loc.off[3], is_mem.clone());
+    builder.assert_eq(
+        loc.off[0] + loc.off[1] + loc.off[2] + loc.off[3],
+        is_mem.clone(),
+    );
     let off_val = loc.off[1] + loc.off[2] * AB::F::TWO + loc.off[3] * AB::F::from_u32(3);
-    byte_lookup(builder, c::<AB>(OP_AND), loc.res[0].into(), c::<AB>(3), off_val.clone(), is_mem.clone());
-    // Data addresses and jalr targets stay below 2^30: (AND, res3, 0xc0, 0).
-    byte_lookup(builder, c::<AB>(OP_AND), loc.res[3].into(), c::<AB>(0xc0), AB::Expr::ZERO, is_mem.clone() + f.jalr);
+    byte_lookup(
+        builder,
+        OP_LOW2,
+        loc.res[0].into(),
+        off_val.clone(),
+        is_mem.clone(),
+    );
+    // Data addresses and jalr targets stay below 2^30: res3 >> 6 = 0.
+    byte_lookup(
+        builder,
+        OP_TOP2,
+        loc.res[3].into(),
+        AB::Expr::ZERO,
+        is_mem.clone() + f.jalr,
+    );
     builder.assert_zero((f.lw + f.sw) * (loc.off[1] + loc.off[2] + loc.off[3]));
     builder.assert_zero((f.lh + f.lhu + f.sh) * (loc.off[1] + loc.off[3]));
     for i in 0..4 {
         builder.assert_zero(loads.clone() * (loc.mem_new[i] - loc.mem_old[i]));
         builder.assert_zero(f.sw * (loc.mem_new[i] - loc.rs2v[i]));
         builder.assert_zero(
-            f.sb * (loc.mem_new[i] - loc.off[i] * loc.rs2v[0] - (one.clone() - loc.off[i]) * loc.mem_old[i]),
+            f.sb * (loc.mem_new[i]
+                - loc.off[i] * loc.rs2v[0]
+                - (one.clone() - loc.off[i]) * loc.mem_old[i]),
         );
-        let (sel, src) = if i < 2 { (loc.off[0], loc.rs2v[i]) } else { (loc.off[2], loc.rs2v[i - 2]) };
+        let (sel, src) = if i < 2 {
+            (loc.off[0], loc.rs2v[i])
+        } else {
+            (loc.off[2], loc.rs2v[i - 2])
+        };
         builder.assert_zero(
             f.sh * (loc.mem_new[i] - sel * src - (one.clone() - sel) * loc.mem_old[i]),
         );
@@ -308,8 +373,12 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         + loc.off[3] * loc.mem_old[3];
     builder.assert_zero((f.lb + f.lbu) * (loc.sb0 - byte_sel));
     let half = f.lh + f.lhu;
-    builder.assert_zero(half.clone() * (loc.sb0 - loc.off[0] * loc.mem_old[0] - loc.off[2] * loc.mem_old[2]));
-    builder.assert_zero(half.clone() * (loc.sb1 - loc.off[0] * loc.mem_old[1] - loc.off[2] * loc.mem_old[3]));
+    builder.assert_zero(
+        half.clone() * (loc.sb0 - loc.off[0] * loc.mem_old[0] - loc.off[2] * loc.mem_old[2]),
+    );
+    builder.assert_zero(
+        half.clone() * (loc.sb1 - loc.off[0] * loc.mem_old[1] - loc.off[2] * loc.mem_old[3]),
+    );
 
     // ---- Value written to rd.
     let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + loc.f_read;
@@ -346,14 +415,24 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         let gap = bytes_value::<AB>(&loc.ts_gap[k]);
         let prev_ts = ts.clone() - gap - AB::F::ONE;
         let msg = |v: [AB::Var; 4], t: AB::Expr| -> Vec<AB::Expr> {
-            vec![addr.clone(), v[0].into(), v[1].into(), v[2].into(), v[3].into(), t]
+            vec![
+                addr.clone(),
+                v[0].into(),
+                v[1].into(),
+                v[2].into(),
+                v[3].into(),
+                t,
+            ]
         };
-        builder.push_interaction(BUS_MEM, msg(old, prev_ts), Count::bounded(-count.clone(), 1));
+        builder.push_interaction(
+            BUS_MEM,
+            msg(old, prev_ts),
+            Count::bounded(-count.clone(), 1),
+        );
         builder.push_interaction(BUS_MEM, msg(new, ts), Count::bounded(count, 1));
     }
-    let g = &loc.ts_gap;
-    for (x, y) in [(g[0][0], g[0][1]), (g[0][2], g[1][2]), (g[1][0], g[1][1]), (g[2][0], g[2][1]), (g[2][2], g[3][2]), (g[3][0], g[3][1])] {
-        byte_lookup(builder, c::<AB>(OP_RANGE), x.into(), y.into(), AB::Expr::ZERO, r.into());
+    for g in loc.ts_gap.iter().flatten() {
+        byte_lookup(builder, OP_RANGE, (*g).into(), AB::Expr::ZERO, r.into());
     }
 
     // ---- Row sequencing.
@@ -383,13 +462,25 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
-    let (x, y) = (p[0], p[1]);
-    let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[2].into(), p[3].into(), p[4].into()];
+    let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[1].into(), p[2].into(), p[3].into()];
     for (op, z) in results.into_iter().enumerate() {
         builder.push_interaction(
             BUS_BYTE,
-            [c::<AB>(op as u32), x.into(), y.into(), z],
+            [c::<AB>(op as u32), p[0].into(), z],
             Count::provided(-m[op].into()),
+        );
+    }
+}
+
+fn eval_bitwise<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let m = builder.main().current_slice().to_vec();
+    for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
+        builder.push_interaction(
+            BUS_BITWISE,
+            [c::<AB>(op), p[0].into(), p[1].into(), p[2 + k].into()],
+            Count::provided(-m[k].into()),
         );
     }
 }
@@ -406,19 +497,53 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         builder.assert_zero((one.clone() - loc.in_image) * loc.init[i]);
     }
     let rec = |v: [AB::Var; 4], ts: AB::Expr| -> Vec<AB::Expr> {
-        vec![loc.addr.into(), v[0].into(), v[1].into(), v[2].into(), v[3].into(), ts]
+        vec![
+            loc.addr.into(),
+            v[0].into(),
+            v[1].into(),
+            v[2].into(),
+            v[3].into(),
+            ts,
+        ]
     };
-    builder.push_interaction(BUS_MEM, rec(loc.init, AB::Expr::ZERO), Count::bounded(loc.is_real.into(), 1));
-    builder.push_interaction(BUS_MEM, rec(loc.fin, loc.fin_ts.into()), Count::bounded(-loc.is_real.into(), 1));
+    builder.push_interaction(
+        BUS_MEM,
+        rec(loc.init, AB::Expr::ZERO),
+        Count::bounded(loc.is_real.into(), 1),
+    );
+    builder.push_interaction(
+        BUS_MEM,
+        rec(loc.fin, loc.fin_ts.into()),
+        Count::bounded(-loc.is_real.into(), 1),
+    );
     builder.push_interaction(
         BUS_IMAGE,
-        [loc.addr.into(), loc.init[0].into(), loc.init[1].into(), loc.init[2].into(), loc.init[3].into()],
+        [
+            loc.addr.into(),
+            loc.init[0].into(),
+            loc.init[1].into(),
+            loc.init[2].into(),
+            loc.init[3].into(),
+        ],
         Count::bounded(-loc.in_image.into(), 1),
     );
     // Strictly increasing addresses: next.addr = addr + 1 + gap, gap < 2^30.
-    byte_lookup(builder, c::<AB>(OP_RANGE), loc.gap[0].into(), loc.gap[1].into(), AB::Expr::ZERO, loc.is_real.into());
-    byte_lookup(builder, c::<AB>(OP_RANGE), loc.gap[2].into(), loc.gap[3].into(), AB::Expr::ZERO, loc.is_real.into());
-    byte_lookup(builder, c::<AB>(OP_AND), loc.gap[3].into(), c::<AB>(0xc0), AB::Expr::ZERO, loc.is_real.into());
+    for i in 0..3 {
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.gap[i].into(),
+            AB::Expr::ZERO,
+            loc.is_real.into(),
+        );
+    }
+    byte_lookup(
+        builder,
+        OP_TOP2,
+        loc.gap[3].into(),
+        AB::Expr::ZERO,
+        loc.is_real.into(),
+    );
     let mut tr = builder.when_transition();
     tr.assert_zero((one - loc.is_real) * nxt.is_real);
     tr.assert_zero(nxt.is_real * (nxt.addr - loc.addr - AB::F::ONE - bytes_value::<AB>(&loc.gap)));
@@ -431,7 +556,13 @@ fn eval_image<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     builder.assert_zero(dummy);
     builder.push_interaction(
         BUS_IMAGE,
-        [p[1].into(), p[2].into(), p[3].into(), p[4].into(), p[5].into()],
+        [
+            p[1].into(),
+            p[2].into(),
+            p[3].into(),
+            p[4].into(),
+            p[5].into(),
+        ],
         Count::bounded(p[0].into(), 1),
     );
 }
@@ -443,7 +574,13 @@ fn eval_io<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     builder.assert_zero(dummy);
     builder.push_interaction(
         BUS_IO,
-        [p[1].into(), p[2].into(), p[3].into(), p[4].into(), p[5].into()],
+        [
+            p[1].into(),
+            p[2].into(),
+            p[3].into(),
+            p[4].into(),
+            p[5].into(),
+        ],
         Count::bounded(-p[0].into(), 1),
     );
 }

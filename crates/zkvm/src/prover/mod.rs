@@ -21,25 +21,16 @@ use p3_matrix::Matrix;
 use p3_merkle_tree::MerkleTreeMmcs;
 use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
 use p3_uni_stark::StarkConfig;
-use p3_util_log2::log2_strict;
 
 use self::air::{CPU_PUBLIC_VALUES, ZkvmAir};
 use crate::error::{ProveError, VerifyError};
 use crate::executor::{ExecConfig, Program, execute};
 
-pub use self::columns_info::{CELLS_PER_CYCLE, CPU_COLUMNS};
+/// Main-trace columns of the CPU table (base-field cells per cycle, before the LogUp columns).
+pub const CPU_COLUMNS: usize = columns::CPU_WIDTH;
 
-mod columns_info {
-    /// Main-trace columns of the CPU table (base-field cells per cycle, before LogUp columns).
-    pub const CPU_COLUMNS: usize = super::columns::CPU_WIDTH;
-    /// Alias kept for the benchmark output.
-    pub const CELLS_PER_CYCLE: usize = CPU_COLUMNS;
-}
-
-mod p3_util_log2 {
-    pub(crate) fn log2_strict(n: usize) -> usize {
-        n.trailing_zeros() as usize
-    }
+fn log2_strict(n: usize) -> usize {
+    n.trailing_zeros() as usize
 }
 
 type Val = BabyBear;
@@ -47,7 +38,8 @@ type Challenge = BinomialExtensionField<Val, 4>;
 type Perm = Poseidon2BabyBear<16>;
 type Hash = PaddingFreeSponge<Perm, 16, 8, 8>;
 type Compress = TruncatedPermutation<Perm, 2, 8, 16>;
-type ValMmcs = MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, 8>;
+type ValMmcs =
+    MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, 8>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
 type Challenger = DuplexChallenger<Val, Perm, 16, 8>;
 type Dft = Radix2DitParallel<Val>;
@@ -82,7 +74,11 @@ impl SecurityParams {
     /// queries plus the grinding bits, capped by the challenge field).
     pub const fn conjectured_security_bits(&self) -> usize {
         let bits = self.log_blowup * self.num_queries + self.query_pow_bits;
-        if bits < CHALLENGE_FIELD_BITS { bits } else { CHALLENGE_FIELD_BITS }
+        if bits < CHALLENGE_FIELD_BITS {
+            bits
+        } else {
+            CHALLENGE_FIELD_BITS
+        }
     }
 }
 
@@ -157,22 +153,30 @@ pub struct ProofStats {
     pub main_cells: usize,
 }
 
+/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, and the
+/// bitwise table when the program has AND/OR/XOR instructions.
 fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
-    vec![
+    let mut airs = vec![
         ZkvmAir::Cpu,
         ZkvmAir::Rom(trace::shared(trace::rom_table(program))),
         ZkvmAir::Bytes(trace::shared(trace::byte_table())),
         ZkvmAir::Boundary,
         ZkvmAir::Image(trace::shared(trace::image_table(program))),
         ZkvmAir::Io(trace::shared(trace::io_table(output))),
-    ]
+    ];
+    if trace::uses_bitwise(program) {
+        airs.push(ZkvmAir::Bitwise(trace::shared(trace::bitwise_table())));
+    }
+    airs
 }
 
-fn public_values(entry: u32, exit_code: u32) -> Vec<Vec<Val>> {
+fn public_values(entry: u32, exit_code: u32, tables: usize) -> Vec<Vec<Val>> {
     let mut cpu = Vec::with_capacity(CPU_PUBLIC_VALUES);
     cpu.push(Val::from_u32(entry));
     cpu.extend(exit_code.to_le_bytes().map(|b| Val::from_u32(u32::from(b))));
-    vec![cpu, vec![], vec![], vec![], vec![], vec![]]
+    let mut pvs = vec![vec![]; tables];
+    pvs[0] = cpu;
+    pvs
 }
 
 /// Runs `program` on `input` and proves the run.
@@ -185,38 +189,71 @@ pub fn prove(
     input: &[u32],
     params: &SecurityParams,
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
-    let run = execute(program, input, &ExecConfig { max_cycles: MAX_SEGMENT_CYCLES + 1, trace: true })
-        .map_err(|e| match e {
-            crate::ExecError::CycleLimit { .. } => ProveError::TooManyCycles {
-                cycles: MAX_SEGMENT_CYCLES + 1,
-                max: MAX_SEGMENT_CYCLES,
-            },
-            e => ProveError::Exec(e),
-        })?;
-    let claim = Claim { exit_code: run.exit_code, output: run.output.clone() };
+    let run = execute(
+        program,
+        input,
+        &ExecConfig {
+            max_cycles: MAX_SEGMENT_CYCLES + 1,
+            trace: true,
+        },
+    )
+    .map_err(|e| match e {
+        crate::ExecError::CycleLimit { .. } => ProveError::TooManyCycles {
+            cycles: MAX_SEGMENT_CYCLES + 1,
+            max: MAX_SEGMENT_CYCLES,
+        },
+        e => ProveError::Exec(e),
+    })?;
+    let claim = Claim {
+        exit_code: run.exit_code,
+        output: run.output.clone(),
+    };
     let airs = airs(program, &run.output);
     let height_of = |a: &ZkvmAir| match a {
         ZkvmAir::Rom(m) | ZkvmAir::Image(m) | ZkvmAir::Io(m) | ZkvmAir::Bytes(m) => m.height(),
         _ => 0,
     };
-    let traces = trace::generate(program, &run.trace, height_of(&airs[1]), height_of(&airs[4]), height_of(&airs[5]))?;
+    let traces = trace::generate(
+        program,
+        &run.trace,
+        height_of(&airs[1]),
+        height_of(&airs[4]),
+        height_of(&airs[5]),
+    )?;
+    let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
+        .iter()
+        .map(|a| match a {
+            ZkvmAir::Cpu => &traces.cpu,
+            ZkvmAir::Rom(_) => &traces.rom,
+            ZkvmAir::Bytes(_) => &traces.bytes,
+            ZkvmAir::Bitwise(_) => &traces.bitwise,
+            ZkvmAir::Boundary => &traces.boundary,
+            ZkvmAir::Image(_) => &traces.image,
+            ZkvmAir::Io(_) => &traces.io,
+        })
+        .collect();
+    if !trace::uses_bitwise(program) && traces.bitwise.values.iter().any(|v| *v != Val::ZERO) {
+        return Err(ProveError::Stark(
+            "bitwise op executed without a bitwise table".into(),
+        ));
+    }
     let stats = ProofStats {
         cycles: run.cycles,
         cpu_rows: traces.cpu.height(),
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
-        main_cells: [&traces.cpu, &traces.rom, &traces.bytes, &traces.boundary, &traces.image, &traces.io]
-            .iter()
-            .map(|m| m.values.len())
-            .sum(),
+        main_cells: mats.iter().map(|m| m.values.len()).sum(),
     };
-    let pvs = public_values(program.entry, run.exit_code);
-    let mats = [&traces.cpu, &traces.rom, &traces.bytes, &traces.boundary, &traces.image, &traces.io];
+    let pvs = public_values(program.entry, run.exit_code, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
         .iter()
         .zip(mats)
         .zip(&pvs)
-        .map(|((air, trace), pv)| StarkInstance { air, trace, public_values: pv.clone() })
+        .map(|((air, trace), pv)| StarkInstance {
+            air,
+            trace,
+            public_values: pv.clone(),
+        })
         .collect();
     let config = config(params);
     let proof = catch_unwind(AssertUnwindSafe(|| {
@@ -253,27 +290,36 @@ pub fn verify(
         postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
     let airs = airs(program, &claim.output);
     if proof.degree_bits.len() != airs.len() {
-        return Err(VerifyError::Shape(format!("{} tables, expected {}", proof.degree_bits.len(), airs.len())));
+        return Err(VerifyError::Shape(format!(
+            "{} tables, expected {}",
+            proof.degree_bits.len(),
+            airs.len()
+        )));
     }
     let max_bits = log2_strict(MAX_SEGMENT_CYCLES as usize);
     for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
         let ok = match air {
-            ZkvmAir::Rom(m) | ZkvmAir::Bytes(m) | ZkvmAir::Image(m) | ZkvmAir::Io(m) => {
-                bits == log2_strict(m.height())
-            }
+            ZkvmAir::Rom(m)
+            | ZkvmAir::Bytes(m)
+            | ZkvmAir::Bitwise(m)
+            | ZkvmAir::Image(m)
+            | ZkvmAir::Io(m) => bits == log2_strict(m.height()),
             ZkvmAir::Cpu => (2..=max_bits).contains(&bits),
             ZkvmAir::Boundary => (2..=max_bits + 2).contains(&bits),
         };
         if !ok {
-            return Err(VerifyError::Shape(format!("table {i} has degree bits {bits}")));
+            return Err(VerifyError::Shape(format!(
+                "table {i} has degree bits {bits}"
+            )));
         }
     }
-    let pvs = public_values(program.entry, claim.exit_code);
+    let pvs = public_values(program.entry, claim.exit_code, airs.len());
     let config = config(params);
     catch_unwind(AssertUnwindSafe(|| {
         let data = ProverData::from_airs_and_degrees(&config, &airs, &proof.degree_bits)
             .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
-        verify_batch(&config, &airs, &proof, &pvs, &data.common).map_err(|e| VerifyError::Stark(format!("{e:?}")))
+        verify_batch(&config, &airs, &proof, &pvs, &data.common)
+            .map_err(|e| VerifyError::Stark(format!("{e:?}")))
     }))
     .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
 }

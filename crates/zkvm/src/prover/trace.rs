@@ -7,7 +7,7 @@ use std::sync::Arc;
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_OR, OP_RANGE, OP_XOR, Val};
+use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP2, OP_XOR, Val};
 use super::columns::{
     BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
 };
@@ -140,8 +140,23 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, ROM_ENTRY_WIDTH)
 }
 
-/// The preprocessed byte table: row `256 x + y` = `(x, y, x & y, x | y, x ^ y)`.
+/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 6)`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
+    let values = (0..256u32)
+        .flat_map(|x| [f(x), f(x >> 7), f(x & 3), f(x >> 6)])
+        .collect();
+    RowMajorMatrix::new(values, 4)
+}
+
+/// Whether the program has AND/OR/XOR instructions (and so needs the bitwise table).
+pub(crate) fn uses_bitwise(program: &Program) -> bool {
+    program.code.iter().any(|w| {
+        matches!(w, CodeWord::Ins(i) if matches!(i.op, Op::And | Op::Andi | Op::Or | Op::Ori | Op::Xor | Op::Xori))
+    })
+}
+
+/// The preprocessed bitwise table: row `256 x + y` = `(x, y, x & y, x | y, x ^ y)`.
+pub(crate) fn bitwise_table() -> RowMajorMatrix<Val> {
     let mut values = Vec::with_capacity(5 << 16);
     for x in 0..256u32 {
         for y in 0..256u32 {
@@ -181,12 +196,15 @@ pub(crate) fn io_table(output: &[u32]) -> RowMajorMatrix<Val> {
     keyed_words(output.iter().enumerate().map(|(i, &w)| (i as u32, w)))
 }
 
-/// Multiplicities of the byte table.
-struct ByteCounts(Vec<[u32; 4]>);
+/// Multiplicities of the byte table (per byte, per op) and of the bitwise table.
+struct ByteCounts(Vec<[u32; 4]>, Vec<[u32; 3]>);
 
 impl ByteCounts {
-    fn add(&mut self, op: u32, x: u32, y: u32) {
-        self.0[((x << 8) | y) as usize][op as usize] += 1;
+    fn add(&mut self, op: u32, x: u32) {
+        self.0[x as usize][op as usize] += 1;
+    }
+    fn bitwise(&mut self, op: u32, x: u32, y: u32) {
+        self.1[((x << 8) | y) as usize][op as usize - 1] += 1;
     }
 }
 
@@ -195,6 +213,7 @@ pub(crate) struct MainTraces {
     pub cpu: RowMajorMatrix<Val>,
     pub rom: RowMajorMatrix<Val>,
     pub bytes: RowMajorMatrix<Val>,
+    pub bitwise: RowMajorMatrix<Val>,
     pub boundary: RowMajorMatrix<Val>,
     pub image: RowMajorMatrix<Val>,
     pub io: RowMajorMatrix<Val>,
@@ -231,7 +250,7 @@ pub(crate) fn generate(
         m
     };
     let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts(vec![[0; 4]; 1 << 16]);
+    let mut bytes = ByteCounts(vec![[0; 4]; 256], vec![[0; 3]; 1 << 16]);
     let h = height(steps.len());
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
 
@@ -241,13 +260,22 @@ pub(crate) fn generate(
     let image_word = |a: u32| program.image.get(&a).copied().unwrap_or(0);
     let mut out_idx = 0u32;
 
-    for (clk, (s, row)) in steps.iter().zip(cpu.values.chunks_exact_mut(CPU_WIDTH)).enumerate() {
+    for (clk, (s, row)) in steps
+        .iter()
+        .zip(cpu.values.chunks_exact_mut(CPU_WIDTH))
+        .enumerate()
+    {
         let row: &mut CpuCols<Val> = row.borrow_mut();
         let ins = &s.ins;
         let Some(entry) = rom_entry(s.pc, ins) else {
-            return Err(ProveError::UnsupportedInstruction { pc: s.pc, mnemonic: ins.op.mnemonic() });
+            return Err(ProveError::UnsupportedInstruction {
+                pc: s.pc,
+                mnemonic: ins.op.mnemonic(),
+            });
         };
-        let rom_row = *rom_index.get(&s.pc).ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
+        let rom_row = *rom_index
+            .get(&s.pc)
+            .ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
         rom_mult[rom_row] += 1;
         let e = &entry;
         let fl: &OpFlags<u32> = &e.f;
@@ -265,13 +293,27 @@ pub(crate) fn generate(
         let a = s.rs1_val;
         let is_store = fl.sb + fl.sh + fl.sw == 1;
         let imm = u32::from_le_bytes(e.imm.map(|x| x as u8));
-        let b = if is_store { imm } else { imm.wrapping_add(s.rs2_val) };
+        let b = if is_store {
+            imm
+        } else {
+            imm.wrapping_add(s.rs2_val)
+        };
         set4(&mut row.rs1v, a);
         set4(&mut row.rs2v, s.rs2_val);
         set4(&mut row.b, b);
 
-        let add_sel = fl.add + fl.jal + fl.jalr + fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
-        let sub_sel = fl.sub + fl.slt + fl.sltu + fl.beq + fl.bne + fl.blt + fl.bge + fl.bltu + fl.bgeu == 1;
+        let add_sel = fl.add
+            + fl.jal
+            + fl.jalr
+            + fl.lb
+            + fl.lbu
+            + fl.lh
+            + fl.lhu
+            + fl.lw
+            + u32::from(is_store)
+            == 1;
+        let sub_sel =
+            fl.sub + fl.slt + fl.sltu + fl.beq + fl.bne + fl.blt + fl.bge + fl.bltu + fl.bgeu == 1;
         let (ab, bb) = (le(a), le(b));
         let mut res = 0u32;
         let mut carries = [0u32; 4];
@@ -308,12 +350,13 @@ pub(crate) fn generate(
         let rb = le(res);
         set4(&mut row.res, res);
         row.carry = carries.map(f);
-        bytes.add(OP_RANGE, rb[0], rb[1]);
-        bytes.add(OP_RANGE, rb[2], rb[3]);
+        for &x in &rb {
+            bytes.add(OP_RANGE, x);
+        }
         for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
             if on == 1 {
                 for i in 0..4 {
-                    bytes.add(op, ab[i], bb[i]);
+                    bytes.bitwise(op, ab[i], bb[i]);
                 }
             }
         }
@@ -367,12 +410,14 @@ pub(crate) fn generate(
         let is_mem = fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
         let (mut old, mut new) = (0u32, 0u32);
         if is_mem {
-            let m = s.mem.ok_or(ProveError::Stark("load/store step without memory access".into()))?;
+            let m = s.mem.ok_or(ProveError::Stark(
+                "load/store step without memory access".into(),
+            ))?;
             old = m.old;
             new = m.new;
             let off = (res & 3) as usize;
             row.off[off] = Val::ONE;
-            bytes.add(OP_AND, rb[0], 3);
+            bytes.add(OP_LOW2, rb[0]);
             let ob = le(old);
             if fl.lb + fl.lbu == 1 {
                 row.sb0 = f(ob[off]);
@@ -389,7 +434,7 @@ pub(crate) fn generate(
             }
         }
         if is_mem || fl.jalr == 1 {
-            bytes.add(OP_AND, rb[3], 0xc0);
+            bytes.add(OP_TOP2, rb[3]);
         }
         set4(&mut row.mem_old, old);
         set4(&mut row.mem_new, new);
@@ -399,10 +444,10 @@ pub(crate) fn generate(
         row.msb_s = [f(s0), f(s1)];
         row.sx = f(s0 ^ s1);
         if signed_cmp || fl.lb + fl.lh == 1 {
-            bytes.add(OP_AND, msb_x[0], 0x80);
+            bytes.add(OP_MSB, msb_x[0]);
         }
         if signed_cmp {
-            bytes.add(OP_AND, msb_x[1], 0x80);
+            bytes.add(OP_MSB, msb_x[1]);
         }
 
         // Memory-bus accesses: rs1, rs2, memory word, rd.
@@ -432,20 +477,19 @@ pub(crate) fn generate(
             let gb = le(*g);
             row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
         }
-        let gb: Vec<[u32; 4]> = gaps.iter().map(|&g| le(g)).collect();
-        for (x, y) in [
-            (gb[0][0], gb[0][1]),
-            (gb[0][2], gb[1][2]),
-            (gb[1][0], gb[1][1]),
-            (gb[2][0], gb[2][1]),
-            (gb[2][2], gb[3][2]),
-            (gb[3][0], gb[3][1]),
-        ] {
-            bytes.add(OP_RANGE, x, y);
+        for g in gaps {
+            for x in &le(g)[..3] {
+                bytes.add(OP_RANGE, *x);
+            }
         }
     }
     // Padding rows: clk counts on, npc = pc + 4 = 4, output index stays.
-    for (clk, row) in cpu.values.chunks_exact_mut(CPU_WIDTH).enumerate().skip(steps.len()) {
+    for (clk, row) in cpu
+        .values
+        .chunks_exact_mut(CPU_WIDTH)
+        .enumerate()
+        .skip(steps.len())
+    {
         let row: &mut CpuCols<Val> = row.borrow_mut();
         row.clk = f(clk as u32);
         row.npc = f(4);
@@ -470,8 +514,10 @@ pub(crate) fn generate(
     let bh = height(rows.len());
     let mut boundary = RowMajorMatrix::new(Val::zero_vec(bh * BOUNDARY_WIDTH), BOUNDARY_WIDTH);
     let addrs: Vec<u32> = rows.keys().copied().collect();
-    for (i, ((&addr, &(init, in_image, fin, fin_ts)), row)) in
-        rows.iter().zip(boundary.values.chunks_exact_mut(BOUNDARY_WIDTH)).enumerate()
+    for (i, ((&addr, &(init, in_image, fin, fin_ts)), row)) in rows
+        .iter()
+        .zip(boundary.values.chunks_exact_mut(BOUNDARY_WIDTH))
+        .enumerate()
     {
         let row: &mut BoundaryCols<Val> = row.borrow_mut();
         row.addr = f(addr);
@@ -483,17 +529,20 @@ pub(crate) fn generate(
         let gap = addrs.get(i + 1).map_or(0, |&n| n - addr - 1);
         set4(&mut row.gap, gap);
         let g = le(gap);
-        bytes.add(OP_RANGE, g[0], g[1]);
-        bytes.add(OP_RANGE, g[2], g[3]);
-        bytes.add(OP_AND, g[3], 0xc0);
+        for x in &g[..3] {
+            bytes.add(OP_RANGE, *x);
+        }
+        bytes.add(OP_TOP2, g[3]);
     }
 
     let rom = RowMajorMatrix::new(rom_mult.into_iter().map(f).collect(), 1);
+    let bitwise = RowMajorMatrix::new(bytes.1.iter().flat_map(|m| m.map(f)).collect(), 3);
     let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 4);
     Ok(MainTraces {
         cpu,
         rom,
         bytes,
+        bitwise,
         boundary,
         image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
         io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),

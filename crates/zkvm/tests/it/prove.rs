@@ -11,14 +11,14 @@ fn program(code: &[u32], data: &[u32]) -> Program {
 pub(crate) fn sum_program() -> Program {
     let mut code = vec![
         asm::addi(A7, ZERO, syscall::READ_WORD as i32),
-        asm::ECALL,               // a0 = n
-        asm::addi(T0, ZERO, 0),   // acc
-        asm::addi(T1, A0, 0),     // i = n
-        asm::beq(T1, ZERO, 16),   // loop: if i == 0 goto done
+        asm::ECALL,             // a0 = n
+        asm::addi(T0, ZERO, 0), // acc
+        asm::addi(T1, A0, 0),   // i = n
+        asm::beq(T1, ZERO, 16), // loop: if i == 0 goto done
         asm::add(T0, T0, T1),
         asm::addi(T1, T1, -1),
         asm::jal(ZERO, -12),
-        asm::addi(S1, A0, 0),     // done: keep n
+        asm::addi(S1, A0, 0), // done: keep n
         asm::addi(A0, T0, 0),
         asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
         asm::ECALL,
@@ -32,7 +32,13 @@ pub(crate) fn sum_program() -> Program {
 fn tiny_program_proves_and_verifies() {
     let p = sum_program();
     let (claim, proof, stats) = prove(&p, &[10], &FAST_TEST).unwrap();
-    assert_eq!(claim, Claim { exit_code: 10, output: vec![55] });
+    assert_eq!(
+        claim,
+        Claim {
+            exit_code: 10,
+            output: vec![55]
+        }
+    );
     assert!(stats.cycles > 40);
     verify(&p, &claim, &proof, &FAST_TEST).unwrap();
 }

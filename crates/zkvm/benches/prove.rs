@@ -1,0 +1,93 @@
+//! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production]]`.
+//!
+//! Runs a hand-assembled loop guest (adds, xors, loads and stores) of about 2^k cycles for each
+//! k in the range and prints cycles, trace rows, cells, proving time, cycles per second, proof
+//! size, verification time and peak memory (max RSS of the process so far).
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::time::Instant;
+
+use ferrum_zkvm::asm::{self, reg::*};
+use ferrum_zkvm::{CPU_COLUMNS, FAST_TEST, PRODUCTION, Program, prove, syscall, verify};
+
+/// A loop of `iters` iterations, 8 instructions each: about `8 * iters` cycles.
+fn loop_program() -> Program {
+    let mut code = vec![];
+    code.extend(asm::li(S0, asm::DATA_BASE));
+    code.extend([
+        asm::addi(A7, ZERO, syscall::READ_WORD as i32),
+        asm::ECALL, // a0 = iters
+        asm::addi(T0, ZERO, 0),
+        // loop:
+        asm::add(T0, T0, A0),
+        asm::xori(T1, T0, 0x55),
+        asm::sw(T1, S0, 0),
+        asm::lw(T2, S0, 0),
+        asm::and(T2, T2, T0),
+        asm::sltu(T1, T2, T0),
+        asm::addi(A0, A0, -1),
+        asm::bne(A0, ZERO, -28),
+        asm::addi(A0, T0, 0),
+        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
+        asm::ECALL,
+        asm::addi(A0, ZERO, 0),
+    ]);
+    code.extend(asm::HALT);
+    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let lo: u32 = args.first().and_then(|s| s.parse().ok()).unwrap_or(16);
+    let hi: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(lo);
+    let params = if args.get(2).map(String::as_str) == Some("fast") {
+        FAST_TEST
+    } else {
+        PRODUCTION
+    };
+    println!(
+        "params: log_blowup {} queries {} pow {} ({} conjectured bits); CPU columns {}",
+        params.log_blowup,
+        params.num_queries,
+        params.query_pow_bits,
+        params.conjectured_security_bits(),
+        CPU_COLUMNS
+    );
+    println!(
+        "| log2 | cycles | cpu rows | main cells | prove s | kHz | proof KB | verify ms | peak RSS MB |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let program = loop_program();
+    for k in lo..=hi {
+        let iters = ((1u64 << k) - 24) / 8;
+        let t = Instant::now();
+        let (claim, proof, stats) = prove(&program, &[iters as u32], &params).unwrap();
+        let prove_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        verify(&program, &claim, &proof, &params).unwrap();
+        let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+        println!(
+            "| {k} | {} | {} | {} | {prove_s:.2} | {:.1} | {:.0} | {verify_ms:.0} | {:.0} |",
+            stats.cycles,
+            stats.cpu_rows,
+            stats.main_cells,
+            stats.cycles as f64 / prove_s / 1e3,
+            proof.bytes.len() as f64 / 1024.0,
+            peak_rss_mb()
+        );
+    }
+}

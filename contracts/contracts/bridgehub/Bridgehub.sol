@@ -35,6 +35,8 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
     mapping(uint256 chainId => address) public baseToken;
     address public sharedBridge;
     uint256[] internal chainIds;
+    /// @dev chain id => chain contract, as returned by its ChainTypeManager at creation (saves a call per deposit).
+    mapping(uint256 chainId => address) internal zkChains;
 
     constructor() Ownable(address(0xdead)) {
         _disableInitializers();
@@ -89,15 +91,19 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
         chainTypeManager[_chainId] = _chainTypeManager;
         baseToken[_chainId] = _baseToken;
         chainIds.push(_chainId);
-        IChainTypeManager(_chainTypeManager).createNewChain(_chainId, _baseToken, sharedBridge, _admin, _initData);
+        zkChains[_chainId] = IChainTypeManager(_chainTypeManager).createNewChain(
+            _chainId,
+            _baseToken,
+            sharedBridge,
+            _admin,
+            _initData
+        );
         emit NewChain(_chainId, _chainTypeManager, _admin);
         return _chainId;
     }
 
     function getZKChain(uint256 _chainId) public view returns (address) {
-        address ctm = chainTypeManager[_chainId];
-        if (ctm == address(0)) return address(0);
-        return IChainTypeManager(ctm).getZKChain(_chainId);
+        return zkChains[_chainId];
     }
 
     function getAllZKChainChainIDs() external view returns (uint256[] memory) {

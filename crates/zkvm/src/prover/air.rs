@@ -4,15 +4,15 @@
 //! |---|---|---|
 //! | CPU | one per cycle | control flow, ALU, load/store, syscalls |
 //! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
-//! | bytes | 256 (preprocessed) | byte range checks, top bit, low 2 bits, top 2 bits |
-//! | bitwise | 2^16 (preprocessed; only when the program has AND/OR/XOR) | byte-wise AND/OR/XOR |
+//! | bytes | 256 (preprocessed) | byte range checks, top bit, low 2 bits, top 2 bits; nibble AND/OR/XOR |
+//! | bitwise | one per executed AND/OR/XOR | splits operands into nibbles, looks each pair up |
 //! | boundary | one per touched address | initial and final value of every register and memory word |
 //! | image | one per non-zero word of the ELF (preprocessed) | the initial memory the boundary must use |
 //! | io | one per public output word (preprocessed) | the committed output |
 //!
 //! Buses (LogUp): `rom`, `mem` (offline memory checking: every access consumes the
 //! previous `(addr, value, ts)` record and produces a new one with a larger timestamp),
-//! `byte`, `bitwise`, `image`, `io`. See `docs/zkvm.md` for every constraint.
+//! `byte`, `nibble`, `bitwise`, `image`, `io`. See `docs/zkvm.md` for every constraint.
 
 use core::borrow::Borrow;
 use std::sync::Arc;
@@ -23,7 +23,9 @@ use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::{BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols, ROM_ENTRY_WIDTH};
+use super::columns::{
+    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, ROM_ENTRY_WIDTH,
+};
 
 pub(crate) type Val = BabyBear;
 
@@ -32,6 +34,7 @@ pub(crate) const BUS_ROM: &str = "rom";
 pub(crate) const BUS_MEM: &str = "mem";
 pub(crate) const BUS_BYTE: &str = "byte";
 pub(crate) const BUS_BITWISE: &str = "bitwise";
+pub(crate) const BUS_NIBBLE: &str = "nibble";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_IO: &str = "io";
 
@@ -41,7 +44,7 @@ pub(crate) const OP_RANGE: u32 = 0;
 pub(crate) const OP_MSB: u32 = 1;
 pub(crate) const OP_LOW2: u32 = 2;
 pub(crate) const OP_TOP2: u32 = 3;
-/// Bitwise-table operations (first field of a `bitwise` message `(op, x, y, z)`).
+/// Bitwise operations (first field of `bitwise` and `nibble` messages).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
 pub(crate) const OP_XOR: u32 = 3;
@@ -63,7 +66,7 @@ pub(crate) enum ZkvmAir {
     Cpu,
     Rom(Arc<RowMajorMatrix<Val>>),
     Bytes(Arc<RowMajorMatrix<Val>>),
-    Bitwise(Arc<RowMajorMatrix<Val>>),
+    Bitwise,
     Boundary,
     Image(Arc<RowMajorMatrix<Val>>),
     Io(Arc<RowMajorMatrix<Val>>),
@@ -74,8 +77,8 @@ impl BaseAir<Val> for ZkvmAir {
         match self {
             Self::Cpu => CPU_WIDTH,
             Self::Rom(_) | Self::Image(_) | Self::Io(_) => 1,
-            Self::Bytes(_) => 4,
-            Self::Bitwise(_) => 3,
+            Self::Bytes(_) => 7,
+            Self::Bitwise => BITWISE_WIDTH,
             Self::Boundary => BOUNDARY_WIDTH,
         }
     }
@@ -89,20 +92,17 @@ impl BaseAir<Val> for ZkvmAir {
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            Self::Rom(m) | Self::Bytes(m) | Self::Bitwise(m) | Self::Image(m) | Self::Io(m) => {
-                Some((**m).clone())
-            }
-            Self::Cpu | Self::Boundary => None,
+            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Io(m) => Some((**m).clone()),
+            Self::Cpu | Self::Boundary | Self::Bitwise => None,
         }
     }
 
     fn preprocessed_width(&self) -> usize {
         match self {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
-            Self::Bytes(_) => 4,
-            Self::Bitwise(_) => 5,
+            Self::Bytes(_) => 9,
             Self::Image(_) | Self::Io(_) => 6,
-            Self::Cpu | Self::Boundary => 0,
+            Self::Cpu | Self::Boundary | Self::Bitwise => 0,
         }
     }
 
@@ -117,7 +117,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Cpu => eval_cpu(builder),
             Self::Rom(_) => eval_rom(builder),
             Self::Bytes(_) => eval_bytes(builder),
-            Self::Bitwise(_) => eval_bitwise(builder),
+            Self::Bitwise => eval_bitwise(builder),
             Self::Boundary => eval_boundary(builder),
             Self::Image(_) => eval_image(builder),
             Self::Io(_) => eval_io(builder),
@@ -226,23 +226,20 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         );
     }
 
-    // ---- Bitwise: (op, rs1_i, b_i, res_i) in the byte table.
+    // ---- Bitwise: (op, rs1, b, res) to the bitwise chip.
     let bit_op = f.and * AB::F::from_u32(OP_AND)
         + f.or * AB::F::from_u32(OP_OR)
         + f.xor * AB::F::from_u32(OP_XOR);
     let bit_sel = f.and + f.or + f.xor;
-    for i in 0..4 {
-        builder.push_interaction(
-            BUS_BITWISE,
-            [
-                bit_op.clone(),
-                loc.rs1v[i].into(),
-                loc.b[i].into(),
-                loc.res[i].into(),
-            ],
-            Count::bounded(bit_sel.clone(), 1),
-        );
-    }
+    let mut msg = vec![bit_op];
+    msg.extend(
+        loc.rs1v
+            .iter()
+            .chain(&loc.b)
+            .chain(&loc.res)
+            .map(|&v| v.into()),
+    );
+    builder.push_interaction(BUS_BITWISE, msg, Count::bounded(bit_sel, 1));
 
     // ---- Top bits: msb_s[k] = msb_x[k] >> 7.
     let narrow_signed = f.lb + f.lh;
@@ -462,6 +459,7 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
+    // Columns: x, x >> 7, x & 3, x >> 6 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
     let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[1].into(), p[2].into(), p[3].into()];
     for (op, z) in results.into_iter().enumerate() {
         builder.push_interaction(
@@ -470,18 +468,42 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             Count::provided(-m[op].into()),
         );
     }
+    for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
+        builder.push_interaction(
+            BUS_NIBBLE,
+            [c::<AB>(op), p[4].into(), p[5].into(), p[6 + k].into()],
+            Count::provided(-m[4 + k].into()),
+        );
+    }
 }
 
 fn eval_bitwise<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
-    let prep = builder.preprocessed().clone();
-    let p = prep.current_slice();
-    let m = builder.main().current_slice().to_vec();
-    for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
-        builder.push_interaction(
-            BUS_BITWISE,
-            [c::<AB>(op), p[0].into(), p[1].into(), p[2 + k].into()],
-            Count::provided(-m[k].into()),
-        );
+    let main = builder.main();
+    let loc: &BitwiseCols<AB::Var> = main.current_slice().borrow();
+    builder.assert_bools([loc.and, loc.or, loc.xor]);
+    let is_real = loc.and + loc.or + loc.xor;
+    builder.assert_bool(is_real.clone());
+    let op = loc.and * AB::F::from_u32(OP_AND)
+        + loc.or * AB::F::from_u32(OP_OR)
+        + loc.xor * AB::F::from_u32(OP_XOR);
+    // Nibbles are in [0, 16) because the nibble table only holds such pairs.
+    let byte = |n: &[AB::Var; 2]| n[0] + n[1] * AB::F::from_u32(16);
+    let mut msg = vec![op.clone()];
+    msg.extend(loc.a.iter().chain(&loc.b).chain(&loc.r).map(byte));
+    builder.push_interaction(BUS_BITWISE, msg, Count::bounded(-is_real.clone(), 1));
+    for i in 0..4 {
+        for h in 0..2 {
+            builder.push_interaction(
+                BUS_NIBBLE,
+                [
+                    op.clone(),
+                    loc.a[i][h].into(),
+                    loc.b[i][h].into(),
+                    loc.r[i][h].into(),
+                ],
+                Count::bounded(is_real.clone(), 1),
+            );
+        }
     }
 }
 

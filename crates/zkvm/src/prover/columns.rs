@@ -124,6 +124,22 @@ pub(crate) struct BoundaryCols<T> {
 /// Width of the boundary table.
 pub(crate) const BOUNDARY_WIDTH: usize = size_of::<BoundaryCols<u8>>();
 
+/// The bitwise chip: one row per executed AND/OR/XOR, operands and result as nibbles.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct BitwiseCols<T> {
+    pub and: T,
+    pub or: T,
+    pub xor: T,
+    /// `[byte][lo, hi]` nibbles of the first operand, the second operand and the result.
+    pub a: [[T; 2]; 4],
+    pub b: [[T; 2]; 4],
+    pub r: [[T; 2]; 4],
+}
+
+/// Width of the bitwise chip.
+pub(crate) const BITWISE_WIDTH: usize = size_of::<BitwiseCols<u8>>();
+
 macro_rules! impl_borrow {
     ($t:ident, $w:expr) => {
         impl<T> Borrow<$t<T>> for [T] {
@@ -150,3 +166,4 @@ macro_rules! impl_borrow {
 impl_borrow!(CpuCols, CPU_WIDTH);
 impl_borrow!(BoundaryCols, BOUNDARY_WIDTH);
 impl_borrow!(RomEntry, ROM_ENTRY_WIDTH);
+impl_borrow!(BitwiseCols, BITWISE_WIDTH);

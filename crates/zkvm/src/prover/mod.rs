@@ -153,8 +153,7 @@ pub struct ProofStats {
     pub main_cells: usize,
 }
 
-/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, and the
-/// bitwise table when the program has AND/OR/XOR instructions.
+/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, bitwise.
 fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
     let mut airs = vec![
         ZkvmAir::Cpu,
@@ -164,9 +163,7 @@ fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
         ZkvmAir::Image(trace::shared(trace::image_table(program))),
         ZkvmAir::Io(trace::shared(trace::io_table(output))),
     ];
-    if trace::uses_bitwise(program) {
-        airs.push(ZkvmAir::Bitwise(trace::shared(trace::bitwise_table())));
-    }
+    airs.push(ZkvmAir::Bitwise);
     airs
 }
 
@@ -226,17 +223,12 @@ pub fn prove(
             ZkvmAir::Cpu => &traces.cpu,
             ZkvmAir::Rom(_) => &traces.rom,
             ZkvmAir::Bytes(_) => &traces.bytes,
-            ZkvmAir::Bitwise(_) => &traces.bitwise,
+            ZkvmAir::Bitwise => &traces.bitwise,
             ZkvmAir::Boundary => &traces.boundary,
             ZkvmAir::Image(_) => &traces.image,
             ZkvmAir::Io(_) => &traces.io,
         })
         .collect();
-    if !trace::uses_bitwise(program) && traces.bitwise.values.iter().any(|v| *v != Val::ZERO) {
-        return Err(ProveError::Stark(
-            "bitwise op executed without a bitwise table".into(),
-        ));
-    }
     let stats = ProofStats {
         cycles: run.cycles,
         cpu_rows: traces.cpu.height(),
@@ -299,13 +291,12 @@ pub fn verify(
     let max_bits = log2_strict(MAX_SEGMENT_CYCLES as usize);
     for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
         let ok = match air {
-            ZkvmAir::Rom(m)
-            | ZkvmAir::Bytes(m)
-            | ZkvmAir::Bitwise(m)
-            | ZkvmAir::Image(m)
-            | ZkvmAir::Io(m) => bits == log2_strict(m.height()),
+            ZkvmAir::Rom(m) | ZkvmAir::Bytes(m) | ZkvmAir::Image(m) | ZkvmAir::Io(m) => {
+                bits == log2_strict(m.height())
+            }
             ZkvmAir::Cpu => (2..=max_bits).contains(&bits),
             ZkvmAir::Boundary => (2..=max_bits + 2).contains(&bits),
+            ZkvmAir::Bitwise => (2..=max_bits).contains(&bits),
         };
         if !ok {
             return Err(VerifyError::Shape(format!(

@@ -9,7 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP2, OP_XOR, Val};
 use super::columns::{
-    BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
+    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, OpFlags,
+    ROM_ENTRY_WIDTH, RomEntry,
 };
 use crate::error::ProveError;
 use crate::executor::{CodeWord, Program, Step, syscall};
@@ -140,30 +141,16 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, ROM_ENTRY_WIDTH)
 }
 
-/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 6)`.
+/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 6, xn, yn, xn & yn, xn | yn,
+/// xn ^ yn)` with `xn = x >> 4`, `yn = x & 15`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     let values = (0..256u32)
-        .flat_map(|x| [f(x), f(x >> 7), f(x & 3), f(x >> 6)])
+        .flat_map(|x| {
+            let (xn, yn) = (x >> 4, x & 15);
+            [x, x >> 7, x & 3, x >> 6, xn, yn, xn & yn, xn | yn, xn ^ yn].map(f)
+        })
         .collect();
-    RowMajorMatrix::new(values, 4)
-}
-
-/// Whether the program has AND/OR/XOR instructions (and so needs the bitwise table).
-pub(crate) fn uses_bitwise(program: &Program) -> bool {
-    program.code.iter().any(|w| {
-        matches!(w, CodeWord::Ins(i) if matches!(i.op, Op::And | Op::Andi | Op::Or | Op::Ori | Op::Xor | Op::Xori))
-    })
-}
-
-/// The preprocessed bitwise table: row `256 x + y` = `(x, y, x & y, x | y, x ^ y)`.
-pub(crate) fn bitwise_table() -> RowMajorMatrix<Val> {
-    let mut values = Vec::with_capacity(5 << 16);
-    for x in 0..256u32 {
-        for y in 0..256u32 {
-            values.extend([f(x), f(y), f(x & y), f(x | y), f(x ^ y)]);
-        }
-    }
-    RowMajorMatrix::new(values, 5)
+    RowMajorMatrix::new(values, 9)
 }
 
 /// A preprocessed table of `(valid, key, 4 bytes)` rows.
@@ -196,15 +183,28 @@ pub(crate) fn io_table(output: &[u32]) -> RowMajorMatrix<Val> {
     keyed_words(output.iter().enumerate().map(|(i, &w)| (i as u32, w)))
 }
 
-/// Multiplicities of the byte table (per byte, per op) and of the bitwise table.
-struct ByteCounts(Vec<[u32; 4]>, Vec<[u32; 3]>);
+/// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
+/// chip's rows.
+struct ByteCounts(Vec<[u32; 7]>, Vec<BitwiseCols<Val>>);
 
 impl ByteCounts {
     fn add(&mut self, op: u32, x: u32) {
         self.0[x as usize][op as usize] += 1;
     }
-    fn bitwise(&mut self, op: u32, x: u32, y: u32) {
-        self.1[((x << 8) | y) as usize][op as usize - 1] += 1;
+    fn bitwise(&mut self, op: u32, a: u32, b: u32, r: u32) {
+        let mut row = BitwiseCols::<Val>::default();
+        *[&mut row.and, &mut row.or, &mut row.xor][op as usize - 1] = Val::ONE;
+        let (a, b, r) = (le(a), le(b), le(r));
+        for i in 0..4 {
+            for (h, sh) in [0u32, 4].into_iter().enumerate() {
+                let (x, y, z) = ((a[i] >> sh) & 15, (b[i] >> sh) & 15, (r[i] >> sh) & 15);
+                row.a[i][h] = f(x);
+                row.b[i][h] = f(y);
+                row.r[i][h] = f(z);
+                self.0[((x << 4) | y) as usize][3 + op as usize] += 1;
+            }
+        }
+        self.1.push(row);
     }
 }
 
@@ -250,7 +250,7 @@ pub(crate) fn generate(
         m
     };
     let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts(vec![[0; 4]; 256], vec![[0; 3]; 1 << 16]);
+    let mut bytes = ByteCounts(vec![[0; 7]; 256], Vec::new());
     let h = height(steps.len());
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
 
@@ -355,9 +355,7 @@ pub(crate) fn generate(
         }
         for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
             if on == 1 {
-                for i in 0..4 {
-                    bytes.bitwise(op, ab[i], bb[i]);
-                }
+                bytes.bitwise(op, a, b, res);
             }
         }
 
@@ -536,8 +534,15 @@ pub(crate) fn generate(
     }
 
     let rom = RowMajorMatrix::new(rom_mult.into_iter().map(f).collect(), 1);
-    let bitwise = RowMajorMatrix::new(bytes.1.iter().flat_map(|m| m.map(f)).collect(), 3);
-    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 4);
+    let mut bitwise = RowMajorMatrix::new(
+        Val::zero_vec(height(bytes.1.len()) * BITWISE_WIDTH),
+        BITWISE_WIDTH,
+    );
+    for (row, src) in bitwise.values.chunks_exact_mut(BITWISE_WIDTH).zip(&bytes.1) {
+        let row: &mut BitwiseCols<Val> = row.borrow_mut();
+        *row = *src;
+    }
+    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 7);
     Ok(MainTraces {
         cpu,
         rom,

@@ -1,7 +1,7 @@
 //! Proving and verifying: honest runs verify; tampering is rejected.
 
 use ferrum_zkvm::asm::{self, reg::*};
-use ferrum_zkvm::{Claim, FAST_TEST, Program, prove, syscall, verify};
+use ferrum_zkvm::{Claim, FAST_TEST, Program, ProveError, prove, syscall, verify};
 
 fn program(code: &[u32], data: &[u32]) -> Program {
     Program::from_elf(&asm::elf(code, data)).unwrap()
@@ -41,4 +41,34 @@ fn tiny_program_proves_and_verifies() {
     );
     assert!(stats.cycles > 40);
     verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+}
+
+/// Every riscv-test that uses only instructions the v1 AIR covers proves and verifies; the rest
+/// are refused with `UnsupportedInstruction` (never a fake proof).
+#[test]
+fn riscv_tests_prove() {
+    let mut proved = Vec::new();
+    let mut refused = Vec::new();
+    for (name, _, _) in crate::conformance::expected() {
+        let p = Program::from_elf(&crate::conformance::load(&name)).unwrap();
+        let t = std::time::Instant::now();
+        match prove(&p, &[], &FAST_TEST) {
+            Ok((claim, proof, _)) => {
+                assert_eq!(claim.exit_code, 0, "{name}");
+                verify(&p, &claim, &proof, &FAST_TEST).unwrap_or_else(|e| panic!("{name}: {e}"));
+                proved.push(format!("{name} ({:.1}s)", t.elapsed().as_secs_f64()));
+            }
+            Err(ProveError::UnsupportedInstruction { mnemonic, .. }) => {
+                refused.push(format!("{name}: {mnemonic}"))
+            }
+            Err(e) => panic!("{name}: {e}"),
+        }
+    }
+    eprintln!(
+        "proved {}: {}\nrefused {}: {}",
+        proved.len(),
+        proved.join(", "),
+        refused.len(),
+        refused.join(", ")
+    );
 }

@@ -186,6 +186,16 @@ pub fn prove(
     input: &[u32],
     params: &SecurityParams,
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
+    prove_with(program, input, params, &mut |_| {})
+}
+
+/// [`prove`] with a hook that may change the traces before they are committed (soundness tests).
+fn prove_with(
+    program: &Program,
+    input: &[u32],
+    params: &SecurityParams,
+    tamper: &mut dyn FnMut(&mut trace::MainTraces),
+) -> Result<(Claim, Proof, ProofStats), ProveError> {
     let run = execute(
         program,
         input,
@@ -217,6 +227,8 @@ pub fn prove(
         height_of(&airs[4]),
         height_of(&airs[5]),
     )?;
+    let mut traces = traces;
+    tamper(&mut traces);
     let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
         .iter()
         .map(|a| match a {
@@ -314,3 +326,6 @@ pub fn verify(
     }))
     .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
 }
+
+#[cfg(test)]
+mod tests;

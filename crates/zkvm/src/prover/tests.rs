@@ -1,0 +1,188 @@
+//! Soundness: an honest proof verifies; a corrupted trace, claim, program or proof does not.
+#![allow(clippy::unwrap_used)]
+
+use core::borrow::BorrowMut;
+
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
+
+use super::columns::{BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols};
+use super::trace::MainTraces;
+use super::*;
+use crate::asm::{self, reg::*};
+use crate::syscall;
+
+/// Stores 12, then 1, to a word, loads it back, commits and exits with `1 + 1`.
+fn program() -> Program {
+    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
+    code.extend([
+        asm::addi(T0, ZERO, 5), // 2
+        asm::addi(T1, ZERO, 7), // 3
+        asm::add(T2, T0, T1),   // 4: t2 = 12
+        asm::sw(T2, S0, 0),     // 5
+        asm::addi(T2, ZERO, 1), // 6
+        asm::sw(T2, S0, 0),     // 7
+        asm::lw(A1, S0, 0),     // 8: a1 = 1
+        asm::add(A0, A1, T2),   // 9: a0 = 2
+        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
+        asm::ECALL,
+    ]);
+    code.extend(asm::HALT);
+    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+}
+
+fn cpu_row(t: &mut MainTraces, row: usize) -> &mut CpuCols<Val> {
+    t.cpu.values[row * CPU_WIDTH..(row + 1) * CPU_WIDTH].borrow_mut()
+}
+
+/// Proving fails (the debug constraint check) or the proof does not verify.
+fn assert_rejected(tamper: &mut dyn FnMut(&mut MainTraces)) {
+    let p = program();
+    match prove_with(&p, &[], &FAST_TEST, tamper) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
+}
+
+fn honest() -> (Program, Claim, Proof) {
+    let p = program();
+    let (claim, proof, _) = prove(&p, &[], &FAST_TEST).unwrap();
+    assert_eq!(
+        claim,
+        Claim {
+            exit_code: 2,
+            output: vec![2]
+        }
+    );
+    (p, claim, proof)
+}
+
+#[test]
+fn honest_proof_verifies() {
+    let (p, claim, proof) = honest();
+    verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+}
+
+#[test]
+fn wrong_alu_result_rejected() {
+    assert_rejected(&mut |t| {
+        let r = cpu_row(t, 4);
+        r.res[0] = Val::from_u32(13);
+        r.rd_val[0] = Val::from_u32(13);
+    });
+}
+
+#[test]
+fn stale_load_rejected() {
+    // The load returns 12 (the first store) instead of 1 (the last store).
+    assert_rejected(&mut |t| {
+        let r = cpu_row(t, 8);
+        r.mem_old[0] = Val::from_u32(12);
+        r.mem_new[0] = Val::from_u32(12);
+        r.rd_val[0] = Val::from_u32(12);
+    });
+}
+
+#[test]
+fn skipped_instruction_rejected() {
+    // Drop cycle 6 (`addi t2, zero, 1`): later rows move up, clocks renumbered.
+    assert_rejected(&mut |t| {
+        let n = t.cpu.values.len() / CPU_WIDTH;
+        t.cpu.values.copy_within(7 * CPU_WIDTH.., 6 * CPU_WIDTH);
+        for row in 6..n {
+            let r = cpu_row(t, row);
+            r.clk = Val::from_usize(row);
+        }
+    });
+}
+
+#[test]
+fn wrong_final_memory_rejected() {
+    assert_rejected(&mut |t| {
+        let rows = t.boundary.values.len() / BOUNDARY_WIDTH;
+        for row in 0..rows {
+            let r: &mut BoundaryCols<Val> =
+                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
+            if r.is_real == Val::ONE && r.addr.as_canonical_u32() >= air::MEM_ADDR_OFFSET {
+                r.fin[0] += Val::ONE;
+                break;
+            }
+        }
+    });
+}
+
+#[test]
+fn changed_claim_rejected() {
+    let (p, claim, proof) = honest();
+    let mut c = claim.clone();
+    c.exit_code = 3;
+    assert!(matches!(
+        verify(&p, &c, &proof, &FAST_TEST),
+        Err(VerifyError::Stark(_))
+    ));
+    let mut c = claim.clone();
+    c.output = vec![3];
+    assert!(verify(&p, &c, &proof, &FAST_TEST).is_err());
+    let mut c = claim;
+    c.output = vec![2, 0];
+    assert!(verify(&p, &c, &proof, &FAST_TEST).is_err());
+}
+
+#[test]
+fn other_program_rejected() {
+    let (_, claim, proof) = honest();
+    // Same code with one immediate changed (exits 3 instead of 2).
+    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
+    code.extend([
+        asm::addi(T0, ZERO, 5),
+        asm::addi(T1, ZERO, 7),
+        asm::add(T2, T0, T1),
+        asm::sw(T2, S0, 0),
+        asm::addi(T2, ZERO, 2),
+        asm::sw(T2, S0, 0),
+        asm::lw(A1, S0, 0),
+        asm::add(A0, A1, T2),
+        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
+        asm::ECALL,
+    ]);
+    code.extend(asm::HALT);
+    let other = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    assert!(verify(&other, &claim, &proof, &FAST_TEST).is_err());
+}
+
+#[test]
+fn tampered_proof_bytes_rejected() {
+    let (p, claim, proof) = honest();
+    let n = proof.bytes.len();
+    for pos in [0, 1, 40, n / 3, n / 2, 2 * n / 3, n - 40, n - 1] {
+        let mut bad = proof.clone();
+        bad.bytes[pos] ^= 0x01;
+        assert!(
+            verify(&p, &claim, &bad, &FAST_TEST).is_err(),
+            "flipped byte {pos} of {n} accepted"
+        );
+    }
+    let mut short = proof;
+    short.bytes.truncate(n - 1);
+    assert!(verify(&p, &claim, &short, &FAST_TEST).is_err());
+}
+
+#[test]
+fn unsupported_instruction_is_refused() {
+    let mut code = vec![asm::addi(T0, ZERO, 3), asm::slli(A0, T0, 2)];
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    assert!(matches!(
+        prove(&p, &[], &FAST_TEST),
+        Err(ProveError::UnsupportedInstruction {
+            mnemonic: "slli",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn security_parameters() {
+    assert!(PRODUCTION.conjectured_security_bits() >= 100);
+    assert!(FAST_TEST.conjectured_security_bits() < 100);
+}

@@ -86,19 +86,19 @@ abstract contract Executor is ZKChainBase, IExecutor {
         });
     }
 
-    /// @notice The batch output hash (StoredBatchInfo.commitment) the proof commits to. See docs/contracts.md.
+    /// @notice The batch output hash (StoredBatchInfo.commitment) the proof commits to; the same formula as the L2's
+    /// `BatchOutput::hash` (crates/primitives/src/batch.rs): keccak256 of eight 32-byte words. See docs/contracts.md.
     function batchOutputHash(CommitBatchInfo calldata _nb) public view returns (bytes32) {
         return keccak256(
             abi.encode(
                 _nb.chainId,
-                _nb.firstBlockTimestamp,
-                _nb.lastBlockTimestamp,
-                uint256(s.daMode),
-                _nb.daCommitment,
+                uint256(_nb.firstBlockTimestamp),
+                uint256(_nb.lastBlockTimestamp),
+                s.protocolVersion,
                 _nb.numberOfLayer1Txs,
                 _nb.priorityOperationsHash,
                 _nb.l2LogsTreeRoot,
-                s.protocolVersion
+                _nb.daCommitment
             )
         );
     }

@@ -1,0 +1,239 @@
+//! Node configuration: one struct per subsystem, TOML on disk, defaults for a local run.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use alloy_primitives::{Address, U256};
+use serde::{Deserialize, Serialize};
+
+/// Everything a node needs to start. `ferrum node --config ferrum.toml` reads it from TOML;
+/// `ferrum devnet` builds it from flags.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NodeConfig {
+    /// Database directory.
+    pub data_dir: PathBuf,
+    /// Chain parameters.
+    pub chain: ChainSection,
+    /// JSON-RPC server.
+    pub rpc: RpcSection,
+    /// Block and batch production.
+    pub sequencer: SequencerSection,
+    /// Mempool limits.
+    pub mempool: MempoolSection,
+    /// Prefunded accounts of block 0.
+    pub genesis: GenesisSection,
+    /// fsync once per block (crash of the machine loses nothing acknowledged).
+    pub sync_per_block: bool,
+}
+
+/// `[chain]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChainSection {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Gas limit of every L2 block.
+    pub block_gas_limit: u64,
+    /// Floor of the base fee, in wei.
+    pub min_base_fee: u64,
+    /// Receives all fees.
+    pub fee_recipient: Address,
+}
+
+/// `[rpc]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RpcSection {
+    /// Listen address of HTTP and WebSocket.
+    pub addr: SocketAddr,
+    /// Largest request body in bytes.
+    pub max_request_body: u32,
+    /// Most calls in a batch request.
+    pub max_batch_len: u32,
+    /// Most simultaneous connections.
+    pub max_connections: u32,
+    /// Gas cap of `eth_call`/`eth_estimateGas`.
+    pub gas_cap: u64,
+    /// Widest `eth_getLogs` block range.
+    pub max_log_block_range: u64,
+}
+
+/// `[sequencer]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SequencerSection {
+    /// Milliseconds between blocks while there are transactions.
+    pub block_time_ms: u64,
+    /// Most transactions per block.
+    pub max_txs_per_block: usize,
+    /// Batch: most blocks.
+    pub batch_max_blocks: u64,
+    /// Batch: most transactions.
+    pub batch_max_txs: u64,
+    /// Batch: most gas.
+    pub batch_max_gas: u64,
+    /// Batch: most pubdata bytes.
+    pub batch_max_pubdata_bytes: u64,
+    /// Batch: seconds after its first block that a batch is sealed.
+    pub batch_max_age_secs: u64,
+}
+
+/// `[mempool]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MempoolSection {
+    /// Most pooled transactions.
+    pub max_txs: usize,
+    /// Most pooled transactions per sender.
+    pub max_per_sender: usize,
+    /// Largest nonce gap accepted.
+    pub max_nonce_gap: u64,
+}
+
+/// `[genesis]`
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GenesisSection {
+    /// Genesis timestamp (0: the time the chain is created).
+    pub timestamp: u64,
+    /// `address = balance (wei)` pairs.
+    pub alloc: Vec<GenesisAccount>,
+}
+
+/// One prefunded account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisAccount {
+    /// Address.
+    pub address: Address,
+    /// Balance in wei.
+    pub balance: U256,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("ferrum-data"),
+            chain: ChainSection::default(),
+            rpc: RpcSection::default(),
+            sequencer: SequencerSection::default(),
+            mempool: MempoolSection::default(),
+            genesis: GenesisSection::default(),
+            sync_per_block: true,
+        }
+    }
+}
+
+impl Default for ChainSection {
+    fn default() -> Self {
+        let c = ferrum_stf::ChainConfig::default();
+        Self { chain_id: c.chain_id, block_gas_limit: c.block_gas_limit, min_base_fee: c.fee.min_base_fee, fee_recipient: Address::ZERO }
+    }
+}
+
+impl Default for RpcSection {
+    fn default() -> Self {
+        let r = ferrum_rpc::RpcConfig::default();
+        Self {
+            addr: r.addr,
+            max_request_body: r.max_request_body,
+            max_batch_len: r.max_batch_len,
+            max_connections: r.max_connections,
+            gas_cap: r.gas_cap,
+            max_log_block_range: r.max_log_block_range,
+        }
+    }
+}
+
+impl Default for SequencerSection {
+    fn default() -> Self {
+        let s = ferrum_sequencer::SequencerConfig::default();
+        Self {
+            block_time_ms: s.block_time.as_millis() as u64,
+            max_txs_per_block: s.max_txs_per_block,
+            batch_max_blocks: s.batch.max_blocks,
+            batch_max_txs: s.batch.max_txs,
+            batch_max_gas: s.batch.max_gas,
+            batch_max_pubdata_bytes: s.batch.max_pubdata_bytes,
+            batch_max_age_secs: s.batch.max_age.as_secs(),
+        }
+    }
+}
+
+impl Default for MempoolSection {
+    fn default() -> Self {
+        let m = ferrum_mempool::PoolConfig::default();
+        Self { max_txs: m.max_txs, max_per_sender: m.max_per_sender, max_nonce_gap: m.max_nonce_gap }
+    }
+}
+
+impl NodeConfig {
+    /// Parses a TOML configuration.
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    pub(crate) fn chain_config(&self) -> ferrum_stf::ChainConfig {
+        ferrum_stf::ChainConfig {
+            chain_id: self.chain.chain_id,
+            block_gas_limit: self.chain.block_gas_limit,
+            fee: ferrum_primitives::FeeParams { min_base_fee: self.chain.min_base_fee, ..Default::default() },
+        }
+    }
+
+    pub(crate) fn sequencer_config(&self) -> ferrum_sequencer::SequencerConfig {
+        let s = &self.sequencer;
+        ferrum_sequencer::SequencerConfig {
+            block_time: Duration::from_millis(s.block_time_ms),
+            max_txs_per_block: s.max_txs_per_block,
+            fee_recipient: self.chain.fee_recipient,
+            batch: ferrum_sequencer::BatchSealConfig {
+                max_blocks: s.batch_max_blocks,
+                max_txs: s.batch_max_txs,
+                max_gas: s.batch_max_gas,
+                max_pubdata_bytes: s.batch_max_pubdata_bytes,
+                max_age: Duration::from_secs(s.batch_max_age_secs),
+            },
+        }
+    }
+
+    pub(crate) fn pool_config(&self) -> ferrum_mempool::PoolConfig {
+        ferrum_mempool::PoolConfig {
+            chain_id: self.chain.chain_id,
+            max_txs: self.mempool.max_txs,
+            max_per_sender: self.mempool.max_per_sender,
+            max_nonce_gap: self.mempool.max_nonce_gap,
+            block_gas_limit: self.chain.block_gas_limit,
+            ..Default::default()
+        }
+    }
+
+    pub(crate) fn rpc_config(&self) -> ferrum_rpc::RpcConfig {
+        ferrum_rpc::RpcConfig {
+            addr: self.rpc.addr,
+            max_request_body: self.rpc.max_request_body,
+            max_batch_len: self.rpc.max_batch_len,
+            max_connections: self.rpc.max_connections,
+            gas_cap: self.rpc.gas_cap,
+            max_log_block_range: self.rpc.max_log_block_range,
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_roundtrip_and_unknown_fields_rejected() {
+        let c = NodeConfig::default();
+        let text = toml::to_string(&c).unwrap();
+        let back = NodeConfig::from_toml(&text).unwrap();
+        assert_eq!(back.chain.chain_id, c.chain.chain_id);
+        assert!(NodeConfig::from_toml("[chain]\nchain_idd = 5\n").is_err());
+        let partial = NodeConfig::from_toml("data_dir = \"/x\"\n[chain]\nchain_id = 5\n").unwrap();
+        assert_eq!(partial.chain.chain_id, 5);
+        assert_eq!(partial.sequencer.block_time_ms, 250);
+    }
+}

@@ -1,0 +1,14 @@
+//! The `ferrum` node: configuration, wiring and the commands of the `ferrum` binary.
+//!
+//! [`spawn`] starts a whole node (store, state tree, mempool, sequencer, JSON-RPC) from a
+//! [`NodeConfig`]; the binary and the end-to-end tests both use it. [`bench`] is the load
+//! generator behind `ferrum bench`.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+pub mod bench;
+pub mod config;
+pub mod dev_accounts;
+mod node;
+
+pub use config::NodeConfig;
+pub use node::{RunningNode, spawn};

@@ -1,0 +1,32 @@
+//! Ferrum chain primitives.
+//!
+//! Everything that both the native node and the proven guest need to agree on lives here:
+//! block/batch numbers, the account encoding of the state tree, the state tree's hashing and
+//! proof verification, the EIP-1559 base-fee rule, L2→L1 logs and the batch public input.
+//!
+//! The crate is `no_std + alloc` (disable the default `std` feature) so that the state transition
+//! function can be compiled to RISC-V and proven. Every byte-level format here is specified in
+//! `docs/architecture.md`; a change to one is a protocol change.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+extern crate alloc;
+
+mod account;
+mod batch;
+mod fee;
+pub mod hash;
+mod l2_log;
+mod numbers;
+mod transaction;
+pub mod tree;
+
+pub use account::{ACCOUNT_PROPERTIES_ADDRESS, AccountState};
+pub use batch::{BatchOutput, StateCommitment, batch_public_input, EMPTY_PRIORITY_OPS_HASH};
+pub use fee::{FeeParams, next_base_fee};
+pub use l2_log::{L2_TO_L1_LOG_SERIALIZE_SIZE, L2ToL1Log, L2_TO_L1_LOGS_TREE_DEPTH, l2_to_l1_logs_root};
+pub use numbers::{BatchNumber, BlockNumber};
+pub use transaction::{RecoveredTx, TxError, intrinsic_gas, recover_tx};
+
+/// Protocol version recorded in every batch's public input.
+pub const PROTOCOL_VERSION: u64 = 1;

@@ -1,0 +1,73 @@
+//! JSON-RPC error objects with the codes and messages Ethereum clients expect.
+
+use alloy_primitives::Bytes;
+use jsonrpsee::types::ErrorObjectOwned;
+
+/// Error codes used by Ferrum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum RpcErrorCode {
+    /// Invalid method parameters (JSON-RPC 2.0).
+    InvalidParams = -32602,
+    /// Internal error (JSON-RPC 2.0).
+    Internal = -32603,
+    /// Transaction rejected / generic server error (geth's -32000).
+    Server = -32000,
+    /// Execution reverted; `data` carries the revert data (geth's 3).
+    ExecutionReverted = 3,
+    /// Request exceeds a server limit (e.g. log range).
+    LimitExceeded = -32005,
+}
+
+pub(crate) fn err(code: RpcErrorCode, msg: impl Into<String>) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(code as i32, msg.into(), None::<()>)
+}
+
+pub(crate) fn invalid_params(msg: impl Into<String>) -> ErrorObjectOwned {
+    err(RpcErrorCode::InvalidParams, msg)
+}
+
+pub(crate) fn internal(e: impl std::fmt::Display) -> ErrorObjectOwned {
+    err(RpcErrorCode::Internal, e.to_string())
+}
+
+pub(crate) fn server(msg: impl Into<String>) -> ErrorObjectOwned {
+    err(RpcErrorCode::Server, msg)
+}
+
+/// `execution reverted[: reason]` with the raw revert data, as geth reports it.
+pub(crate) fn reverted(data: &Bytes) -> ErrorObjectOwned {
+    let msg = match decode_revert_reason(data) {
+        Some(reason) => format!("execution reverted: {reason}"),
+        None => "execution reverted".to_string(),
+    };
+    ErrorObjectOwned::owned(RpcErrorCode::ExecutionReverted as i32, msg, Some(data.to_string()))
+}
+
+/// Decodes `Error(string)` revert data.
+fn decode_revert_reason(data: &[u8]) -> Option<String> {
+    const ERROR_SELECTOR: [u8; 4] = [0x08, 0xc3, 0x79, 0xa0];
+    if data.len() < 4 + 64 || data[..4] != ERROR_SELECTOR {
+        return None;
+    }
+    let body = &data[4..];
+    let len = alloy_primitives::U256::from_be_slice(&body[32..64]);
+    let len: usize = len.try_into().ok()?;
+    let bytes = body.get(64..64usize.checked_add(len)?)?;
+    String::from_utf8(bytes.to_vec()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_error_string() {
+        // Error("nope")
+        let data: Bytes = "0x08c379a000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000004e6f706500000000000000000000000000000000000000000000000000000000".parse().unwrap();
+        let e = reverted(&data);
+        assert_eq!(e.code(), 3);
+        assert_eq!(e.message(), "execution reverted: nope");
+        assert_eq!(reverted(&Bytes::from_static(&[1, 2])).message(), "execution reverted");
+    }
+}

@@ -1,0 +1,383 @@
+//! The `eth_*`, `net_*` and `web3_*` methods.
+
+use std::sync::Arc;
+
+use alloy_eips::{BlockId, BlockNumberOrTag};
+use alloy_primitives::{Address, B256, Bytes, TxKind, U64, U256};
+use alloy_rpc_types_eth::{
+    Block, FeeHistory, Filter, Log, Transaction, TransactionReceipt, TransactionRequest,
+    pubsub::{Params, SubscriptionKind},
+};
+use ferrum_mempool::AdmissionState;
+use ferrum_sequencer::Chain;
+use ferrum_state::StateView;
+use ferrum_stf::{CallRequest, simulate, estimate_gas};
+use jsonrpsee::{
+    PendingSubscriptionSink,
+    core::{RpcResult, SubscriptionResult},
+    proc_macros::rpc,
+    types::ErrorObjectOwned,
+};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::{
+    block_id::{resolve, resolve_number, state_at},
+    convert::{rpc_block, rpc_receipt, rpc_tx},
+    error::{internal, invalid_params, reverted, server},
+    logs::{LogLimits, block_logs, get_logs},
+};
+
+/// Ethereum JSON-RPC (the subset Ferrum serves).
+#[rpc(server)]
+pub(crate) trait EthApi {
+    #[method(name = "eth_chainId")]
+    fn chain_id(&self) -> RpcResult<U64>;
+    #[method(name = "net_version")]
+    fn net_version(&self) -> RpcResult<String>;
+    #[method(name = "net_listening")]
+    fn net_listening(&self) -> RpcResult<bool>;
+    #[method(name = "web3_clientVersion")]
+    fn client_version(&self) -> RpcResult<String>;
+    #[method(name = "eth_syncing")]
+    fn syncing(&self) -> RpcResult<bool>;
+    #[method(name = "eth_accounts")]
+    fn accounts(&self) -> RpcResult<Vec<Address>>;
+    #[method(name = "eth_blockNumber")]
+    fn block_number(&self) -> RpcResult<U64>;
+    #[method(name = "eth_getBalance")]
+    fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256>;
+    #[method(name = "eth_getTransactionCount")]
+    fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64>;
+    #[method(name = "eth_getCode")]
+    fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes>;
+    #[method(name = "eth_getStorageAt")]
+    fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256>;
+    #[method(name = "eth_call", blocking)]
+    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes>;
+    #[method(name = "eth_estimateGas", blocking)]
+    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64>;
+    #[method(name = "eth_gasPrice")]
+    fn gas_price(&self) -> RpcResult<U256>;
+    #[method(name = "eth_maxPriorityFeePerGas")]
+    fn max_priority_fee(&self) -> RpcResult<U256>;
+    #[method(name = "eth_feeHistory")]
+    fn fee_history(&self, count: U64, newest: BlockNumberOrTag, percentiles: Option<Vec<f64>>) -> RpcResult<FeeHistory>;
+    #[method(name = "eth_sendRawTransaction")]
+    fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256>;
+    #[method(name = "eth_getTransactionByHash")]
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>>;
+    #[method(name = "eth_getTransactionReceipt")]
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>>;
+    #[method(name = "eth_getBlockByNumber")]
+    fn block_by_number(&self, number: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>>;
+    #[method(name = "eth_getBlockByHash")]
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>>;
+    #[method(name = "eth_getBlockTransactionCountByNumber")]
+    fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>>;
+    #[method(name = "eth_getBlockReceipts")]
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>>;
+    #[method(name = "eth_getLogs", blocking)]
+    fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>>;
+    #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
+    async fn subscribe(&self, kind: SubscriptionKind, params: Option<Params>) -> SubscriptionResult;
+}
+
+/// Implementation over the shared chain state.
+pub(crate) struct EthApi {
+    pub(crate) chain: Arc<Chain>,
+    pub(crate) gas_cap: u64,
+    pub(crate) log_limits: LogLimits,
+    pub(crate) fee_history_max: u64,
+}
+
+impl EthApi {
+    fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block>> {
+        let Some(header) = self.chain.store.header(n).map_err(internal)? else { return Ok(None) };
+        let hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        let txs = self.chain.store.block_txs(n).map_err(internal)?;
+        rpc_block(header, hash, &txs, full).map(Some)
+    }
+
+    fn call_request(&self, r: &TransactionRequest) -> RpcResult<CallRequest> {
+        let data = r.input.input().cloned().unwrap_or_default();
+        if r.input.input.is_some() && r.input.data.is_some() && r.input.input != r.input.data {
+            return Err(invalid_params("both \"data\" and \"input\" are set and not equal"));
+        }
+        Ok(CallRequest {
+            from: r.from.unwrap_or_default(),
+            to: r.to.unwrap_or(TxKind::Create),
+            gas: r.gas,
+            gas_price: r.gas_price.or(r.max_fee_per_gas),
+            max_priority_fee_per_gas: r.max_priority_fee_per_gas,
+            value: r.value.unwrap_or_default(),
+            data,
+            nonce: r.nonce,
+            access_list: r.access_list.clone().unwrap_or_default(),
+        })
+    }
+
+    fn sim_context(&self, block: Option<BlockId>) -> RpcResult<(Option<u64>, ferrum_stf::BlockContext)> {
+        let at = state_at(&self.chain, block)?;
+        let mut ctx = self.chain.next_block_context(0, Address::ZERO);
+        if let Some(n) = at {
+            let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| server("header not found"))?;
+            ctx.number = n + 1;
+            ctx.timestamp = header.timestamp;
+            ctx.parent_hash = header.hash_slow();
+        } else {
+            ctx.timestamp = self.chain.head().header.timestamp;
+        }
+        Ok((at, ctx))
+    }
+}
+
+impl EthApiServer for EthApi {
+    fn chain_id(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.chain.config.chain_id))
+    }
+
+    fn net_version(&self) -> RpcResult<String> {
+        Ok(self.chain.config.chain_id.to_string())
+    }
+
+    fn net_listening(&self) -> RpcResult<bool> {
+        Ok(true)
+    }
+
+    fn client_version(&self) -> RpcResult<String> {
+        Ok(format!("ferrum/v{}", env!("CARGO_PKG_VERSION")))
+    }
+
+    fn syncing(&self) -> RpcResult<bool> {
+        Ok(false)
+    }
+
+    fn accounts(&self) -> RpcResult<Vec<Address>> {
+        Ok(vec![])
+    }
+
+    fn block_number(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.chain.head().header.number))
+    }
+
+    fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256> {
+        let at = state_at(&self.chain, block)?;
+        Ok(self.chain.store.account(&address, at).map_err(internal)?.map(|a| a.balance).unwrap_or_default())
+    }
+
+    fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64> {
+        let pending = matches!(block, Some(BlockId::Number(BlockNumberOrTag::Pending)));
+        let at = state_at(&self.chain, block)?;
+        let nonce = self.chain.store.account(&address, at).map_err(internal)?.map(|a| a.nonce).unwrap_or_default();
+        let nonce = if pending { self.chain.pool.pending_nonce(&address).unwrap_or(nonce).max(nonce) } else { nonce };
+        Ok(U64::from(nonce))
+    }
+
+    fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes> {
+        let at = state_at(&self.chain, block)?;
+        let Some(account) = self.chain.store.account(&address, at).map_err(internal)? else { return Ok(Bytes::new()) };
+        Ok(self.chain.store.code(&account.code_hash).map_err(internal)?.unwrap_or_default())
+    }
+
+    fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256> {
+        let at = state_at(&self.chain, block)?;
+        Ok(self.chain.store.storage(&address, &slot, at).map_err(internal)?.into())
+    }
+
+    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes> {
+        let req = self.call_request(&request)?;
+        let (at, ctx) = self.sim_context(block)?;
+        let view = StateView::new(&self.chain.store, at);
+        match simulate(&self.chain.config, &ctx, view, &req, self.gas_cap).map_err(internal)? {
+            Ok(r) if r.success => Ok(r.output),
+            Ok(r) if r.reverted => Err(reverted(&r.output)),
+            Ok(_) => Err(server("execution halted (out of gas or invalid opcode)")),
+            Err(invalid) => Err(server(invalid.to_string())),
+        }
+    }
+
+    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64> {
+        let req = self.call_request(&request)?;
+        let (at, ctx) = self.sim_context(block)?;
+        let view = StateView::new(&self.chain.store, at);
+        match estimate_gas(&self.chain.config, &ctx, view, &req, self.gas_cap).map_err(internal)? {
+            Ok(gas) => Ok(U64::from(gas)),
+            Err(Ok(r)) if r.reverted => Err(reverted(&r.output)),
+            Err(Ok(_)) => Err(server(format!("gas required exceeds allowance ({})", req.gas.unwrap_or(self.gas_cap)))),
+            Err(Err(invalid)) => Err(server(invalid.to_string())),
+        }
+    }
+
+    fn gas_price(&self) -> RpcResult<U256> {
+        Ok(U256::from(self.chain.next_base_fee()))
+    }
+
+    fn max_priority_fee(&self) -> RpcResult<U256> {
+        // Fees all go to the operator and blocks are rarely full: no tip is needed.
+        Ok(U256::ZERO)
+    }
+
+    fn fee_history(&self, count: U64, newest: BlockNumberOrTag, percentiles: Option<Vec<f64>>) -> RpcResult<FeeHistory> {
+        let count = count.to::<u64>().min(self.fee_history_max);
+        let newest = resolve_number(&self.chain, newest)?.ok_or_else(|| invalid_params("unknown block"))?;
+        if count == 0 {
+            return Ok(FeeHistory { oldest_block: newest, ..Default::default() });
+        }
+        let oldest = newest.saturating_sub(count - 1);
+        let mut base_fee_per_gas = Vec::new();
+        let mut gas_used_ratio = Vec::new();
+        let mut reward = Vec::new();
+        let mut last = None;
+        for n in oldest..=newest {
+            let h = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
+            let base = h.base_fee_per_gas.unwrap_or_default();
+            base_fee_per_gas.push(base as u128);
+            gas_used_ratio.push(if h.gas_limit == 0 { 0.0 } else { h.gas_used as f64 / h.gas_limit as f64 });
+            if let Some(p) = &percentiles {
+                let mut tips: Vec<u128> = self
+                    .chain
+                    .store
+                    .block_txs(n)
+                    .map_err(internal)?
+                    .iter()
+                    .map(|t| t.effective_gas_price.saturating_sub(base as u128))
+                    .collect();
+                tips.sort_unstable();
+                reward.push(
+                    p.iter()
+                        .map(|q| {
+                            if tips.is_empty() {
+                                0
+                            } else {
+                                let i = ((q / 100.0) * (tips.len() - 1) as f64).round() as usize;
+                                tips[i.min(tips.len() - 1)]
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            last = Some(h);
+        }
+        if let Some(h) = last {
+            let next = ferrum_primitives::next_base_fee(
+                &self.chain.config.fee,
+                h.gas_used,
+                h.gas_limit,
+                h.base_fee_per_gas.unwrap_or_default(),
+            );
+            base_fee_per_gas.push(next as u128);
+        }
+        Ok(FeeHistory {
+            base_fee_per_gas,
+            gas_used_ratio,
+            base_fee_per_blob_gas: vec![],
+            blob_gas_used_ratio: vec![],
+            oldest_block: oldest,
+            reward: percentiles.map(|_| reward),
+        })
+    }
+
+    fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256> {
+        let tx = ferrum_primitives::recover_tx(&raw).map_err(|e| invalid_params(e.to_string()))?;
+        let account = self.chain.store.account(&tx.sender, None).map_err(internal)?.unwrap_or_default();
+        let state = AdmissionState { nonce: account.nonce, balance: account.balance, base_fee: self.chain.next_base_fee() };
+        self.chain.pool.add(tx, state).map_err(|e| server(e.to_string()))
+    }
+
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>> {
+        if let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? {
+            let stored = self.chain.store.tx(n, i).map_err(internal)?.ok_or_else(|| internal("missing tx"))?;
+            let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
+            let block_hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+            return rpc_tx(&stored, block_hash, &header, i as u64).map(Some);
+        }
+        Ok(self.chain.pool.get(&hash).map(|p| Transaction {
+            inner: alloy_consensus::transaction::Recovered::new_unchecked(p.tx.envelope.clone(), p.tx.sender),
+            block_hash: None,
+            block_number: None,
+            transaction_index: None,
+            effective_gas_price: None,
+            block_timestamp: None,
+        }))
+    }
+
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>> {
+        let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? else { return Ok(None) };
+        let stored = self.chain.store.tx(n, i).map_err(internal)?.ok_or_else(|| internal("missing tx"))?;
+        let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
+        let block_hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        rpc_receipt(&stored, block_hash, &header, i as u64).map(Some)
+    }
+
+    fn block_by_number(&self, number: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>> {
+        match resolve_number(&self.chain, number)? {
+            Some(n) => self.block_at(n, full),
+            None => Ok(None),
+        }
+    }
+
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>> {
+        match self.chain.store.block_number(&hash).map_err(internal)? {
+            Some(n) => self.block_at(n, full),
+            None => Ok(None),
+        }
+    }
+
+    fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>> {
+        match resolve_number(&self.chain, number)? {
+            Some(n) => Ok(Some(U64::from(self.chain.store.block_txs(n).map_err(internal)?.len()))),
+            None => Ok(None),
+        }
+    }
+
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>> {
+        let Some(n) = resolve(&self.chain, block)? else { return Ok(None) };
+        let Some(header) = self.chain.store.header(n).map_err(internal)? else { return Ok(None) };
+        let hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        let txs = self.chain.store.block_txs(n).map_err(internal)?;
+        txs.iter().enumerate().map(|(i, t)| rpc_receipt(t, hash, &header, i as u64)).collect::<Result<Vec<_>, _>>().map(Some)
+    }
+
+    fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>> {
+        get_logs(&self.chain, &filter, self.log_limits)
+    }
+
+    async fn subscribe(&self, pending: PendingSubscriptionSink, kind: SubscriptionKind, params: Option<Params>) -> SubscriptionResult {
+        let filter = match (kind, params) {
+            (SubscriptionKind::NewHeads, None | Some(Params::None)) => None,
+            (SubscriptionKind::Logs, None | Some(Params::None)) => Some(Filter::default()),
+            (SubscriptionKind::Logs, Some(Params::Logs(f))) => Some(*f),
+            (SubscriptionKind::NewHeads | SubscriptionKind::Logs, _) => {
+                pending.reject(invalid_params("invalid subscription parameters")).await;
+                return Ok(());
+            }
+            _ => {
+                pending.reject(invalid_params("unsupported subscription kind")).await;
+                return Ok(());
+            }
+        };
+        let mut events = self.chain.subscribe();
+        let sink = pending.accept().await?;
+        loop {
+            let event = tokio::select! {
+                _ = sink.closed() => return Ok(()),
+                e = events.recv() => match e {
+                    Ok(e) => e,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+            };
+            let items: Vec<serde_json::Value> = match &filter {
+                None => vec![serde_json::to_value(crate::convert::rpc_header(event.header.clone(), event.hash))?],
+                Some(f) => block_logs(&event, f).into_iter().map(serde_json::to_value).collect::<Result<_, _>>()?,
+            };
+            for item in items {
+                let msg = serde_json::value::to_raw_value(&item)?;
+                if sink.send(msg).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+

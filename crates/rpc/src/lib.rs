@@ -1,0 +1,17 @@
+//! Ferrum's JSON-RPC server.
+//!
+//! One port serves HTTP and WebSocket (jsonrpsee). Namespaces: `eth_*` (the subset wallets and
+//! tools use, with geth's error codes and messages), `net_*`, `web3_*` and `eth_subscribe`
+//! (`newHeads`, `logs`). Reads go to the store; `eth_sendRawTransaction` recovers the signer on
+//! the calling worker thread (in parallel across connections) and admits into the mempool.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+mod block_id;
+mod convert;
+mod error;
+mod eth;
+mod logs;
+mod server;
+
+pub use error::RpcErrorCode;
+pub use server::{RpcConfig, RpcServer, start};

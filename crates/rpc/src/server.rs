@@ -1,0 +1,88 @@
+//! Server start-up and limits.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use ferrum_sequencer::Chain;
+use jsonrpsee::server::{BatchRequestConfig, ServerBuilder, ServerHandle};
+
+use crate::{
+    eth::{EthApi, EthApiServer},
+    logs::LogLimits,
+};
+
+/// RPC server settings.
+#[derive(Clone, Copy, Debug)]
+pub struct RpcConfig {
+    /// Listen address (port 0 picks a free port).
+    pub addr: SocketAddr,
+    /// Largest accepted request body, in bytes.
+    pub max_request_body: u32,
+    /// Largest response body, in bytes.
+    pub max_response_body: u32,
+    /// Most simultaneous connections.
+    pub max_connections: u32,
+    /// Most calls in one JSON-RPC batch.
+    pub max_batch_len: u32,
+    /// Gas cap of `eth_call` and `eth_estimateGas`.
+    pub gas_cap: u64,
+    /// Widest `eth_getLogs` block range.
+    pub max_log_block_range: u64,
+    /// Most logs one `eth_getLogs` returns.
+    pub max_logs: usize,
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8545)),
+            max_request_body: 10 * 1024 * 1024,
+            max_response_body: 100 * 1024 * 1024,
+            max_connections: 1_000,
+            max_batch_len: 1_000,
+            gas_cap: 50_000_000,
+            max_log_block_range: 10_000,
+            max_logs: 10_000,
+        }
+    }
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct RpcServer {
+    /// The bound address.
+    pub local_addr: SocketAddr,
+    handle: ServerHandle,
+}
+
+impl RpcServer {
+    /// Stops the server and waits until it has stopped.
+    pub async fn stop(self) {
+        let _ = self.handle.stop();
+        self.handle.stopped().await;
+    }
+
+    /// Waits until the server stops.
+    pub async fn stopped(self) {
+        self.handle.stopped().await;
+    }
+}
+
+/// Starts HTTP + WebSocket JSON-RPC on `config.addr`.
+pub async fn start(chain: Arc<Chain>, config: RpcConfig) -> std::io::Result<RpcServer> {
+    let server = ServerBuilder::default()
+        .max_request_body_size(config.max_request_body)
+        .max_response_body_size(config.max_response_body)
+        .max_connections(config.max_connections)
+        .set_batch_request_config(BatchRequestConfig::Limit(config.max_batch_len))
+        .build(config.addr)
+        .await?;
+    let local_addr = server.local_addr()?;
+    let api = EthApi {
+        chain,
+        gas_cap: config.gas_cap,
+        log_limits: LogLimits { max_block_range: config.max_log_block_range, max_logs: config.max_logs },
+        fee_history_max: 1024,
+    };
+    let handle = server.start(api.into_rpc());
+    Ok(RpcServer { local_addr, handle })
+}

@@ -1,0 +1,255 @@
+//! L1 batches: which blocks they hold, their pubdata and their public input.
+
+use alloy_primitives::{B256, Bytes, keccak256};
+use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
+use ferrum_primitives::{
+    BatchOutput, EMPTY_PRIORITY_OPS_HASH, PROTOCOL_VERSION, StateCommitment, batch_public_input, l2_to_l1_logs_root,
+};
+use ferrum_state::Store;
+use ferrum_stf::StateWrites;
+
+use crate::{BatchSealConfig, SequencerError};
+
+/// A sealed batch as stored by the sequencer (RLP in the `batches` column family).
+#[derive(Clone, Debug, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct BatchRecord {
+    /// Batch number (0 = genesis).
+    pub number: u64,
+    /// First L2 block.
+    pub first_block: u64,
+    /// Last L2 block.
+    pub last_block: u64,
+    /// Transactions in the batch.
+    pub tx_count: u64,
+    /// Gas used by the batch.
+    pub gas_used: u64,
+    /// State tree root after the batch.
+    pub tree_root: B256,
+    /// Next free tree index after the batch.
+    pub next_free_index: u64,
+    /// Hash of the batch's last block.
+    pub last_block_hash: B256,
+    /// Hash of the state commitment before the batch.
+    pub commitment_before: B256,
+    /// Hash of the state commitment after the batch.
+    pub commitment_after: B256,
+    /// Timestamp of the first block.
+    pub first_block_timestamp: u64,
+    /// Timestamp of the last block.
+    pub last_block_timestamp: u64,
+    /// Priority operations executed.
+    pub priority_ops_count: u64,
+    /// Rolling hash of those operations.
+    pub priority_ops_rolling_hash: B256,
+    /// Root of the L2→L1 logs tree.
+    pub l2_to_l1_logs_root: B256,
+    /// keccak256 of the pubdata.
+    pub da_commitment: B256,
+    /// Hash of the batch output (see `BatchOutput::hash`).
+    pub output_hash: B256,
+    /// The public input the verifier checks.
+    pub public_input: B256,
+    /// The batch's pubdata.
+    pub pubdata: Bytes,
+}
+
+impl BatchRecord {
+    /// Decodes a stored record.
+    pub fn decode_stored(bytes: &[u8]) -> Result<Self, SequencerError> {
+        Self::decode(&mut &bytes[..]).map_err(|e| SequencerError::Inconsistent(format!("batch record: {e}")))
+    }
+
+    /// RLP encoding for storage.
+    pub fn encode_stored(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.pubdata.len() + 512);
+        self.encode(&mut out);
+        out
+    }
+
+    /// The state commitment after this batch.
+    pub fn commitment(&self) -> StateCommitment {
+        StateCommitment {
+            tree_root: self.tree_root,
+            next_free_index: self.next_free_index,
+            block_number: self.last_block,
+            block_hash: self.last_block_hash,
+            timestamp: self.last_block_timestamp,
+        }
+    }
+}
+
+/// Pubdata of a batch: `u32 BE log count ‖ logs (88 bytes each) ‖ StateWrites::encode()` of
+/// the batch's net state diff.
+pub fn pubdata(writes: &StateWrites) -> Vec<u8> {
+    let diff = writes.encode();
+    let mut out = Vec::with_capacity(4 + diff.len());
+    out.extend_from_slice(&0u32.to_be_bytes());
+    out.extend_from_slice(&diff);
+    out
+}
+
+struct OpenBatch {
+    first_block: u64,
+    first_ts: u64,
+    last: StateCommitment,
+    blocks: u64,
+    txs: u64,
+    gas: u64,
+    pubdata_estimate: u64,
+    writes: StateWrites,
+}
+
+/// Accumulates blocks into the open batch and seals it when a criterion is met.
+pub struct BatchSealer {
+    config: BatchSealConfig,
+    chain_id: u64,
+    last: BatchRecord,
+    open: Option<OpenBatch>,
+}
+
+impl std::fmt::Debug for BatchSealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchSealer").field("last", &self.last.number).finish()
+    }
+}
+
+impl BatchSealer {
+    /// Restores the sealer from the store: the last sealed batch (creating the genesis batch if
+    /// needed) and the blocks after it.
+    pub fn load(store: &Store, config: BatchSealConfig, chain_id: u64) -> Result<Self, SequencerError> {
+        let last = match store.last_batch()? {
+            Some(n) => BatchRecord::decode_stored(
+                &store.batch(n)?.ok_or_else(|| SequencerError::Inconsistent("batch vanished".into()))?,
+            )?,
+            None => {
+                let (genesis, _) = store
+                    .block_state(0)?
+                    .ok_or_else(|| SequencerError::Inconsistent("no genesis block".into()))?;
+                let record = genesis_batch(&genesis, chain_id);
+                store.put_batch(0, &record.encode_stored())?;
+                record
+            }
+        };
+        let mut sealer = Self { config, chain_id, last, open: None };
+        let head = store.head()?.unwrap_or(0);
+        for n in sealer.last.last_block + 1..=head {
+            let (commitment, writes) =
+                store.block_state(n)?.ok_or_else(|| SequencerError::Inconsistent(format!("block {n} missing")))?;
+            let header = store.header(n)?.ok_or_else(|| SequencerError::Inconsistent(format!("header {n} missing")))?;
+            let txs = store.block_txs(n)?.len() as u64;
+            sealer.add_block(commitment, &writes, txs, header.gas_used);
+        }
+        Ok(sealer)
+    }
+
+    /// The last sealed batch.
+    pub fn last_sealed(&self) -> &BatchRecord {
+        &self.last
+    }
+
+    /// Adds a committed block to the open batch.
+    pub fn add_block(&mut self, commitment: StateCommitment, writes: &StateWrites, txs: u64, gas: u64) {
+        let open = self.open.get_or_insert_with(|| OpenBatch {
+            first_block: commitment.block_number,
+            first_ts: commitment.timestamp,
+            last: commitment,
+            blocks: 0,
+            txs: 0,
+            gas: 0,
+            pubdata_estimate: 4,
+            writes: StateWrites::default(),
+        });
+        open.last = commitment;
+        open.blocks += 1;
+        open.txs += txs;
+        open.gas += gas;
+        open.pubdata_estimate += writes.encode().len() as u64;
+        open.writes.merge(writes);
+    }
+
+    /// True if the open batch meets a sealing criterion at unix time `now`.
+    pub fn should_seal(&self, now: u64) -> bool {
+        let Some(o) = &self.open else { return false };
+        let c = &self.config;
+        o.blocks >= c.max_blocks
+            || o.txs >= c.max_txs
+            || o.gas >= c.max_gas
+            || o.pubdata_estimate >= c.max_pubdata_bytes
+            || now.saturating_sub(o.first_ts) >= c.max_age.as_secs()
+    }
+
+    /// Seals the open batch (if any), stores and returns it.
+    pub fn seal(&mut self, store: &Store) -> Result<Option<BatchRecord>, SequencerError> {
+        let Some(open) = self.open.take() else { return Ok(None) };
+        let pubdata = pubdata(&open.writes);
+        let before = self.last.commitment();
+        let output = BatchOutput {
+            chain_id: self.chain_id,
+            first_block_timestamp: open.first_ts,
+            last_block_timestamp: open.last.timestamp,
+            protocol_version: PROTOCOL_VERSION,
+            priority_ops_count: 0,
+            priority_ops_rolling_hash: EMPTY_PRIORITY_OPS_HASH,
+            l2_to_l1_logs_root: l2_to_l1_logs_root(&[]).unwrap_or_default(),
+            da_commitment: keccak256(&pubdata),
+        };
+        let record = BatchRecord {
+            number: self.last.number + 1,
+            first_block: open.first_block,
+            last_block: open.last.block_number,
+            tx_count: open.txs,
+            gas_used: open.gas,
+            tree_root: open.last.tree_root,
+            next_free_index: open.last.next_free_index,
+            last_block_hash: open.last.block_hash,
+            commitment_before: before.hash(),
+            commitment_after: open.last.hash(),
+            first_block_timestamp: open.first_ts,
+            last_block_timestamp: open.last.timestamp,
+            priority_ops_count: output.priority_ops_count,
+            priority_ops_rolling_hash: output.priority_ops_rolling_hash,
+            l2_to_l1_logs_root: output.l2_to_l1_logs_root,
+            da_commitment: output.da_commitment,
+            output_hash: output.hash(),
+            public_input: batch_public_input(&before, &open.last, &output),
+            pubdata: pubdata.into(),
+        };
+        store.put_batch(record.number, &record.encode_stored())?;
+        self.last = record.clone();
+        Ok(Some(record))
+    }
+}
+
+fn genesis_batch(genesis: &StateCommitment, chain_id: u64) -> BatchRecord {
+    let output = BatchOutput {
+        chain_id,
+        first_block_timestamp: genesis.timestamp,
+        last_block_timestamp: genesis.timestamp,
+        protocol_version: PROTOCOL_VERSION,
+        priority_ops_count: 0,
+        priority_ops_rolling_hash: EMPTY_PRIORITY_OPS_HASH,
+        l2_to_l1_logs_root: l2_to_l1_logs_root(&[]).unwrap_or_default(),
+        da_commitment: B256::ZERO,
+    };
+    BatchRecord {
+        number: 0,
+        first_block: 0,
+        last_block: 0,
+        tx_count: 0,
+        gas_used: 0,
+        tree_root: genesis.tree_root,
+        next_free_index: genesis.next_free_index,
+        last_block_hash: genesis.block_hash,
+        commitment_before: B256::ZERO,
+        commitment_after: genesis.hash(),
+        first_block_timestamp: genesis.timestamp,
+        last_block_timestamp: genesis.timestamp,
+        priority_ops_count: 0,
+        priority_ops_rolling_hash: output.priority_ops_rolling_hash,
+        l2_to_l1_logs_root: output.l2_to_l1_logs_root,
+        da_commitment: output.da_commitment,
+        output_hash: output.hash(),
+        public_input: B256::ZERO,
+        pubdata: Bytes::new(),
+    }
+}

@@ -1,0 +1,109 @@
+//! State shared between the sequencer and RPC.
+
+use std::sync::Arc;
+
+use alloy_consensus::Header;
+use alloy_primitives::{B256, keccak256};
+use ferrum_mempool::Mempool;
+use ferrum_primitives::{StateCommitment, next_base_fee};
+use ferrum_state::{MerkleTree, Store};
+use ferrum_stf::{BlockContext, ChainConfig, ExecutedBlock};
+use parking_lot::RwLock;
+use tokio::sync::broadcast;
+
+/// The latest committed block.
+#[derive(Clone, Debug)]
+pub struct Head {
+    /// Its header.
+    pub header: Header,
+    /// Its hash.
+    pub hash: B256,
+    /// State commitment after it.
+    pub commitment: StateCommitment,
+}
+
+/// Published after each committed block (for subscriptions).
+#[derive(Clone, Debug)]
+pub struct BlockEvent {
+    /// Header of the new block.
+    pub header: Header,
+    /// Hash of the new block.
+    pub hash: B256,
+    /// Transaction hashes, in order.
+    pub tx_hashes: Vec<B256>,
+    /// Logs per transaction, in order.
+    pub logs: Vec<Vec<alloy_primitives::Log>>,
+}
+
+impl BlockEvent {
+    pub(crate) fn from_block(block: &ExecutedBlock) -> Self {
+        Self {
+            header: block.header.clone(),
+            hash: block.hash,
+            tx_hashes: block.transactions.iter().map(|t| t.hash).collect(),
+            logs: block.receipts.iter().map(|r| r.envelope.logs().to_vec()).collect(),
+        }
+    }
+}
+
+/// Everything RPC and the sequencer share.
+#[derive(Debug)]
+pub struct Chain {
+    /// Chain parameters.
+    pub config: ChainConfig,
+    /// The database.
+    pub store: Store,
+    /// The state tree at the head.
+    pub tree: RwLock<MerkleTree>,
+    /// The transaction pool.
+    pub pool: Mempool,
+    head: RwLock<Arc<Head>>,
+    events: broadcast::Sender<Arc<BlockEvent>>,
+}
+
+impl Chain {
+    /// Wires the shared state together.
+    pub fn new(config: ChainConfig, store: Store, tree: MerkleTree, pool: Mempool, head: Head) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        Self { config, store, tree: RwLock::new(tree), pool, head: RwLock::new(Arc::new(head)), events }
+    }
+
+    /// The latest committed block.
+    pub fn head(&self) -> Arc<Head> {
+        self.head.read().clone()
+    }
+
+    pub(crate) fn set_head(&self, head: Head) {
+        *self.head.write() = Arc::new(head);
+    }
+
+    /// Base fee of the next block.
+    pub fn next_base_fee(&self) -> u64 {
+        let h = &self.head().header;
+        next_base_fee(&self.config.fee, h.gas_used, h.gas_limit, h.base_fee_per_gas.unwrap_or(self.config.fee.min_base_fee))
+    }
+
+    /// Context of the block that would follow the head at `timestamp`.
+    pub fn next_block_context(&self, timestamp: u64, fee_recipient: alloy_primitives::Address) -> BlockContext {
+        let head = self.head();
+        BlockContext {
+            number: head.header.number + 1,
+            timestamp: timestamp.max(head.header.timestamp),
+            base_fee: self.next_base_fee(),
+            gas_limit: self.config.block_gas_limit,
+            fee_recipient,
+            parent_hash: head.hash,
+            prevrandao: keccak256(head.hash),
+        }
+    }
+
+    /// New-block notifications.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BlockEvent>> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn publish(&self, event: BlockEvent) {
+        // No subscribers is fine.
+        let _ = self.events.send(Arc::new(event));
+    }
+}

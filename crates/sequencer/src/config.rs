@@ -1,0 +1,56 @@
+//! Sequencer configuration.
+
+use std::time::Duration;
+
+use alloy_primitives::Address;
+
+/// When an L1 batch is sealed: the first criterion reached seals it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchSealConfig {
+    /// Most L2 blocks per batch.
+    pub max_blocks: u64,
+    /// Most transactions per batch.
+    pub max_txs: u64,
+    /// Most gas per batch.
+    pub max_gas: u64,
+    /// Most pubdata bytes per batch (a blob carries 126,976 usable bytes; 6 blobs per tx).
+    pub max_pubdata_bytes: u64,
+    /// Oldest a batch's first block may get before the batch is sealed.
+    pub max_age: Duration,
+}
+
+impl Default for BatchSealConfig {
+    fn default() -> Self {
+        Self {
+            max_blocks: 1_000,
+            max_txs: 50_000,
+            max_gas: 10_000_000_000,
+            max_pubdata_bytes: 6 * 126_976,
+            max_age: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Sequencer behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SequencerConfig {
+    /// Interval between L2 blocks while there are transactions.
+    pub block_time: Duration,
+    /// Most transactions per L2 block (the block is sealed as soon as the pool holds this many).
+    pub max_txs_per_block: usize,
+    /// Receives all fees.
+    pub fee_recipient: Address,
+    /// Batch sealing criteria.
+    pub batch: BatchSealConfig,
+}
+
+impl Default for SequencerConfig {
+    fn default() -> Self {
+        Self {
+            block_time: Duration::from_millis(250),
+            max_txs_per_block: 10_000,
+            fee_recipient: Address::ZERO,
+            batch: BatchSealConfig::default(),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The block-production loop.
+
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread::JoinHandle,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use alloy_consensus::Transaction;
+use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
+use ferrum_state::StateView;
+
+use crate::{BatchSealer, Chain, Head, SequencerConfig, SequencerError, chain::BlockEvent};
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+/// Builds blocks and seals batches.
+pub struct Sequencer {
+    chain: Arc<Chain>,
+    config: SequencerConfig,
+    batches: BatchSealer,
+}
+
+impl std::fmt::Debug for Sequencer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sequencer").field("config", &self.config).finish()
+    }
+}
+
+/// Running sequencer thread; stops when dropped or on [`SequencerHandle::stop`].
+#[derive(Debug)]
+pub struct SequencerHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Result<(), SequencerError>>>,
+}
+
+impl SequencerHandle {
+    /// Stops the loop after the block in progress and returns its result.
+    pub fn stop(mut self) -> Result<(), SequencerError> {
+        self.stop.store(true, Ordering::SeqCst);
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(SequencerError::Inconsistent("sequencer thread panicked".into())),
+            None => Ok(()),
+        }
+    }
+
+    /// True while the loop runs (false after a fatal error).
+    pub fn is_running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+}
+
+impl Drop for SequencerHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Sequencer {
+    /// A sequencer over `chain`, resuming the open batch from the store.
+    pub fn new(chain: Arc<Chain>, config: SequencerConfig) -> Result<Self, SequencerError> {
+        let batches = BatchSealer::load(&chain.store, config.batch, chain.config.chain_id)?;
+        Ok(Self { chain, config, batches })
+    }
+
+    /// The batch sealer (last sealed batch).
+    pub fn batches(&self) -> &BatchSealer {
+        &self.batches
+    }
+
+    /// Runs the loop on its own thread.
+    pub fn spawn(mut self) -> SequencerHandle {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || {
+                let r = self.run(&flag);
+                if let Err(e) = &r {
+                    tracing::error!(error = %e, "sequencer stopped");
+                }
+                r
+            })
+            .ok();
+        SequencerHandle { stop, thread }
+    }
+
+    fn run(&mut self, stop: &AtomicBool) -> Result<(), SequencerError> {
+        let mut last_block = Instant::now();
+        while !stop.load(Ordering::Relaxed) {
+            let due = last_block.elapsed() >= self.config.block_time;
+            let full = self.chain.pool.len() >= self.config.max_txs_per_block;
+            if (due && !self.chain.pool.is_empty()) || full {
+                last_block = Instant::now();
+                self.produce_block()?;
+            } else {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            if self.batches.should_seal(unix_now())
+                && let Some(b) = self.batches.seal(&self.chain.store)?
+            {
+                tracing::info!(batch = b.number, blocks = %format!("{}..={}", b.first_block, b.last_block), txs = b.tx_count, "sealed batch");
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds, executes and commits one block from the pool. Returns the number of included
+    /// transactions (0: nothing was committed).
+    pub fn produce_block(&mut self) -> Result<usize, SequencerError> {
+        let chain = &self.chain;
+        let ctx = chain.next_block_context(unix_now(), self.config.fee_recipient);
+        let candidates = chain.pool.best(ctx.base_fee, self.config.max_txs_per_block);
+        if candidates.is_empty() {
+            return Ok(0);
+        }
+        let mut executor = BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+        let mut blocked = HashSet::new();
+        let mut evict = Vec::new();
+        for candidate in candidates {
+            let tx = &candidate.tx;
+            if blocked.contains(&tx.sender) {
+                continue;
+            }
+            match executor.execute(tx.clone()).map_err(|e| SequencerError::Stf(e.to_string()))? {
+                TxOutcome::Included { .. } => {}
+                TxOutcome::Invalid(reason) => {
+                    blocked.insert(tx.sender);
+                    match reason {
+                        // Still valid later: the block is full or the base fee may fall.
+                        InvalidTx::GasLimitExceedsBlock | InvalidTx::FeeCapTooLow => {}
+                        // An earlier transaction of this sender is missing: keep waiting.
+                        InvalidTx::NonceTooHigh { .. } => {}
+                        _ => {
+                            tracing::debug!(tx = %tx.hash, %reason, "dropping invalid transaction");
+                            evict.push(tx.hash);
+                        }
+                    }
+                }
+            }
+        }
+        for h in &evict {
+            chain.pool.remove(h);
+        }
+        if executor.tx_count() == 0 {
+            return Ok(0);
+        }
+        let block = {
+            let mut tree = chain.tree.write();
+            let block = executor.finish(&mut *tree).map_err(|e| SequencerError::Stf(e.to_string()))?;
+            let leaves = tree.take_dirty_leaves();
+            chain.store.commit_block(&block, &leaves)?;
+            block
+        };
+        let executed: Vec<_> = block.transactions.iter().map(|t| (t.sender, t.envelope.nonce())).collect();
+        chain.pool.remove_executed(&executed);
+        chain.set_head(Head { header: block.header.clone(), hash: block.hash, commitment: block.commitment });
+        self.batches.add_block(block.commitment, &block.writes, block.transactions.len() as u64, block.header.gas_used);
+        let count = block.transactions.len();
+        tracing::debug!(number = block.header.number, txs = count, gas = block.header.gas_used, "block committed");
+        chain.publish(BlockEvent::from_block(&block));
+        Ok(count)
+    }
+}

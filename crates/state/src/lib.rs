@@ -1,0 +1,21 @@
+//! Ferrum storage.
+//!
+//! - [`Store`]: RocksDB column families for blocks, transactions, receipts, the latest state,
+//!   the state history (for reads at older blocks) and the state tree's leaves. A block is
+//!   committed with one atomic write batch (synced once per block, never per transaction).
+//! - [`MerkleTree`]: the in-memory state tree (ZKsync OS layout, see
+//!   `ferrum_primitives::tree`), rebuilt from its persisted leaves on start, with membership and
+//!   non-membership proofs.
+//! - [`StateView`]: a [`ferrum_stf::StateOracle`] over the store at the head or at an older block.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+mod error;
+mod keys;
+mod merkle;
+mod store;
+mod view;
+
+pub use error::StoreError;
+pub use merkle::MerkleTree;
+pub use store::{StoreOptions, Store, StoredTx};
+pub use view::StateView;

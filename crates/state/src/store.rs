@@ -1,0 +1,325 @@
+//! The RocksDB store.
+
+use std::{path::Path, sync::Arc};
+
+use alloy_consensus::Header;
+use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
+use ferrum_primitives::{AccountState, StateCommitment, tree::Leaf};
+use ferrum_stf::{ExecutedBlock, StateWrites};
+use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions};
+
+use crate::{StoreError, keys::*};
+
+/// Store tuning.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreOptions {
+    /// fsync the write-ahead log once per committed block (a crash of the machine, not only
+    /// of the process, then loses nothing acknowledged).
+    pub sync_per_block: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { sync_per_block: true }
+    }
+}
+
+/// A transaction as stored with its receipt.
+#[derive(Clone, Debug, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct StoredTx {
+    /// EIP-2718 encoding of the signed transaction.
+    pub tx: Bytes,
+    /// Recovered sender.
+    pub sender: Address,
+    /// EIP-2718 encoding of the consensus receipt.
+    pub receipt: Bytes,
+    /// Gas used by this transaction.
+    pub gas_used: u64,
+    /// Price per gas paid.
+    pub effective_gas_price: u128,
+    /// Created contract (empty or 20 bytes).
+    pub contract_address: Bytes,
+    /// Return or revert data.
+    pub output: Bytes,
+    /// Index (in the block) of this transaction's first log.
+    pub first_log_index: u64,
+}
+
+/// Handle to the database; cheap to clone and safe to share between threads.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<DB>,
+    options: StoreOptions,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.db.path()).finish()
+    }
+}
+
+fn corrupt(table: &'static str, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt { table, reason: reason.to_string() }
+}
+
+impl Store {
+    /// Opens (or creates) the database in `path`.
+    pub fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
+        let mut opts = Options::default();
+        opts.create_if_missing(true);
+        opts.create_missing_column_families(true);
+        opts.increase_parallelism(2);
+        opts.set_write_buffer_size(64 << 20);
+        opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        let cfs = ALL_CFS.iter().map(|name| ColumnFamilyDescriptor::new(*name, opts.clone()));
+        let db = DB::open_cf_descriptors(&opts, path, cfs)?;
+        Ok(Self { db: Arc::new(db), options })
+    }
+
+    fn cf(&self, name: &'static str) -> &rocksdb::ColumnFamily {
+        // Every name in ALL_CFS is created by `open`.
+        self.db.cf_handle(name).unwrap_or_else(|| unreachable!("column family {name} is created on open"))
+    }
+
+    fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.get_cf(self.cf(cf), key)?)
+    }
+
+    /// Number of the last committed block, `None` for an empty database.
+    pub fn head(&self) -> Result<Option<u64>, StoreError> {
+        self.get(CF_META, META_HEAD)?.map(|v| be_u64(&v).ok_or_else(|| corrupt(CF_META, "head"))).transpose()
+    }
+
+    /// Commits a block atomically: header, transactions, receipts, state, history, tree leaves
+    /// and the new head. `leaves` are the tree leaves the block changed.
+    pub fn commit_block(&self, block: &ExecutedBlock, leaves: &[(u64, Leaf)]) -> Result<(), StoreError> {
+        let number = block.header.number;
+        match self.head()? {
+            Some(head) if head + 1 != number => return Err(StoreError::NonSequentialBlock { head, got: number }),
+            None if number != 0 => return Err(StoreError::NonSequentialBlock { head: 0, got: number }),
+            _ => {}
+        }
+        let mut batch = WriteBatch::default();
+        let nb = number.to_be_bytes();
+        let mut header_rlp = Vec::with_capacity(600);
+        block.header.encode(&mut header_rlp);
+        batch.put_cf(self.cf(CF_HEADERS), nb, header_rlp);
+        batch.put_cf(self.cf(CF_CANONICAL), nb, block.hash);
+        batch.put_cf(self.cf(CF_BLOCK_NUMBERS), block.hash, nb);
+
+        let mut log_index = 0u64;
+        let mut buf = Vec::with_capacity(512);
+        for (i, (tx, receipt)) in block.transactions.iter().zip(&block.receipts).enumerate() {
+            let stored = StoredTx {
+                tx: tx.encoded(),
+                sender: tx.sender,
+                receipt: alloy_eips::Encodable2718::encoded_2718(&receipt.envelope).into(),
+                gas_used: receipt.gas_used,
+                effective_gas_price: receipt.effective_gas_price,
+                contract_address: receipt.contract_address.map(|a| Bytes::copy_from_slice(a.as_slice())).unwrap_or_default(),
+                output: receipt.output.clone(),
+                first_log_index: log_index,
+            };
+            log_index += receipt.envelope.logs().len() as u64;
+            buf.clear();
+            stored.encode(&mut buf);
+            let key = tx_key(number, i as u32);
+            batch.put_cf(self.cf(CF_TXS), key, &buf);
+            batch.put_cf(self.cf(CF_TX_LOOKUP), tx.hash, key);
+        }
+
+        for (address, account) in &block.writes.accounts {
+            let prefix = history_prefix(address, None);
+            if account.is_empty() {
+                batch.delete_cf(self.cf(CF_ACCOUNTS), address);
+                batch.put_cf(self.cf(CF_HISTORY), history_key(&prefix, number), []);
+            } else {
+                let enc = account.encode();
+                batch.put_cf(self.cf(CF_ACCOUNTS), address, enc);
+                batch.put_cf(self.cf(CF_HISTORY), history_key(&prefix, number), enc);
+            }
+        }
+        for (address, slot, value) in &block.writes.storage {
+            let prefix = history_prefix(address, Some(slot));
+            let key = storage_key(address, slot);
+            if value.is_zero() {
+                batch.delete_cf(self.cf(CF_STORAGE), key);
+                batch.put_cf(self.cf(CF_HISTORY), history_key(&prefix, number), []);
+            } else {
+                let v = value.to_be_bytes::<32>();
+                batch.put_cf(self.cf(CF_STORAGE), key, v);
+                batch.put_cf(self.cf(CF_HISTORY), history_key(&prefix, number), v);
+            }
+        }
+        for (hash, code) in &block.writes.codes {
+            batch.put_cf(self.cf(CF_CODES), hash, code);
+        }
+        for (index, leaf) in leaves {
+            batch.put_cf(self.cf(CF_TREE), index.to_be_bytes(), leaf.encode());
+        }
+        let writes = block.writes.encode();
+        let mut extra = Vec::with_capacity(8 + writes.len());
+        extra.extend_from_slice(&block.commitment.next_free_index.to_be_bytes());
+        extra.extend_from_slice(&writes);
+        batch.put_cf(self.cf(CF_BLOCK_EXTRA), nb, extra);
+        batch.put_cf(self.cf(CF_META), META_HEAD, nb);
+        let mut wo = WriteOptions::default();
+        wo.set_sync(self.options.sync_per_block);
+        self.db.write_opt(batch, &wo)?;
+        Ok(())
+    }
+
+    /// Header of block `number`.
+    pub fn header(&self, number: u64) -> Result<Option<Header>, StoreError> {
+        self.get(CF_HEADERS, &number.to_be_bytes())?
+            .map(|v| Header::decode(&mut v.as_slice()).map_err(|e| corrupt(CF_HEADERS, e)))
+            .transpose()
+    }
+
+    /// Hash of block `number`.
+    pub fn block_hash(&self, number: u64) -> Result<Option<B256>, StoreError> {
+        self.get(CF_CANONICAL, &number.to_be_bytes())?
+            .map(|v| if v.len() == 32 { Ok(B256::from_slice(&v)) } else { Err(corrupt(CF_CANONICAL, "hash length")) })
+            .transpose()
+    }
+
+    /// Number of the block with hash `hash`.
+    pub fn block_number(&self, hash: &B256) -> Result<Option<u64>, StoreError> {
+        self.get(CF_BLOCK_NUMBERS, hash.as_slice())?
+            .map(|v| be_u64(&v).ok_or_else(|| corrupt(CF_BLOCK_NUMBERS, "number")))
+            .transpose()
+    }
+
+    /// Location `(block number, index)` of a transaction.
+    pub fn tx_location(&self, hash: &B256) -> Result<Option<(u64, u32)>, StoreError> {
+        self.get(CF_TX_LOOKUP, hash.as_slice())?
+            .map(|v| {
+                if v.len() != 12 {
+                    return Err(corrupt(CF_TX_LOOKUP, "location length"));
+                }
+                let n = be_u64(&v[..8]).ok_or_else(|| corrupt(CF_TX_LOOKUP, "number"))?;
+                let i = u32::from_be_bytes([v[8], v[9], v[10], v[11]]);
+                Ok((n, i))
+            })
+            .transpose()
+    }
+
+    /// One stored transaction.
+    pub fn tx(&self, number: u64, index: u32) -> Result<Option<StoredTx>, StoreError> {
+        self.get(CF_TXS, &tx_key(number, index))?
+            .map(|v| StoredTx::decode(&mut v.as_slice()).map_err(|e| corrupt(CF_TXS, e)))
+            .transpose()
+    }
+
+    /// All transactions of block `number`, in order.
+    pub fn block_txs(&self, number: u64) -> Result<Vec<StoredTx>, StoreError> {
+        let prefix = number.to_be_bytes();
+        let mut out = Vec::new();
+        let iter = self.db.iterator_cf(self.cf(CF_TXS), IteratorMode::From(&prefix, Direction::Forward));
+        for item in iter {
+            let (k, v) = item?;
+            if !k.starts_with(&prefix) {
+                break;
+            }
+            out.push(StoredTx::decode(&mut v.as_ref()).map_err(|e| corrupt(CF_TXS, e))?);
+        }
+        Ok(out)
+    }
+
+    /// Newest history entry of `prefix` at or before block `at`: `Some(value)` (empty = absent).
+    fn history_at(&self, prefix: &[u8], at: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut ro = ReadOptions::default();
+        ro.set_prefix_same_as_start(false);
+        let start = history_key(prefix, at);
+        let mut iter = self.db.iterator_cf_opt(self.cf(CF_HISTORY), ro, IteratorMode::From(&start, Direction::Forward));
+        match iter.next() {
+            Some(item) => {
+                let (k, v) = item?;
+                if k.len() == prefix.len() + 8 && k.starts_with(prefix) { Ok(Some(v.to_vec())) } else { Ok(None) }
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Account at the head (`at = None`) or after block `at`.
+    pub fn account(&self, address: &Address, at: Option<u64>) -> Result<Option<AccountState>, StoreError> {
+        let raw = match at {
+            None => self.get(CF_ACCOUNTS, address.as_slice())?,
+            Some(n) => self.history_at(&history_prefix(address, None), n)?.filter(|v| !v.is_empty()),
+        };
+        raw.map(|v| AccountState::decode(&v).ok_or_else(|| corrupt(CF_ACCOUNTS, "account length"))).transpose()
+    }
+
+    /// Storage slot at the head (`at = None`) or after block `at`.
+    pub fn storage(&self, address: &Address, slot: &U256, at: Option<u64>) -> Result<U256, StoreError> {
+        let raw = match at {
+            None => self.get(CF_STORAGE, &storage_key(address, slot))?,
+            Some(n) => self.history_at(&history_prefix(address, Some(slot)), n)?,
+        };
+        Ok(raw.filter(|v| !v.is_empty()).map(|v| U256::from_be_slice(&v)).unwrap_or_default())
+    }
+
+    /// Bytecode by keccak hash.
+    pub fn code(&self, hash: &B256) -> Result<Option<Bytes>, StoreError> {
+        Ok(self.get(CF_CODES, hash.as_slice())?.map(Bytes::from))
+    }
+
+    /// All persisted tree leaves, in index order.
+    pub fn tree_leaves(&self) -> Result<Vec<Leaf>, StoreError> {
+        let mut out = Vec::new();
+        for (expected, item) in self.db.iterator_cf(self.cf(CF_TREE), IteratorMode::Start).enumerate() {
+            let (k, v) = item?;
+            if be_u64(&k) != Some(expected as u64) {
+                return Err(corrupt(CF_TREE, "leaf indices are not dense"));
+            }
+            out.push(Leaf::decode(&v).ok_or_else(|| corrupt(CF_TREE, "leaf length"))?);
+        }
+        Ok(out)
+    }
+
+    /// The state commitment after block `number` and the block's state writes.
+    pub fn block_state(&self, number: u64) -> Result<Option<(StateCommitment, StateWrites)>, StoreError> {
+        let Some(header) = self.header(number)? else { return Ok(None) };
+        let Some(raw) = self.get(CF_BLOCK_EXTRA, &number.to_be_bytes())? else {
+            return Err(corrupt(CF_BLOCK_EXTRA, "missing for a stored header"));
+        };
+        if raw.len() < 8 {
+            return Err(corrupt(CF_BLOCK_EXTRA, "too short"));
+        }
+        let next_free_index = be_u64(&raw[..8]).ok_or_else(|| corrupt(CF_BLOCK_EXTRA, "index"))?;
+        let writes = StateWrites::decode(&raw[8..]).ok_or_else(|| corrupt(CF_BLOCK_EXTRA, "writes"))?;
+        let commitment = StateCommitment {
+            tree_root: header.state_root,
+            next_free_index,
+            block_number: number,
+            block_hash: header.hash_slow(),
+            timestamp: header.timestamp,
+        };
+        Ok(Some((commitment, writes)))
+    }
+
+    /// Stores a sequencer record for batch `number`.
+    pub fn put_batch(&self, number: u64, record: &[u8]) -> Result<(), StoreError> {
+        let mut wo = WriteOptions::default();
+        wo.set_sync(self.options.sync_per_block);
+        self.db.put_cf_opt(self.cf(CF_BATCHES), number.to_be_bytes(), record, &wo)?;
+        Ok(())
+    }
+
+    /// The sequencer record of batch `number`.
+    pub fn batch(&self, number: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(CF_BATCHES, &number.to_be_bytes())
+    }
+
+    /// The highest batch number with a record.
+    pub fn last_batch(&self) -> Result<Option<u64>, StoreError> {
+        match self.db.iterator_cf(self.cf(CF_BATCHES), IteratorMode::End).next() {
+            Some(item) => {
+                let (k, _) = item?;
+                Ok(Some(be_u64(&k).ok_or_else(|| corrupt(CF_BATCHES, "key"))?))
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Chain-wide configuration and the per-block context given to the STF.
+
+use alloy_primitives::{Address, B256};
+use ferrum_primitives::FeeParams;
+
+/// Parameters fixed for the whole chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainConfig {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Base fee rule.
+    pub fee: FeeParams,
+    /// Gas limit of every L2 block.
+    pub block_gas_limit: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self { chain_id: 270, fee: FeeParams::default(), block_gas_limit: 1_000_000_000 }
+    }
+}
+
+/// What the STF knows about the block being built: everything that is not state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockContext {
+    /// Block number.
+    pub number: u64,
+    /// Block timestamp in seconds.
+    pub timestamp: u64,
+    /// Base fee per gas.
+    pub base_fee: u64,
+    /// Gas limit of the block.
+    pub gas_limit: u64,
+    /// Receives all fees (base fee and priority fee).
+    pub fee_recipient: Address,
+    /// Hash of the parent block.
+    pub parent_hash: B256,
+    /// Value of the PREVRANDAO opcode (Ferrum: keccak of the parent hash, public and
+    /// deterministic; L2 offers no randomness).
+    pub prevrandao: B256,
+}

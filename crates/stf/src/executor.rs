@@ -1,0 +1,185 @@
+//! Block execution: transactions in, receipts and state writes out.
+
+use alloc::{format, string::ToString, vec::Vec};
+use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, proofs};
+use alloy_primitives::{Bloom, Bytes, U256};
+use ferrum_primitives::RecoveredTx;
+use revm::{
+    Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
+    context::{BlockEnv, CfgEnv, result::{EVMError, ExecutionResult, InvalidTransaction, Output}},
+    handler::{MainnetContext, MainnetEvm},
+    primitives::hardfork::SpecId,
+};
+
+use crate::{
+    BlockContext, ChainConfig, InvalidTx, StateOracle, StateTree, StfError,
+    oracle::commitment,
+    output::{ExecutedBlock, TxOutcome, TxReceipt},
+    overlay::{OracleError, Overlay},
+    tx_env::tx_env,
+};
+
+type Evm<O> = MainnetEvm<MainnetContext<Overlay<O>>>;
+
+/// Executes the transactions of one block, one at a time, then seals it.
+pub struct BlockExecutor<O: StateOracle> {
+    evm: Evm<O>,
+    ctx: BlockContext,
+    transactions: Vec<RecoveredTx>,
+    receipts: Vec<TxReceipt>,
+    gas_used: u64,
+}
+
+/// The revm environment of a block.
+pub(crate) fn block_env(ctx: &BlockContext) -> BlockEnv {
+    BlockEnv {
+        number: U256::from(ctx.number),
+        beneficiary: ctx.fee_recipient,
+        timestamp: U256::from(ctx.timestamp),
+        gas_limit: ctx.gas_limit,
+        basefee: ctx.base_fee,
+        difficulty: U256::ZERO,
+        prevrandao: Some(ctx.prevrandao),
+        blob_excess_gas_and_price: None,
+        slot_num: 0,
+    }
+}
+
+/// The revm configuration of the chain (Prague).
+pub(crate) fn cfg_env(config: &ChainConfig) -> CfgEnv {
+    let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
+    cfg.chain_id = config.chain_id;
+    cfg
+}
+
+pub(crate) fn build_evm<O: StateOracle>(config: &ChainConfig, ctx: &BlockContext, overlay: Overlay<O>) -> Evm<O> {
+    Context::mainnet().with_db(overlay).with_block(block_env(ctx)).with_cfg(cfg_env(config)).build_mainnet()
+}
+
+/// Maps revm's validation errors to ours.
+pub(crate) fn invalid_tx(e: InvalidTransaction) -> InvalidTx {
+    match e {
+        InvalidTransaction::NonceTooLow { tx, state } => InvalidTx::NonceTooLow { state, tx },
+        InvalidTransaction::NonceTooHigh { tx, state } => InvalidTx::NonceTooHigh { state, tx },
+        InvalidTransaction::LackOfFundForMaxFee { .. } | InvalidTransaction::OverflowPaymentInTransaction => {
+            InvalidTx::InsufficientFunds
+        }
+        InvalidTransaction::GasPriceLessThanBasefee => InvalidTx::FeeCapTooLow,
+        InvalidTransaction::CallGasCostMoreThanGasLimit { .. } | InvalidTransaction::GasFloorMoreThanGasLimit { .. } => {
+            InvalidTx::IntrinsicGasTooLow
+        }
+        InvalidTransaction::CallerGasLimitMoreThanBlock => InvalidTx::GasLimitExceedsBlock,
+        InvalidTransaction::InvalidChainId | InvalidTransaction::MissingChainId => InvalidTx::InvalidChainId,
+        InvalidTransaction::RejectCallerWithCode => InvalidTx::SenderNotEoa,
+        other => InvalidTx::Other(other.to_string()),
+    }
+}
+
+/// Splits an EVM error into "the transaction is invalid" and "the block/oracle failed".
+pub(crate) fn classify<E>(e: EVMError<OracleError<E>>) -> Result<InvalidTx, StfError<E>> {
+    match e {
+        EVMError::Transaction(t) => Ok(invalid_tx(t)),
+        EVMError::Database(OracleError(e)) => Err(StfError::Oracle(e)),
+        EVMError::Header(h) => Err(StfError::Evm(format!("{h}"))),
+        EVMError::Custom(s) => Err(StfError::Evm(s)),
+        EVMError::CustomAny(a) => Err(StfError::Evm(format!("{a}"))),
+    }
+}
+
+impl<O: StateOracle> BlockExecutor<O> {
+    /// Starts a block on top of the state `oracle` reads.
+    pub fn new(config: &ChainConfig, ctx: BlockContext, oracle: O) -> Self {
+        Self { evm: build_evm(config, &ctx, Overlay::new(oracle)), ctx, transactions: Vec::new(), receipts: Vec::new(), gas_used: 0 }
+    }
+
+    /// Gas used by the transactions included so far.
+    pub fn gas_used(&self) -> u64 {
+        self.gas_used
+    }
+
+    /// Number of transactions included so far.
+    pub fn tx_count(&self) -> usize {
+        self.transactions.len()
+    }
+
+    /// Offers `tx` to the block. An invalid transaction is not included and changes nothing.
+    pub fn execute(&mut self, tx: RecoveredTx) -> Result<TxOutcome, StfError<O::Error>> {
+        use alloy_consensus::Transaction as _;
+        if tx.envelope.gas_limit() > self.ctx.gas_limit - self.gas_used {
+            return Ok(TxOutcome::Invalid(InvalidTx::GasLimitExceedsBlock));
+        }
+        let result = match self.evm.transact(tx_env(&tx)) {
+            Ok(r) => r,
+            Err(e) => return classify(e).map(TxOutcome::Invalid),
+        };
+        self.evm.commit(result.state);
+        let gas_used = result.result.tx_gas_used();
+        // Ferrum does not burn the base fee: the fee recipient (the operator) receives it, as
+        // in ZKsync. revm already credited the priority fee.
+        let base_fee_paid = U256::from(self.ctx.base_fee) * U256::from(gas_used);
+        self.evm.ctx.journaled_state.database.add_balance(self.ctx.fee_recipient, base_fee_paid).map_err(|e| StfError::Oracle(e.0))?;
+        self.gas_used += gas_used;
+
+        let effective_gas_price = tx.envelope.effective_gas_price(Some(self.ctx.base_fee));
+        let (success, logs, output, contract_address) = match result.result {
+            ExecutionResult::Success { logs, output, .. } => {
+                let created = match &output {
+                    Output::Create(_, addr) => *addr,
+                    Output::Call(_) => None,
+                };
+                (true, logs, output.into_data(), created)
+            }
+            ExecutionResult::Revert { output, logs, .. } => (false, logs, output, None),
+            ExecutionResult::Halt { logs, .. } => (false, logs, Bytes::new(), None),
+        };
+        let receipt = Receipt { status: success.into(), cumulative_gas_used: self.gas_used, logs }.with_bloom();
+        self.receipts.push(TxReceipt {
+            envelope: ReceiptEnvelope::from_typed(tx.envelope.tx_type(), receipt),
+            gas_used,
+            contract_address,
+            output,
+            effective_gas_price,
+        });
+        self.transactions.push(tx);
+        Ok(TxOutcome::Included { success, gas_used })
+    }
+
+    /// Seals the block: folds the writes into `tree` and builds the header.
+    pub fn finish<T: StateTree>(self, tree: &mut T) -> Result<ExecutedBlock, StfError<O::Error>> {
+        let ctx = self.ctx;
+        let writes = self.evm.ctx.journaled_state.database.into_writes();
+        let (root, next_free) = tree.apply(&writes.tree_writes()).map_err(|e| StfError::Tree(e.to_string()))?;
+        let mut logs_bloom = Bloom::ZERO;
+        for r in &self.receipts {
+            logs_bloom.accrue_bloom(r.envelope.logs_bloom());
+        }
+        let envelopes: Vec<_> = self.transactions.iter().map(|t| &t.envelope).collect();
+        let receipts: Vec<_> = self.receipts.iter().map(|r| &r.envelope).collect();
+        let header = Header {
+            parent_hash: ctx.parent_hash,
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            beneficiary: ctx.fee_recipient,
+            state_root: root,
+            transactions_root: proofs::calculate_transaction_root(&envelopes),
+            receipts_root: proofs::calculate_receipt_root(&receipts),
+            logs_bloom,
+            difficulty: U256::ZERO,
+            number: ctx.number,
+            gas_limit: ctx.gas_limit,
+            gas_used: self.gas_used,
+            timestamp: ctx.timestamp,
+            mix_hash: ctx.prevrandao,
+            base_fee_per_gas: Some(ctx.base_fee),
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        Ok(ExecutedBlock {
+            commitment: commitment(root, next_free, ctx.number, hash, ctx.timestamp),
+            header,
+            hash,
+            transactions: self.transactions,
+            receipts: self.receipts,
+            writes,
+        })
+    }
+}

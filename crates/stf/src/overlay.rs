@@ -1,0 +1,171 @@
+//! A write-tracking cache between revm and the [`StateOracle`].
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
+use alloy_primitives::{Address, B256, Bytes, KECCAK256_EMPTY, U256, map::HashMap};
+use ferrum_primitives::AccountState;
+use revm::{
+    Database, DatabaseCommit,
+    bytecode::Bytecode,
+    primitives::AddressMap,
+    state::{Account, AccountInfo},
+};
+
+use crate::{StateOracle, output::StateWrites};
+
+/// Oracle error carried through revm (revm requires its own marker trait).
+#[derive(Debug)]
+pub(crate) struct OracleError<E>(pub(crate) E);
+
+impl<E: core::fmt::Display> core::fmt::Display for OracleError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl<E: core::error::Error> core::error::Error for OracleError<E> {}
+impl<E: core::error::Error + Send + Sync + 'static> revm::database_interface::DBErrorMarker for OracleError<E> {}
+
+/// State as the block sees it: oracle reads, cached, with this block's writes on top.
+pub(crate) struct Overlay<O> {
+    oracle: O,
+    accounts: AddressMap<Option<AccountState>>,
+    storage: HashMap<(Address, U256), U256>,
+    codes: HashMap<B256, Bytecode>,
+    dirty_accounts: BTreeSet<Address>,
+    dirty_storage: BTreeSet<(Address, U256)>,
+    new_codes: BTreeMap<B256, Bytes>,
+}
+
+impl<O: StateOracle> Overlay<O> {
+    pub(crate) fn new(oracle: O) -> Self {
+        Self {
+            oracle,
+            accounts: AddressMap::default(),
+            storage: HashMap::default(),
+            codes: HashMap::default(),
+            dirty_accounts: BTreeSet::new(),
+            dirty_storage: BTreeSet::new(),
+            new_codes: BTreeMap::new(),
+        }
+    }
+
+    fn load_account(&mut self, address: Address) -> Result<Option<AccountState>, OracleError<O::Error>> {
+        if let Some(a) = self.accounts.get(&address) {
+            return Ok(*a);
+        }
+        let a = self.oracle.account(address).map_err(OracleError)?;
+        self.accounts.insert(address, a);
+        Ok(a)
+    }
+
+    /// Adds `amount` to `address`'s balance (fee crediting outside the EVM).
+    pub(crate) fn add_balance(&mut self, address: Address, amount: U256) -> Result<(), OracleError<O::Error>> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let mut a = self.load_account(address)?.unwrap_or(AccountState {
+            nonce: 0,
+            balance: U256::ZERO,
+            code_hash: KECCAK256_EMPTY,
+        });
+        a.balance = a.balance.saturating_add(amount);
+        self.accounts.insert(address, Some(a));
+        self.dirty_accounts.insert(address);
+        Ok(())
+    }
+
+    /// The accumulated writes, sorted.
+    pub(crate) fn into_writes(self) -> StateWrites {
+        let accounts = self
+            .dirty_accounts
+            .iter()
+            .map(|a| (*a, self.accounts.get(a).copied().flatten().unwrap_or_default()))
+            .collect();
+        let storage = self
+            .dirty_storage
+            .iter()
+            .map(|(a, s)| (*a, *s, self.storage.get(&(*a, *s)).copied().unwrap_or_default()))
+            .collect();
+        let codes = self.new_codes.into_iter().collect::<Vec<_>>();
+        StateWrites { accounts, storage, codes }
+    }
+}
+
+impl<O: StateOracle> Database for Overlay<O> {
+    type Error = OracleError<O::Error>;
+
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, Self::Error> {
+        Ok(self.load_account(address)?.map(|a| AccountInfo {
+            balance: a.balance,
+            nonce: a.nonce,
+            code_hash: if a.code_hash.is_zero() { KECCAK256_EMPTY } else { a.code_hash },
+            account_id: None,
+            code: None,
+        }))
+    }
+
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, Self::Error> {
+        if code_hash == KECCAK256_EMPTY || code_hash.is_zero() {
+            return Ok(Bytecode::default());
+        }
+        if let Some(c) = self.codes.get(&code_hash) {
+            return Ok(c.clone());
+        }
+        let raw = self.oracle.code(code_hash).map_err(OracleError)?.unwrap_or_default();
+        let code = Bytecode::new_raw(raw);
+        self.codes.insert(code_hash, code.clone());
+        Ok(code)
+    }
+
+    fn storage(&mut self, address: Address, index: U256) -> Result<U256, Self::Error> {
+        if let Some(v) = self.storage.get(&(address, index)) {
+            return Ok(*v);
+        }
+        let v = self.oracle.storage(address, index).map_err(OracleError)?;
+        self.storage.insert((address, index), v);
+        Ok(v)
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error> {
+        self.oracle.block_hash(number).map_err(OracleError)
+    }
+}
+
+impl<O: StateOracle> DatabaseCommit for Overlay<O> {
+    fn commit(&mut self, changes: AddressMap<Account>) {
+        for (address, account) in changes {
+            if !account.is_touched() {
+                continue;
+            }
+            if account.is_selfdestructed() {
+                // Only possible for accounts created in the same transaction (EIP-6780): every
+                // slot they ever wrote is in this overlay.
+                let slots: Vec<_> = self.storage.keys().filter(|(a, _)| *a == address).copied().collect();
+                for key in slots {
+                    self.storage.insert(key, U256::ZERO);
+                    self.dirty_storage.insert(key);
+                }
+                self.accounts.insert(address, None);
+                self.dirty_accounts.insert(address);
+                continue;
+            }
+            let info = &account.info;
+            if let Some(code) = &info.code
+                && info.code_hash != KECCAK256_EMPTY
+                && !self.codes.contains_key(&info.code_hash)
+            {
+                self.codes.insert(info.code_hash, code.clone());
+                self.new_codes.insert(info.code_hash, code.original_bytes());
+            }
+            let state = AccountState { nonce: info.nonce, balance: info.balance, code_hash: info.code_hash };
+            self.accounts.insert(address, if state.is_empty() { None } else { Some(state) });
+            self.dirty_accounts.insert(address);
+            for (slot, value) in account.storage.iter() {
+                if value.is_changed() {
+                    self.storage.insert((address, *slot), value.present_value);
+                    self.dirty_storage.insert((address, *slot));
+                }
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {IBridgehub} from "../../../../../../contracts/bridgehub/IIBridgehub.sol";
+import {IBridgehub} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
 import {IL1SharedBridge} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
 import {L1SharedBridge} from "../../../../../../contracts/bridge/L1SharedBridge.sol";
 import {IMailbox} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";

@@ -292,6 +292,26 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         emit ExodusFundsReleased(_chainId, _account, _l1Token, _amount);
     }
 
+    /// @notice Returns an ERC-20 deposit whose priority op was never executed when the chain entered exodus mode;
+    /// only the chain's own contract, after checking that the op is pending, may call it.
+    function releasePendingDepositInExodus(
+        uint256 _chainId,
+        bytes32 _l2TxHash,
+        address _depositSender,
+        address _l1Token,
+        uint256 _amount
+    ) external nonReentrant {
+        if (msg.sender != IBridgehub(BRIDGE_HUB).getZKChain(_chainId)) revert Unauthorized(msg.sender);
+        bytes32 recorded = depositHappened[_chainId][_l2TxHash];
+        if (recorded == bytes32(0) || recorded != keccak256(abi.encode(_depositSender, _l1Token, _amount))) {
+            revert DepositDoesNotExist();
+        }
+        delete depositHappened[_chainId][_l2TxHash];
+        _debit(_chainId, _l1Token, _amount);
+        _transferOut(_l1Token, _depositSender, _amount);
+        emit ClaimedFailedDepositSharedBridge(_chainId, _depositSender, _l1Token, _amount);
+    }
+
     // ---------------------------------------------------------------- internal
 
     function _decodeDepositData(bytes calldata _data) internal view returns (address l1Token, uint256 amount, address l2Receiver) {

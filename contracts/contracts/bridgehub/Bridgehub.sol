@@ -129,7 +129,8 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
                 l2GasLimit: _request.l2GasLimit,
                 l2GasPerPubdataByteLimit: _request.l2GasPerPubdataByteLimit,
                 factoryDeps: _request.factoryDeps,
-                refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender)
+                refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender),
+                originalCaller: msg.sender
             })
         );
     }
@@ -171,7 +172,8 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
                 l2GasLimit: _request.l2GasLimit,
                 l2GasPerPubdataByteLimit: _request.l2GasPerPubdataByteLimit,
                 factoryDeps: inner.factoryDeps,
-                refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender)
+                refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender),
+                originalCaller: msg.sender
             })
         );
         IL1SharedBridge(_request.secondBridgeAddress).bridgehubConfirmL2Transaction(

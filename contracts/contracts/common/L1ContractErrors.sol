@@ -128,3 +128,9 @@ error WrongL2Sender(address l2Sender);
 error WrongMagicValue(bytes32 magicValue);
 // 0xd92e233d
 error ZeroAddress();
+// 0x4d081a5e
+error CanonicalTxHashMismatch(bytes32 expected, bytes32 actual);
+// 0x9576d64f
+error PriorityOpAlreadyRefunded(uint256 txId);
+// 0x9cc6e898
+error PriorityOpNotPending(uint256 txId);

@@ -52,6 +52,13 @@ interface IL1SharedBridge {
         bytes32[] calldata _merkleProof
     ) external;
     function releaseExodusFunds(uint256 _chainId, address _account, address _l1Token, uint256 _amount) external;
+    function releasePendingDepositInExodus(
+        uint256 _chainId,
+        bytes32 _l2TxHash,
+        address _depositSender,
+        address _l1Token,
+        uint256 _amount
+    ) external;
 
     event BridgehubDepositBaseTokenInitiated(uint256 indexed chainId, address indexed from, address l1Token, uint256 amount);
     event BridgehubDepositInitiated(

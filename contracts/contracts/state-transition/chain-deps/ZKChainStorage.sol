@@ -37,4 +37,5 @@ struct ZKChainStorage {
     uint256 priorityQueueHead; // first unprocessed priority tx id
     uint256 priorityQueueTail; // total priority txs ever requested
     mapping(address account => mapping(address l1Token => bool)) exodusClaimed;
+    mapping(uint256 txId => bool) priorityOpRefunded;
 }

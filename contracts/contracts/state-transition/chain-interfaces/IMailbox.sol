@@ -14,6 +14,8 @@ struct BridgehubL2TransactionRequest {
     uint256 l2GasPerPubdataByteLimit;
     bytes[] factoryDeps;
     address refundRecipient;
+    /// @dev The L1 account that paid for the request (msg.sender of the Bridgehub call): refunded in exodus mode.
+    address originalCaller;
 }
 
 /// @dev The L1->L2 transaction as the L2 sees it (era layout); canonicalTxHash = keccak256(abi.encode(tx)).
@@ -37,11 +39,12 @@ struct L2CanonicalTransaction {
     bytes reservedDynamic;
 }
 
-/// @dev An entry of the priority queue (era layout).
+/// @dev An entry of the priority queue (era's layout, with era's always-zero `layer2Tip` replaced by the L1 payer,
+/// who gets the op's value back if the chain enters exodus mode before executing it).
 struct PriorityOperation {
     bytes32 canonicalTxHash;
     uint64 expirationTimestamp;
-    uint192 layer2Tip;
+    address originalCaller;
 }
 
 /// @title Mailbox: L1->L2 priority queue, L2->L1 message proofs, exodus mode.
@@ -90,6 +93,13 @@ interface IMailbox {
         bytes calldata _proof
     ) external;
 
+    /// @notice In exodus mode: returns the value of a priority op that was never executed (its base-token
+    /// `mintValue` to the L1 payer and, for an ERC-20 deposit, the tokens to the depositor). `_transaction` is the
+    /// op's L2CanonicalTransaction from its NewPriorityRequest event.
+    function claimPendingPriorityOpRefund(uint256 _txId, L2CanonicalTransaction calldata _transaction) external;
+
+    function isPriorityOpRefunded(uint256 _txId) external view returns (bool);
+
     event NewPriorityRequest(
         uint256 txId,
         bytes32 txHash,
@@ -99,4 +109,5 @@ interface IMailbox {
     );
     event ExodusModeActivated(uint256 oldestPendingPriorityTxId, uint64 expirationTimestamp);
     event ExodusBalanceClaimed(address indexed account, address indexed l1Token, uint256 amount);
+    event PendingPriorityOpRefunded(uint256 indexed txId, address indexed originalCaller, uint256 mintValue);
 }

@@ -11,6 +11,7 @@ import {
 import {IExodusVerifier} from "../../chain-interfaces/IExodusVerifier.sol";
 import {IL1SharedBridge} from "../../../bridge/interfaces/IL1SharedBridge.sol";
 import {Merkle} from "../../../common/libraries/Merkle.sol";
+import {AddressAliasHelper} from "../../../common/libraries/AddressAliasHelper.sol";
 import {
     L2Log,
     L2Message,
@@ -18,11 +19,15 @@ import {
     L2_TO_L1_LOGS_MERKLE_TREE_HEIGHT,
     L2_TO_L1_MESSENGER_SYSTEM_CONTRACT_ADDR,
     L2_BOOTLOADER_ADDRESS,
+    L2_ASSET_ROUTER_ADDR,
     PRIORITY_OPERATION_L2_TX_TYPE,
     REQUIRED_L2_GAS_PRICE_PER_PUBDATA
 } from "../../../common/Config.sol";
 import {
     BatchNotExecuted,
+    PriorityOpNotPending,
+    PriorityOpAlreadyRefunded,
+    CanonicalTxHashMismatch,
     ExodusClaimAlreadyDone,
     ExodusClaimsNotImplemented,
     FactoryDepsNotSupported,
@@ -76,7 +81,7 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         s.priorityQueue[txId] = PriorityOperation({
             canonicalTxHash: canonicalTxHash,
             expirationTimestamp: expirationTimestamp,
-            layer2Tip: 0
+            originalCaller: _request.originalCaller
         });
         s.priorityQueueTail = txId + 1;
         emit NewPriorityRequest(txId, canonicalTxHash, expirationTimestamp, transaction, new bytes[](0));
@@ -186,5 +191,37 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         s.exodusClaimed[_account][_l1Token] = true;
         emit ExodusBalanceClaimed(_account, _l1Token, _amount);
         IL1SharedBridge(s.sharedBridge).releaseExodusFunds(s.chainId, _account, _l1Token, _amount);
+    }
+
+    function claimPendingPriorityOpRefund(
+        uint256 _txId,
+        L2CanonicalTransaction calldata _transaction
+    ) external onlyExodus {
+        if (_txId < s.priorityQueueHead || _txId >= s.priorityQueueTail) revert PriorityOpNotPending(_txId);
+        if (s.priorityOpRefunded[_txId]) revert PriorityOpAlreadyRefunded(_txId);
+        PriorityOperation memory op = s.priorityQueue[_txId];
+        bytes32 h = keccak256(abi.encode(_transaction));
+        if (h != op.canonicalTxHash) revert CanonicalTxHashMismatch(op.canonicalTxHash, h);
+        s.priorityOpRefunded[_txId] = true;
+        uint256 mintValue = _transaction.reserved[0];
+        emit PendingPriorityOpRefunded(_txId, op.originalCaller, mintValue);
+        IL1SharedBridge bridge = IL1SharedBridge(s.sharedBridge);
+        if (mintValue != 0) bridge.releaseExodusFunds(s.chainId, op.originalCaller, s.baseToken, mintValue);
+        // An ERC-20 deposit of the shared bridge: finalizeDeposit(l1Sender, l2Receiver, l1Token, amount, data).
+        if (
+            _transaction.from == uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(s.sharedBridge))) &&
+            _transaction.to == uint256(uint160(L2_ASSET_ROUTER_ADDR)) &&
+            _transaction.data.length >= 4 + 32 * 4
+        ) {
+            (address l1Sender, , address l1Token, uint256 amount) = abi.decode(
+                _transaction.data[4:4 + 32 * 4],
+                (address, address, address, uint256)
+            );
+            bridge.releasePendingDepositInExodus(s.chainId, h, l1Sender, l1Token, amount);
+        }
+    }
+
+    function isPriorityOpRefunded(uint256 _txId) external view returns (bool) {
+        return s.priorityOpRefunded[_txId];
     }
 }

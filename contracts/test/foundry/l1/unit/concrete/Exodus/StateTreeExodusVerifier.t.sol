@@ -78,6 +78,29 @@ contract StateTreeExodusVerifierTest is FerrumTestBase {
         assertFalse(stateVerifier.verifyBalance(CHAIN_ID, keccak256("other"), alice, ETH_TOKEN_ADDRESS, 7 ether, _proof(7 ether)));
     }
 
+    function test_AccountValueAndCommitmentHelpers() public view {
+        assertEq(stateVerifier.accountValue(0, 0, bytes32(0)), bytes32(0));
+        assertEq(stateVerifier.accountValue(0, 0, keccak256("")), bytes32(0));
+        assertTrue(stateVerifier.accountValue(1, 0, keccak256("")) != bytes32(0));
+        StateTreeExodusVerifier.StateCommitmentPreimage memory c = StateTreeExodusVerifier.StateCommitmentPreimage({
+            treeRoot: ROOT,
+            nextFreeIndex: 3,
+            blockNumber: 42,
+            blockHash: bytes32(uint256(0x1111111111111111111111111111111111111111111111111111111111111111)),
+            timestamp: 1_700_000_000
+        });
+        assertEq(stateVerifier.stateCommitmentHash(c), COMMITMENT);
+    }
+
+    function test_RevertWhen_ProofHasWrongDepth() public {
+        bytes memory p = _proof(7 ether);
+        (StateTreeExodusVerifier.StateCommitmentPreimage memory c, StateTreeExodusVerifier.AccountLeafProof memory l) =
+            abi.decode(p, (StateTreeExodusVerifier.StateCommitmentPreimage, StateTreeExodusVerifier.AccountLeafProof));
+        l.siblings = new bytes32[](63);
+        vm.expectRevert(InvalidExodusProof.selector);
+        stateVerifier.verifyBalance(CHAIN_ID, COMMITMENT, alice, ETH_TOKEN_ADDRESS, 7 ether, abi.encode(c, l));
+    }
+
     function test_RevertWhen_ClaimingNonBaseToken() public {
         vm.expectRevert(ExodusClaimsNotImplemented.selector);
         stateVerifier.verifyBalance(CHAIN_ID, COMMITMENT, alice, address(token), 7 ether, _proof(7 ether));

@@ -200,6 +200,7 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         assertEq(governor.votingPeriod(), VOTING_PERIOD);
         assertEq(governor.proposalThreshold(), THRESHOLD);
         assertEq(governor.timelock(), address(timelock));
+        assertTrue(governor.proposalNeedsQueuing(id));
     }
 }
 

@@ -74,6 +74,29 @@ contract MailboxTest is FerrumTestBase {
         assertEq(AddressAliasHelper.undoL1ToL2Alias(AddressAliasHelper.applyL1ToL2Alias(contractSender)), contractSender);
     }
 
+    function test_RefundRecipientRules() public {
+        address contractRecipient = address(new Dummy());
+        uint256 mint = _baseCost();
+        L2TransactionRequestDirect memory r = _directRequest(CHAIN_ID, bob, 0, mint);
+        r.refundRecipient = contractRecipient;
+        vm.recordLogs();
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect{value: mint}(r);
+        r.refundRecipient = bob;
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect{value: mint}(r);
+        Vm.Log[] memory entries = vm.getRecordedLogs();
+        uint256[] memory recipients = new uint256[](2);
+        uint256 k;
+        for (uint256 i; i < entries.length; ++i) {
+            if (entries[i].emitter != address(chain)) continue;
+            (, , , L2CanonicalTransaction memory t, ) = abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
+            recipients[k++] = t.reserved[1];
+        }
+        assertEq(recipients[0], uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(contractRecipient))));
+        assertEq(recipients[1], uint256(uint160(bob)));
+    }
+
     function test_RevertWhen_RequestNotFromBridgehub() public {
         BridgehubL2TransactionRequest memory r;
         vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));

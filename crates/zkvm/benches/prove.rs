@@ -79,6 +79,12 @@ fn main() {
         let prove_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         verify(&program, &claim, &proof, &params).unwrap();
+        if k == lo {
+            println!(
+                "main columns per table {:?}; LogUp extension columns per table {:?}",
+                stats.main_widths, stats.aux_widths
+            );
+        }
         let verify_ms = t.elapsed().as_secs_f64() * 1e3;
         println!(
             "| {k} | {} | {} | {} | {prove_s:.2} | {:.1} | {:.0} | {verify_ms:.0} | {:.0} |",

@@ -401,6 +401,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         + loc.res[2] * AB::F::from_u32(1 << 14)
         + loc.res[3] * AB::F::from_u32(1 << 22)
         + AB::F::from_u32(MEM_ADDR_OFFSET);
+    #[allow(clippy::type_complexity)]
     let accesses: [(AB::Expr, [AB::Var; 4], [AB::Var; 4], AB::Expr); 4] = [
         (loc.rom.rs1.into(), loc.rs1v, loc.rs1v, r.into()),
         (loc.rom.rs2.into(), loc.rs2v, loc.rs2v, r.into()),

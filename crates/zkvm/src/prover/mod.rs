@@ -9,6 +9,7 @@ mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use p3_air::BaseAir;
 use p3_baby_bear::{BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16};
 use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
 use p3_challenger::DuplexChallenger;
@@ -151,6 +152,10 @@ pub struct ProofStats {
     pub rom_rows: usize,
     /// Main-trace cells over all tables.
     pub main_cells: usize,
+    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io, bitwise).
+    pub main_widths: [usize; 7],
+    /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
+    pub aux_widths: [usize; 7],
 }
 
 /// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, bitwise.
@@ -247,6 +252,8 @@ fn prove_with(
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
         main_cells: mats.iter().map(|m| m.values.len()).sum(),
+        main_widths: [0; 7],
+        aux_widths: [0; 7],
     };
     let pvs = public_values(program.entry, run.exit_code, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
@@ -266,6 +273,11 @@ fn prove_with(
     }))
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
+    let mut stats = stats;
+    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(7) {
+        stats.aux_widths[i] = inst.permutation_local.len();
+        stats.main_widths[i] = airs[i].width();
+    }
     let bytes = postcard::to_allocvec(&proof).map_err(|e| ProveError::Stark(e.to_string()))?;
     Ok((claim, Proof { bytes }, stats))
 }

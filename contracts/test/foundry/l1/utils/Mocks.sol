@@ -83,3 +83,6 @@ contract ZKChainV2 is ZKChain {
         return s.chainId * 2;
     }
 }
+
+/// @dev A contract without functions (a contract caller or recipient).
+contract Dummy {}

@@ -11,7 +11,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
-contract BridgehubTest is FerrumTestBase {
+contract RegistryTest is FerrumTestBase {
     function test_Registry() public view {
         assertEq(bridgehub.owner(), governance);
         assertEq(bridgehub.sharedBridge(), address(sharedBridge));

@@ -9,9 +9,19 @@ import {L2TransactionRequestDirect} from "../../../../../../contracts/bridgehub/
 import {L2Log, L2Message, TxStatus, ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
 import {AddressAliasHelper} from "../../../../../../contracts/common/libraries/AddressAliasHelper.sol";
 import {LogsTree} from "../../../utils/LogsTree.sol";
+import {Dummy} from "../../../utils/Mocks.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
-contract MailboxTest is FerrumTestBase {
+contract RequestL2TransactionTest is FerrumTestBase {
+    function _settleLogs(L2Log[] memory _logs) internal returns (uint256 batch, bytes32[][] memory proofs) {
+        bytes32[] memory leaves = new bytes32[](_logs.length);
+        for (uint256 i; i < _logs.length; ++i) leaves[i] = LogsTree.leaf(_logs[i]);
+        proofs = new bytes32[][](_logs.length);
+        bytes32 root;
+        for (uint256 i; i < _logs.length; ++i) (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        batch = _settle(keccak256("s"), _noTxs(), root).batchNumber;
+    }
+
     function test_RequestL2TransactionEmitsCanonicalTx() public {
         uint256 mint = _baseCost() + 1 ether;
         L2TransactionRequestDirect memory r = _directRequest(CHAIN_ID, bob, 1 ether, mint);
@@ -150,145 +160,5 @@ contract MailboxTest is FerrumTestBase {
         assertEq(chain.l2TransactionBaseCost(5 gwei, 100, 800), 100 * 5 gwei);
         assertEq(bridgehub.l2TransactionBaseCost(CHAIN_ID, 5 gwei, 100, 800), 100 * 5 gwei);
     }
-
-    // ------------------------------------------------------------ inclusion proofs
-
-    function _settleLogs(L2Log[] memory _logs) internal returns (uint256 batch, bytes32[][] memory proofs) {
-        bytes32[] memory leaves = new bytes32[](_logs.length);
-        for (uint256 i; i < _logs.length; ++i) leaves[i] = LogsTree.leaf(_logs[i]);
-        proofs = new bytes32[][](_logs.length);
-        bytes32 root;
-        for (uint256 i; i < _logs.length; ++i) (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
-        batch = _settle(keccak256("s"), _noTxs(), root).batchNumber;
-    }
-
-    function test_ProveL2MessageAndLogInclusion() public {
-        L2Log[] memory logs = new L2Log[](3);
-        logs[0] = LogsTree.messageLog(0, alice, "hello");
-        logs[1] = LogsTree.statusLog(1, keccak256("tx"), true);
-        logs[2] = LogsTree.messageLog(2, bob, "world");
-        (uint256 batch, bytes32[][] memory proofs) = _settleLogs(logs);
-
-        assertTrue(chain.proveL2MessageInclusion(batch, 0, L2Message(0, alice, "hello"), proofs[0]));
-        assertTrue(chain.proveL2MessageInclusion(batch, 2, L2Message(2, bob, "world"), proofs[2]));
-        assertTrue(bridgehub.proveL2MessageInclusion(CHAIN_ID, batch, 2, L2Message(2, bob, "world"), proofs[2]));
-        assertFalse(chain.proveL2MessageInclusion(batch, 0, L2Message(0, alice, "hellO"), proofs[0]));
-        assertFalse(chain.proveL2MessageInclusion(batch, 0, L2Message(0, bob, "hello"), proofs[0]));
-        assertFalse(chain.proveL2MessageInclusion(batch, 1, L2Message(0, alice, "hello"), proofs[0]));
-        assertTrue(chain.proveL2LogInclusion(batch, 1, logs[1], proofs[1]));
-        assertTrue(bridgehub.proveL2LogInclusion(CHAIN_ID, batch, 1, logs[1], proofs[1]));
-        assertTrue(chain.proveL1ToL2TransactionStatus(keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Success));
-        assertFalse(chain.proveL1ToL2TransactionStatus(keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Failure));
-        assertTrue(bridgehub.proveL1ToL2TransactionStatus(CHAIN_ID, keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Success));
-    }
-
-    function test_RevertWhen_ProvingAgainstUnexecutedBatch() public {
-        vm.expectRevert(abi.encodeWithSelector(BatchNotExecuted.selector, 1));
-        chain.proveL2MessageInclusion(1, 0, L2Message(0, alice, "hello"), new bytes32[](14));
-        vm.expectRevert(abi.encodeWithSelector(BatchNotExecuted.selector, 0));
-        chain.proveL2MessageInclusion(0, 0, L2Message(0, alice, "hello"), new bytes32[](14));
-    }
-
-    function test_RevertWhen_ProofHasWrongLength() public {
-        L2Log[] memory logs = new L2Log[](1);
-        logs[0] = LogsTree.messageLog(0, alice, "hello");
-        (uint256 batch, ) = _settleLogs(logs);
-        vm.expectRevert(abi.encodeWithSelector(InvalidMerkleProofLength.selector, 13));
-        chain.proveL2MessageInclusion(batch, 0, L2Message(0, alice, "hello"), new bytes32[](13));
-    }
-
-    function test_RevertWhen_IndexOutOfTree() public {
-        L2Log[] memory logs = new L2Log[](1);
-        logs[0] = LogsTree.messageLog(0, alice, "hello");
-        (uint256 batch, bytes32[][] memory proofs) = _settleLogs(logs);
-        vm.expectRevert(MerkleIndexOutOfBounds.selector);
-        chain.proveL2MessageInclusion(batch, 1 << 14, L2Message(0, alice, "hello"), proofs[0]);
-    }
-
-    function test_EmptyTreeRootMatchesEra() public pure {
-        // root of a tree with no logs, built by the reference implementation
-        (bytes32 root, ) = LogsTree.rootAndProof(new bytes32[](0), 0);
-        bytes32 h = keccak256(new bytes(88));
-        for (uint256 i; i < 14; ++i) h = keccak256(abi.encodePacked(h, h));
-        assertEq(root, h);
-    }
-
-    // ------------------------------------------------------------ exodus
-
-    function test_ExodusModeAndClaims() public {
-        _depositEth(alice, 5 ether);
-        bytes32 root = keccak256("last state");
-        // a first deposit was executed in a batch; a second one is censored
-        bytes32[] memory none = _noTxs();
-        // move the deposit through: execute it
-        bytes32[] memory txs = new bytes32[](1);
-        txs[0] = chain.priorityQueueFrontOperation().canonicalTxHash;
-        _settle(root, txs, bytes32(0));
-        _depositEth(bob, 1 ether);
-
-        vm.expectRevert(abi.encodeWithSelector(PriorityOpNotExpired.selector, uint64(block.timestamp + PRIORITY_EXPIRATION)));
-        chain.activateExodusMode();
-        vm.warp(block.timestamp + PRIORITY_EXPIRATION + 1);
-        vm.prank(alice);
-        chain.activateExodusMode();
-        assertTrue(chain.isExodusMode());
-
-        // no more batches or deposits
-        IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
-        infos[0] = _commitInfo(keccak256("x"), _noTxs(), bytes32(0));
-        vm.expectRevert(ExodusModeActive.selector);
-        vm.prank(validator);
-        chain.commitBatchesSharedBridge(CHAIN_ID, lastCommitted, infos);
-        uint256 mint = _baseCost();
-        L2TransactionRequestDirect memory r = _directRequest(CHAIN_ID, bob, 0, mint);
-        vm.expectRevert(ExodusModeActive.selector);
-        vm.prank(bob, bob);
-        bridgehub.requestL2TransactionDirect{value: mint}(r);
-        vm.expectRevert(ExodusModeActive.selector);
-        chain.activateExodusMode();
-
-        // alice claims what she had in the last executed state, once
-        bytes memory proof = abi.encode(CHAIN_ID, root, alice, ETH_TOKEN_ADDRESS, 3 ether);
-        uint256 before = alice.balance;
-        vm.expectEmit(address(chain));
-        emit IMailbox.ExodusBalanceClaimed(alice, ETH_TOKEN_ADDRESS, 3 ether);
-        chain.claimExodusBalance(alice, ETH_TOKEN_ADDRESS, 3 ether, proof);
-        assertEq(alice.balance, before + 3 ether);
-        assertTrue(chain.isExodusClaimed(alice, ETH_TOKEN_ADDRESS));
-        vm.expectRevert(abi.encodeWithSelector(ExodusClaimAlreadyDone.selector, alice, ETH_TOKEN_ADDRESS));
-        chain.claimExodusBalance(alice, ETH_TOKEN_ADDRESS, 3 ether, proof);
-
-        // a wrong proof (claiming more) is rejected
-        vm.expectRevert(InvalidExodusProof.selector);
-        chain.claimExodusBalance(bob, ETH_TOKEN_ADDRESS, 100 ether, abi.encode(CHAIN_ID, root, bob, ETH_TOKEN_ADDRESS, 1 ether));
-        none;
-    }
-
-    function test_RevertWhen_ExodusWithEmptyQueue() public {
-        vm.expectRevert(NoPendingPriorityOps.selector);
-        chain.activateExodusMode();
-    }
-
-    function test_RevertWhen_ClaimOutsideExodus() public {
-        vm.expectRevert(ExodusModeNotActive.selector);
-        chain.claimExodusBalance(alice, ETH_TOKEN_ADDRESS, 1, "");
-    }
-
-    function test_RevertWhen_ExodusClaimsNotImplemented() public {
-        _depositEth(alice, 1 ether);
-        vm.prank(governance);
-        chain.setExodusVerifier(address(0));
-        vm.warp(block.timestamp + PRIORITY_EXPIRATION + 1);
-        chain.activateExodusMode();
-        vm.expectRevert(ExodusClaimsNotImplemented.selector);
-        chain.claimExodusBalance(alice, ETH_TOKEN_ADDRESS, 1, "");
-    }
-
-    function test_RevertWhen_ReleaseExodusFundsNotFromChain() public {
-        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
-        vm.prank(alice);
-        sharedBridge.releaseExodusFunds(CHAIN_ID, alice, ETH_TOKEN_ADDRESS, 1);
-    }
 }
 
-contract Dummy {}

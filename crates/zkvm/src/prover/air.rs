@@ -6,6 +6,7 @@
 //! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
 //! | bytes | 256 (preprocessed) | byte range checks, top bit, low 2 bits, top 2 bits; nibble AND/OR/XOR |
 //! | bitwise | one per executed AND/OR/XOR | splits operands into nibbles, looks each pair up |
+//! | mul | one per executed mul/mulh/mulhsu/mulhu/shift | 64-bit byte convolution; shifts multiply by a power of two |
 //! | boundary | one per touched address | initial and final value of every register and memory word |
 //! | image | one per non-zero word of the ELF (preprocessed) | the initial memory the boundary must use |
 //! | io | one per public output word (preprocessed) | the committed output |
@@ -24,7 +25,8 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{
-    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, ROM_ENTRY_WIDTH,
+    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
+    MulCols, ROM_ENTRY_WIDTH,
 };
 
 pub(crate) type Val = BabyBear;
@@ -35,6 +37,8 @@ pub(crate) const BUS_MEM: &str = "mem";
 pub(crate) const BUS_BYTE: &str = "byte";
 pub(crate) const BUS_BITWISE: &str = "bitwise";
 pub(crate) const BUS_NIBBLE: &str = "nibble";
+pub(crate) const BUS_MUL: &str = "mul";
+pub(crate) const BUS_POW: &str = "pow";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_IO: &str = "io";
 
@@ -67,6 +71,7 @@ pub(crate) enum ZkvmAir {
     Rom(Arc<RowMajorMatrix<Val>>),
     Bytes(Arc<RowMajorMatrix<Val>>),
     Bitwise,
+    Mul,
     Boundary,
     Image(Arc<RowMajorMatrix<Val>>),
     Io(Arc<RowMajorMatrix<Val>>),
@@ -77,8 +82,9 @@ impl BaseAir<Val> for ZkvmAir {
         match self {
             Self::Cpu => CPU_WIDTH,
             Self::Rom(_) | Self::Image(_) | Self::Io(_) => 1,
-            Self::Bytes(_) => 7,
+            Self::Bytes(_) => 8,
             Self::Bitwise => BITWISE_WIDTH,
+            Self::Mul => MUL_WIDTH,
             Self::Boundary => BOUNDARY_WIDTH,
         }
     }
@@ -93,16 +99,16 @@ impl BaseAir<Val> for ZkvmAir {
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
             Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Io(m) => Some((**m).clone()),
-            Self::Cpu | Self::Boundary | Self::Bitwise => None,
+            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
         }
     }
 
     fn preprocessed_width(&self) -> usize {
         match self {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
-            Self::Bytes(_) => 9,
+            Self::Bytes(_) => 18,
             Self::Image(_) | Self::Io(_) => 6,
-            Self::Cpu | Self::Boundary | Self::Bitwise => 0,
+            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
 
@@ -118,6 +124,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Rom(_) => eval_rom(builder),
             Self::Bytes(_) => eval_bytes(builder),
             Self::Bitwise => eval_bitwise(builder),
+            Self::Mul => eval_mul(builder),
             Self::Boundary => eval_boundary(builder),
             Self::Image(_) => eval_image(builder),
             Self::Io(_) => eval_io(builder),
@@ -240,6 +247,17 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             .map(|&v| v.into()),
     );
     builder.push_interaction(BUS_BITWISE, msg, Count::bounded(bit_sel, 1));
+
+    // ---- Multiply/shift family: (mop, rs1, b, res) to the multiply chip.
+    let mut msg = vec![loc.rom.mop.into()];
+    msg.extend(
+        loc.rs1v
+            .iter()
+            .chain(&loc.b)
+            .chain(&loc.res)
+            .map(|&v| v.into()),
+    );
+    builder.push_interaction(BUS_MUL, msg, Count::bounded(f.mul.into(), 1));
 
     // ---- Top bits: msb_s[k] = msb_x[k] >> 7.
     let narrow_signed = f.lb + f.lh;
@@ -378,7 +396,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     );
 
     // ---- Value written to rd.
-    let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + loc.f_read;
+    let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + f.mul + loc.f_read;
     let keep = loc.f_halt + loc.f_commit;
     let ext = loc.msb_s[0] * AB::F::from_u32(255);
     for i in 0..4 {
@@ -474,6 +492,106 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             BUS_NIBBLE,
             [c::<AB>(op), p[4].into(), p[5].into(), p[6 + k].into()],
             Count::provided(-m[4 + k].into()),
+        );
+    }
+    // Columns 9..18: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
+    let mut msg = vec![p[0].into()];
+    msg.extend(p[9..18].iter().map(|&v| v.into()));
+    builder.push_interaction(BUS_POW, msg, Count::provided(-m[7].into()));
+}
+
+fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let main = builder.main();
+    let loc: &MulCols<AB::Var> = main.current_slice().borrow();
+    let [mul, mulh, mulhsu, mulhu, sll, srl, sra] = loc.op;
+    builder.assert_bools(loc.op);
+    let is_real = mul + mulh + mulhsu + mulhu + sll + srl + sra;
+    builder.assert_bool(is_real.clone());
+    let mut op_id = AB::Expr::ZERO;
+    for (k, &o) in loc.op.iter().enumerate() {
+        op_id += o * AB::F::from_usize(k + 1);
+    }
+    let mut msg = vec![op_id];
+    msg.extend(
+        loc.a
+            .iter()
+            .chain(&loc.b)
+            .chain(&loc.res)
+            .map(|&v| v.into()),
+    );
+    builder.push_interaction(BUS_MUL, msg, Count::bounded(-is_real.clone(), 1));
+
+    // Multiplier.
+    let mul_ops = mul + mulh + mulhsu + mulhu;
+    let right = srl + sra;
+    for i in 0..4 {
+        builder.assert_eq(
+            loc.m[i],
+            mul_ops.clone() * loc.b[i] + sll * loc.pl[i] + right.clone() * loc.pr[i],
+        );
+    }
+    let shifts = sll + srl + sra;
+    let mut pow = vec![loc.b[0].into()];
+    pow.extend(loc.pl.iter().chain(&loc.pr).map(|&v| v.into()));
+    pow.push(loc.zero.into());
+    builder.push_interaction(BUS_POW, pow, Count::bounded(shifts, 1));
+
+    // Signs: a is signed for mulh/mulhsu/sra, m for mulh.
+    byte_lookup(
+        builder,
+        OP_MSB,
+        loc.a[3].into(),
+        loc.sa.into(),
+        mulh + mulhsu + sra,
+    );
+    byte_lookup(builder, OP_MSB, loc.b[3].into(), loc.sm.into(), mulh.into());
+    builder.assert_zero((mul + mulhu + sll + srl) * loc.sa);
+    builder.assert_zero((AB::Expr::ONE - mulh) * loc.sm);
+
+    // 64-bit product of the sign-extended operands, byte by byte.
+    let ext_a = loc.sa * AB::F::from_u32(255);
+    let ext_m = loc.sm * AB::F::from_u32(255);
+    let limb = |x: &[AB::Var; 4], ext: &AB::Expr, i: usize| -> AB::Expr {
+        if i < 4 { x[i].into() } else { ext.clone() }
+    };
+    let carry = |k: usize| loc.carry[k][0] + loc.carry[k][1] * AB::F::from_u32(256);
+    for k in 0..8 {
+        let mut sum = if k == 0 { AB::Expr::ZERO } else { carry(k - 1) };
+        for i in 0..=k {
+            sum += limb(&loc.a, &ext_a, i) * limb(&loc.m, &ext_m, k - i);
+        }
+        builder.assert_eq(sum, loc.p[k] + carry(k) * AB::F::from_u32(256));
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.p[k].into(),
+            AB::Expr::ZERO,
+            is_real.clone(),
+        );
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.carry[k][0].into(),
+            AB::Expr::ZERO,
+            is_real.clone(),
+        );
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.carry[k][1].into(),
+            AB::Expr::ZERO,
+            is_real.clone(),
+        );
+    }
+    // Result: low word (mul, sll), high word (mulh*, srl/sra), or a itself for a shift by 0.
+    let low = mul + sll;
+    let high = mulh + mulhsu + mulhu;
+    for i in 0..4 {
+        builder.assert_eq(
+            loc.res[i],
+            low.clone() * loc.p[i]
+                + high.clone() * loc.p[4 + i]
+                + right.clone() * (loc.p[4 + i] + loc.zero * (loc.a[i] - loc.p[4 + i])),
         );
     }
 }

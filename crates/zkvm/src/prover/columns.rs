@@ -31,6 +31,8 @@ pub(crate) struct OpFlags<T> {
     pub sh: T,
     pub sw: T,
     pub ecall: T,
+    /// Multiply and shift family (sent to the multiply chip; `RomEntry::mop` says which op).
+    pub mul: T,
 }
 
 /// Number of opcode flags.
@@ -54,6 +56,8 @@ pub(crate) struct RomEntry<T> {
     pub link: [T; 4],
     /// Branch / `jal` target as a field element.
     pub target: T,
+    /// Multiply-chip operation (1..=7: mul, mulh, mulhsu, mulhu, sll, srl, sra), 0 otherwise.
+    pub mop: T,
     pub f: OpFlags<T>,
 }
 
@@ -140,6 +144,37 @@ pub(crate) struct BitwiseCols<T> {
 /// Width of the bitwise chip.
 pub(crate) const BITWISE_WIDTH: usize = size_of::<BitwiseCols<u8>>();
 
+/// Number of multiply-chip operations.
+pub(crate) const NUM_MUL_OPS: usize = 7;
+
+/// The multiply chip: one row per executed mul/mulh/mulhsu/mulhu/sll/srl/sra (and immediate
+/// shifts). Shifts are multiplications by a power of two.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MulCols<T> {
+    /// One-hot: mul, mulh, mulhsu, mulhu, sll, srl, sra.
+    pub op: [T; NUM_MUL_OPS],
+    pub a: [T; 4],
+    pub b: [T; 4],
+    pub res: [T; 4],
+    /// The multiplier: `b`, or `2^s` (sll), or `2^(32-s)` (srl/sra, 0 when s = 0).
+    pub m: [T; 4],
+    /// `2^s` and `2^(32-s)` bytes from the pow table, and `s == 0`.
+    pub pl: [T; 4],
+    pub pr: [T; 4],
+    pub zero: T,
+    /// Sign bits that extend `a` and `m` to 64 bits.
+    pub sa: T,
+    pub sm: T,
+    /// The 64-bit product, bytes.
+    pub p: [T; 8],
+    /// Convolution carries as (low byte, high byte).
+    pub carry: [[T; 2]; 8],
+}
+
+/// Width of the multiply chip.
+pub(crate) const MUL_WIDTH: usize = size_of::<MulCols<u8>>();
+
 macro_rules! impl_borrow {
     ($t:ident, $w:expr) => {
         impl<T> Borrow<$t<T>> for [T] {
@@ -167,3 +202,4 @@ impl_borrow!(CpuCols, CPU_WIDTH);
 impl_borrow!(BoundaryCols, BOUNDARY_WIDTH);
 impl_borrow!(RomEntry, ROM_ENTRY_WIDTH);
 impl_borrow!(BitwiseCols, BITWISE_WIDTH);
+impl_borrow!(MulCols, MUL_WIDTH);

@@ -152,13 +152,13 @@ pub struct ProofStats {
     pub rom_rows: usize,
     /// Main-trace cells over all tables.
     pub main_cells: usize,
-    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io, bitwise).
-    pub main_widths: [usize; 7],
+    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io, bitwise, mul).
+    pub main_widths: [usize; 8],
     /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
-    pub aux_widths: [usize; 7],
+    pub aux_widths: [usize; 8],
 }
 
-/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, bitwise.
+/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, bitwise, mul.
 fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
     let mut airs = vec![
         ZkvmAir::Cpu,
@@ -169,6 +169,7 @@ fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
         ZkvmAir::Io(trace::shared(trace::io_table(output))),
     ];
     airs.push(ZkvmAir::Bitwise);
+    airs.push(ZkvmAir::Mul);
     airs
 }
 
@@ -241,6 +242,7 @@ fn prove_with(
             ZkvmAir::Rom(_) => &traces.rom,
             ZkvmAir::Bytes(_) => &traces.bytes,
             ZkvmAir::Bitwise => &traces.bitwise,
+            ZkvmAir::Mul => &traces.mul,
             ZkvmAir::Boundary => &traces.boundary,
             ZkvmAir::Image(_) => &traces.image,
             ZkvmAir::Io(_) => &traces.io,
@@ -252,8 +254,8 @@ fn prove_with(
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
         main_cells: mats.iter().map(|m| m.values.len()).sum(),
-        main_widths: [0; 7],
-        aux_widths: [0; 7],
+        main_widths: [0; 8],
+        aux_widths: [0; 8],
     };
     let pvs = public_values(program.entry, run.exit_code, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
@@ -274,7 +276,7 @@ fn prove_with(
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
     let mut stats = stats;
-    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(7) {
+    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(8) {
         stats.aux_widths[i] = inst.permutation_local.len();
         stats.main_widths[i] = airs[i].width();
     }
@@ -320,7 +322,7 @@ pub fn verify(
             }
             ZkvmAir::Cpu => (2..=max_bits).contains(&bits),
             ZkvmAir::Boundary => (2..=max_bits + 2).contains(&bits),
-            ZkvmAir::Bitwise => (2..=max_bits).contains(&bits),
+            ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
         };
         if !ok {
             return Err(VerifyError::Shape(format!(

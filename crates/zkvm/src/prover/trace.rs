@@ -9,8 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP2, OP_XOR, Val};
 use super::columns::{
-    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, OpFlags,
-    ROM_ENTRY_WIDTH, RomEntry,
+    BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
+    MulCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
 };
 use crate::error::ProveError;
 use crate::executor::{CodeWord, Program, Step, syscall};
@@ -95,23 +95,47 @@ pub(crate) fn rom_entry(pc: u32, ins: &Instruction) -> Option<RomEntry<u32>> {
         Op::Xori | Op::Xor => fl.xor = 1,
         Op::Fence => fl.add = 1,
         Op::Ecall => fl.ecall = 1,
-        Op::Slli
-        | Op::Srli
-        | Op::Srai
-        | Op::Sll
-        | Op::Srl
-        | Op::Sra
-        | Op::Mul
+        Op::Mul
         | Op::Mulh
         | Op::Mulhsu
         | Op::Mulhu
-        | Op::Div
-        | Op::Divu
-        | Op::Rem
-        | Op::Remu => return None,
+        | Op::Sll
+        | Op::Slli
+        | Op::Srl
+        | Op::Srli
+        | Op::Sra
+        | Op::Srai => {
+            fl.mul = 1;
+            e.mop = mul_op(ins.op);
+        }
+        Op::Div | Op::Divu | Op::Rem | Op::Remu => return None,
     }
     e.imm = le(imm);
     Some(e)
+}
+
+/// Multiply-chip operation id (1..=7) of a multiply/shift op.
+pub(crate) const fn mul_op(op: Op) -> u32 {
+    match op {
+        Op::Mul => 1,
+        Op::Mulh => 2,
+        Op::Mulhsu => 3,
+        Op::Mulhu => 4,
+        Op::Sll | Op::Slli => 5,
+        Op::Srl | Op::Srli => 6,
+        Op::Sra | Op::Srai => 7,
+        _ => 0,
+    }
+}
+
+/// `(2^s, 2^(32-s) or 0, s == 0)` for the shift amount `s = x & 31`.
+const fn pow_entry(x: u32) -> (u32, u32, u32) {
+    let s = x & 31;
+    if s == 0 {
+        (1, 0, 1)
+    } else {
+        (1 << s, 1 << (32 - s), 0)
+    }
 }
 
 fn rom_slice(e: &RomEntry<u32>) -> [u32; ROM_ENTRY_WIDTH] {
@@ -142,15 +166,37 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
 }
 
 /// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 6, xn, yn, xn & yn, xn | yn,
-/// xn ^ yn)` with `xn = x >> 4`, `yn = x & 15`.
+/// xn ^ yn, 2^s bytes, 2^(32-s) bytes, s == 0)` with `xn = x >> 4`, `yn = x & 15`, `s = x & 31`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     let values = (0..256u32)
         .flat_map(|x| {
             let (xn, yn) = (x >> 4, x & 15);
-            [x, x >> 7, x & 3, x >> 6, xn, yn, xn & yn, xn | yn, xn ^ yn].map(f)
+            let (l, r, z) = pow_entry(x);
+            let (l, r) = (le(l), le(r));
+            [
+                x,
+                x >> 7,
+                x & 3,
+                x >> 6,
+                xn,
+                yn,
+                xn & yn,
+                xn | yn,
+                xn ^ yn,
+                l[0],
+                l[1],
+                l[2],
+                l[3],
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                z,
+            ]
+            .map(f)
         })
         .collect();
-    RowMajorMatrix::new(values, 9)
+    RowMajorMatrix::new(values, 18)
 }
 
 /// A preprocessed table of `(valid, key, 4 bytes)` rows.
@@ -185,7 +231,7 @@ pub(crate) fn io_table(output: &[u32]) -> RowMajorMatrix<Val> {
 
 /// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
 /// chip's rows.
-struct ByteCounts(Vec<[u32; 7]>, Vec<BitwiseCols<Val>>);
+struct ByteCounts(Vec<[u32; 8]>, Vec<BitwiseCols<Val>>);
 
 impl ByteCounts {
     fn add(&mut self, op: u32, x: u32) {
@@ -214,6 +260,7 @@ pub(crate) struct MainTraces {
     pub rom: RowMajorMatrix<Val>,
     pub bytes: RowMajorMatrix<Val>,
     pub bitwise: RowMajorMatrix<Val>,
+    pub mul: RowMajorMatrix<Val>,
     pub boundary: RowMajorMatrix<Val>,
     pub image: RowMajorMatrix<Val>,
     pub io: RowMajorMatrix<Val>,
@@ -221,6 +268,69 @@ pub(crate) struct MainTraces {
 
 fn set4(dst: &mut [Val; 4], x: u32) {
     *dst = le(x).map(f);
+}
+
+/// The multiply-chip row of one multiply/shift op, and its result.
+fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u32) {
+    let mut row = MulCols::<Val>::default();
+    row.op[mop as usize - 1] = Val::ONE;
+    let (pl, pr, zero) = pow_entry(b);
+    let m = match mop {
+        1..=4 => b,
+        5 => pl,
+        _ => pr,
+    };
+    let sa = matches!(mop, 2 | 3 | 7) && a >> 31 == 1;
+    let sm = mop == 2 && b >> 31 == 1;
+    let wide = |x: u32, signed: bool| -> [u64; 8] {
+        let v = if signed {
+            u64::from(x) | 0xffff_ffff_0000_0000
+        } else {
+            u64::from(x)
+        };
+        v.to_le_bytes().map(u64::from)
+    };
+    let (aw, mw) = (wide(a, sa), wide(m, sm));
+    let mut carry = 0u64;
+    let mut p = [0u32; 8];
+    for k in 0..8 {
+        let mut sum = carry;
+        for i in 0..=k {
+            sum += aw[i] * mw[k - i];
+        }
+        p[k] = (sum & 255) as u32;
+        carry = sum >> 8;
+        row.carry[k] = [f((carry & 255) as u32), f((carry >> 8) as u32)];
+        bytes.add(OP_RANGE, p[k]);
+        bytes.add(OP_RANGE, (carry & 255) as u32);
+        bytes.add(OP_RANGE, (carry >> 8) as u32);
+    }
+    let word = |w: &[u32]| w.iter().rev().fold(0u32, |acc, &x| (acc << 8) | x);
+    let res = match mop {
+        1 | 5 => word(&p[..4]),
+        6 | 7 if zero == 1 => a,
+        _ => word(&p[4..]),
+    };
+    row.p = p.map(f);
+    row.a = le(a).map(f);
+    row.b = le(b).map(f);
+    row.res = le(res).map(f);
+    row.m = le(m).map(f);
+    row.pl = le(pl).map(f);
+    row.pr = le(pr).map(f);
+    row.zero = f(zero);
+    row.sa = f(u32::from(sa));
+    row.sm = f(u32::from(sm));
+    if mop >= 5 {
+        bytes.0[(b & 255) as usize][7] += 1;
+    }
+    if matches!(mop, 2 | 3 | 7) {
+        bytes.add(OP_MSB, a >> 24);
+    }
+    if mop == 2 {
+        bytes.add(OP_MSB, b >> 24);
+    }
+    (row, res)
 }
 
 /// Builds every main trace from the execution trace.
@@ -250,7 +360,8 @@ pub(crate) fn generate(
         m
     };
     let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts(vec![[0; 7]; 256], Vec::new());
+    let mut bytes = ByteCounts(vec![[0; 8]; 256], Vec::new());
+    let mut mul_rows: Vec<MulCols<Val>> = Vec::new();
     let h = height(steps.len());
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
 
@@ -340,6 +451,10 @@ pub(crate) fn generate(
             res = a | b;
         } else if fl.xor == 1 {
             res = a ^ b;
+        } else if fl.mul == 1 {
+            let (row, r) = mul_row(e.mop, a, b, &mut bytes);
+            mul_rows.push(row);
+            res = r;
         }
         let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
         let f_halt = fl.ecall == 1 && a == syscall::HALT;
@@ -542,12 +657,18 @@ pub(crate) fn generate(
         let row: &mut BitwiseCols<Val> = row.borrow_mut();
         *row = *src;
     }
-    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 7);
+    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 8);
+    let mut mul = RowMajorMatrix::new(Val::zero_vec(height(mul_rows.len()) * MUL_WIDTH), MUL_WIDTH);
+    for (row, src) in mul.values.chunks_exact_mut(MUL_WIDTH).zip(&mul_rows) {
+        let row: &mut MulCols<Val> = row.borrow_mut();
+        *row = *src;
+    }
     Ok(MainTraces {
         cpu,
         rom,
         bytes,
         bitwise,
+        mul,
         boundary,
         image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
         io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),

@@ -12,6 +12,7 @@ import {ExodusClaimsNotImplemented, InvalidExodusProof} from "../../common/L1Con
 ///   - commitment = blake2s(treeRoot ‖ nextFreeIndex u64 BE ‖ blockNumber u64 BE ‖ blockHash ‖ timestamp u64 BE);
 ///   - account key = blake2s(pad32(0x8003) ‖ pad32(account)); value = blake2s(nonce u64 BE ‖ balance ‖ codeHash);
 ///   - leaf = blake2s(key ‖ value ‖ next u64 LE) at `index`, 64 Blake2s siblings up to treeRoot.
+/// Only accounts without code (EOAs) can claim: the same address on L1 may belong to someone else for an L2 contract.
 /// Balances of bridged ERC-20 tokens live in L2 token contracts' storage: not supported yet (reverts).
 /// Proof: abi.encode(StateCommitmentPreimage, AccountLeafProof).
 contract StateTreeExodusVerifier is IExodusVerifier {
@@ -57,6 +58,7 @@ contract StateTreeExodusVerifier is IExodusVerifier {
         if (stateCommitmentHash(c) != _stateCommitment) return false;
         if (p.siblings.length != TREE_DEPTH) revert InvalidExodusProof();
         if (p.balance != _amount) return false;
+        if (p.codeHash != keccak256("") && p.codeHash != bytes32(0)) revert ExodusClaimsNotImplemented();
         bytes32 node = Blake2s.hash(
             abi.encodePacked(accountKey(_account), accountValue(p.nonce, p.balance, p.codeHash), _le64(p.next))
         );

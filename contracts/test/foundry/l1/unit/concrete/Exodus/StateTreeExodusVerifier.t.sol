@@ -101,6 +101,15 @@ contract StateTreeExodusVerifierTest is FerrumTestBase {
         stateVerifier.verifyBalance(CHAIN_ID, COMMITMENT, alice, ETH_TOKEN_ADDRESS, 7 ether, abi.encode(c, l));
     }
 
+    function test_RevertWhen_ClaimingForAContractAccount() public {
+        bytes memory p = _proof(7 ether);
+        (StateTreeExodusVerifier.StateCommitmentPreimage memory c, StateTreeExodusVerifier.AccountLeafProof memory l) =
+            abi.decode(p, (StateTreeExodusVerifier.StateCommitmentPreimage, StateTreeExodusVerifier.AccountLeafProof));
+        l.codeHash = keccak256("some code");
+        vm.expectRevert(ExodusClaimsNotImplemented.selector);
+        stateVerifier.verifyBalance(CHAIN_ID, COMMITMENT, alice, ETH_TOKEN_ADDRESS, 7 ether, abi.encode(c, l));
+    }
+
     function test_RevertWhen_ClaimingNonBaseToken() public {
         vm.expectRevert(ExodusClaimsNotImplemented.selector);
         stateVerifier.verifyBalance(CHAIN_ID, COMMITMENT, alice, address(token), 7 ether, _proof(7 ether));

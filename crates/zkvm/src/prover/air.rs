@@ -500,17 +500,20 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     builder.push_interaction(BUS_POW, msg, Count::provided(-m[7].into()));
 }
 
+#[allow(clippy::too_many_lines)]
 fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let main = builder.main();
     let loc: &MulCols<AB::Var> = main.current_slice().borrow();
-    let [mul, mulh, mulhsu, mulhu, sll, srl, sra] = loc.op;
+    let [mul, mulh, mulhsu, mulhu, sll, srl, sra, divu, remu] = loc.op;
+    let one = AB::Expr::ONE;
     builder.assert_bools(loc.op);
-    let is_real = mul + mulh + mulhsu + mulhu + sll + srl + sra;
-    builder.assert_bool(is_real.clone());
+    let mut is_real = AB::Expr::ZERO;
     let mut op_id = AB::Expr::ZERO;
     for (k, &o) in loc.op.iter().enumerate() {
+        is_real += o.into();
         op_id += o * AB::F::from_usize(k + 1);
     }
+    builder.assert_bool(is_real.clone());
     let mut msg = vec![op_id];
     msg.extend(
         loc.a
@@ -521,44 +524,50 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     );
     builder.push_interaction(BUS_MUL, msg, Count::bounded(-is_real.clone(), 1));
 
-    // Multiplier.
+    // Factors and addend.
     let mul_ops = mul + mulh + mulhsu + mulhu;
     let right = srl + sra;
+    let shifts = sll + srl + sra;
+    let dv = divu + remu;
     for i in 0..4 {
+        builder.assert_zero((mul_ops.clone() + shifts.clone()) * (loc.x[i] - loc.a[i]));
         builder.assert_eq(
             loc.m[i],
-            mul_ops.clone() * loc.b[i] + sll * loc.pl[i] + right.clone() * loc.pr[i],
+            (mul_ops.clone() + dv.clone()) * loc.b[i] + sll * loc.pl[i] + right.clone() * loc.pr[i],
         );
+        builder.assert_zero((one.clone() - dv.clone()) * loc.add[i]);
     }
-    let shifts = sll + srl + sra;
     let mut pow = vec![loc.b[0].into()];
     pow.extend(loc.pl.iter().chain(&loc.pr).map(|&v| v.into()));
     pow.push(loc.zero.into());
     builder.push_interaction(BUS_POW, pow, Count::bounded(shifts, 1));
 
-    // Signs: a is signed for mulh/mulhsu/sra, m for mulh.
+    // Signs: x is signed for mulh/mulhsu/sra, m for mulh; everything else is unsigned.
     byte_lookup(
         builder,
         OP_MSB,
-        loc.a[3].into(),
+        loc.x[3].into(),
         loc.sa.into(),
         mulh + mulhsu + sra,
     );
-    byte_lookup(builder, OP_MSB, loc.b[3].into(), loc.sm.into(), mulh.into());
-    builder.assert_zero((mul + mulhu + sll + srl) * loc.sa);
-    builder.assert_zero((AB::Expr::ONE - mulh) * loc.sm);
+    byte_lookup(builder, OP_MSB, loc.m[3].into(), loc.sm.into(), mulh.into());
+    builder.assert_zero((mul + mulhu + sll + srl + dv.clone()) * loc.sa);
+    builder.assert_zero((one.clone() - mulh) * loc.sm);
 
-    // 64-bit product of the sign-extended operands, byte by byte.
-    let ext_a = loc.sa * AB::F::from_u32(255);
+    // p = x * m + add over 64 bits (operands sign-extended), byte by byte.
+    let ext_x = loc.sa * AB::F::from_u32(255);
     let ext_m = loc.sm * AB::F::from_u32(255);
-    let limb = |x: &[AB::Var; 4], ext: &AB::Expr, i: usize| -> AB::Expr {
-        if i < 4 { x[i].into() } else { ext.clone() }
+    let limb = |v: &[AB::Var; 4], ext: &AB::Expr, i: usize| -> AB::Expr {
+        if i < 4 { v[i].into() } else { ext.clone() }
     };
     let carry = |k: usize| loc.carry[k][0] + loc.carry[k][1] * AB::F::from_u32(256);
     for k in 0..8 {
         let mut sum = if k == 0 { AB::Expr::ZERO } else { carry(k - 1) };
+        if k < 4 {
+            sum += loc.add[k].into();
+        }
         for i in 0..=k {
-            sum += limb(&loc.a, &ext_a, i) * limb(&loc.m, &ext_m, k - i);
+            sum += limb(&loc.x, &ext_x, i) * limb(&loc.m, &ext_m, k - i);
         }
         builder.assert_eq(sum, loc.p[k] + carry(k) * AB::F::from_u32(256));
         byte_lookup(
@@ -583,7 +592,56 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             is_real.clone(),
         );
     }
-    // Result: low word (mul, sll), high word (mulh*, srl/sra), or a itself for a shift by 0.
+
+    // divu/remu: q * b + r = a exactly (p = a, high word 0); b = 0 gives q = 2^32 - 1 (and
+    // r = a from the equation); otherwise r + 1 + d = b without overflow, i.e. r < b.
+    for i in 0..4 {
+        builder.assert_zero(dv.clone() * (loc.p[i] - loc.a[i]));
+        builder.assert_zero(dv.clone() * loc.p[4 + i]);
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.x[i].into(),
+            AB::Expr::ZERO,
+            dv.clone(),
+        );
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.add[i].into(),
+            AB::Expr::ZERO,
+            dv.clone(),
+        );
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.d[i].into(),
+            AB::Expr::ZERO,
+            dv.clone(),
+        );
+    }
+    let bsum = loc.b[0] + loc.b[1] + loc.b[2] + loc.b[3];
+    builder.assert_bool(loc.bzero);
+    builder.assert_zero(dv.clone() * loc.bzero * bsum.clone());
+    builder.assert_zero(dv.clone() * (one.clone() - loc.bzero - bsum * loc.binv));
+    builder.assert_bools(loc.dc);
+    let nz = dv.clone() * (one.clone() - loc.bzero);
+    for i in 0..4 {
+        builder.assert_zero(dv.clone() * loc.bzero * (loc.x[i] - AB::F::from_u32(255)));
+        let cin: AB::Expr = if i == 0 {
+            one.clone()
+        } else {
+            loc.dc[i - 1].into()
+        };
+        builder.assert_zero(
+            nz.clone()
+                * (loc.add[i] + loc.d[i] + cin - loc.b[i] - loc.dc[i] * AB::F::from_u32(256)),
+        );
+    }
+    builder.assert_zero(nz * loc.dc[3]);
+
+    // Result: low word (mul, sll), high word (mulh*, srl/sra; a itself for a shift by 0),
+    // the quotient (divu) or the remainder (remu).
     let low = mul + sll;
     let high = mulh + mulhsu + mulhu;
     for i in 0..4 {
@@ -591,7 +649,9 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             loc.res[i],
             low.clone() * loc.p[i]
                 + high.clone() * loc.p[4 + i]
-                + right.clone() * (loc.p[4 + i] + loc.zero * (loc.a[i] - loc.p[4 + i])),
+                + right.clone() * (loc.p[4 + i] + loc.zero * (loc.a[i] - loc.p[4 + i]))
+                + divu * loc.x[i]
+                + remu * loc.add[i],
         );
     }
 }

@@ -145,31 +145,42 @@ pub(crate) struct BitwiseCols<T> {
 pub(crate) const BITWISE_WIDTH: usize = size_of::<BitwiseCols<u8>>();
 
 /// Number of multiply-chip operations.
-pub(crate) const NUM_MUL_OPS: usize = 7;
+pub(crate) const NUM_MUL_OPS: usize = 9;
 
 /// The multiply chip: one row per executed mul/mulh/mulhsu/mulhu/sll/srl/sra (and immediate
-/// shifts). Shifts are multiplications by a power of two.
+/// shifts), divu, remu. Every row checks `x * m + add = p` over 64 bits, byte by byte.
+/// Shifts are multiplications by a power of two; divu/remu check `q * b + r = a` with `r < b`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct MulCols<T> {
-    /// One-hot: mul, mulh, mulhsu, mulhu, sll, srl, sra.
+    /// One-hot: mul, mulh, mulhsu, mulhu, sll, srl, sra, divu, remu.
     pub op: [T; NUM_MUL_OPS],
+    /// The bus operands and result (rs1, second operand, rd).
     pub a: [T; 4],
     pub b: [T; 4],
     pub res: [T; 4],
-    /// The multiplier: `b`, or `2^s` (sll), or `2^(32-s)` (srl/sra, 0 when s = 0).
+    /// First factor: `a`, or the quotient for divu/remu.
+    pub x: [T; 4],
+    /// Second factor: `b`, or `2^s` (sll), or `2^(32-s)` (srl/sra, 0 when s = 0).
     pub m: [T; 4],
+    /// Addend: 0, or the remainder for divu/remu.
+    pub add: [T; 4],
     /// `2^s` and `2^(32-s)` bytes from the pow table, and `s == 0`.
     pub pl: [T; 4],
     pub pr: [T; 4],
     pub zero: T,
-    /// Sign bits that extend `a` and `m` to 64 bits.
+    /// Sign bits that extend `x` and `m` to 64 bits.
     pub sa: T,
     pub sm: T,
-    /// The 64-bit product, bytes.
+    /// The 64-bit value `x * m + add`, bytes.
     pub p: [T; 8],
     /// Convolution carries as (low byte, high byte).
     pub carry: [[T; 2]; 8],
+    /// divu/remu: `b == 0`, the inverse of the byte sum of `b`, and `d = b - r - 1` (bytes, carries).
+    pub bzero: T,
+    pub binv: T,
+    pub d: [T; 4],
+    pub dc: [T; 4],
 }
 
 /// Width of the multiply chip.

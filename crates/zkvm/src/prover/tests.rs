@@ -187,14 +187,17 @@ fn security_parameters() {
     assert!(FAST_TEST.conjectured_security_bits() < 100);
 }
 
-/// Multiplies and shifts, with signs and edge cases, prove; the products come out right.
+/// Multiplies, shifts and unsigned divides, with signs and edge cases (divide by zero), prove;
+/// the results come out right.
 #[test]
 fn multiply_and_shift_chip() {
-    let cases: [(u32, u32); 4] = [
+    let cases: [(u32, u32); 6] = [
         (7, 6),
         (0xffff_fff9, 6),
         (0x8000_0000, 0xffff_ffff),
         (0x1234_5678, 0x9abc_def1),
+        (5, 0),
+        (0xffff_ffff, 0x10),
     ];
     let mut code = vec![];
     for (x, y) in cases {
@@ -211,6 +214,8 @@ fn multiply_and_shift_chip() {
             asm::slli(A0, T0, 0),
             asm::srai(A0, T0, 31),
             asm::srli(A0, T0, 1),
+            asm::divu(A0, T0, T1),
+            asm::remu(A0, T0, T1),
         ] {
             code.extend([
                 ins,
@@ -237,6 +242,8 @@ fn multiply_and_shift_chip() {
             x,
             ((x as i32) >> 31) as u32,
             x >> 1,
+            x.checked_div(y).unwrap_or(u32::MAX),
+            x.checked_rem(y).unwrap_or(x),
         ]);
     }
     assert_eq!(claim.output, want);
@@ -258,6 +265,34 @@ fn wrong_product_rejected() {
         let c = cpu_row(t, 2);
         c.res[0] += Val::ONE;
         c.rd_val[0] += Val::ONE;
+    });
+    match r {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
+}
+
+#[test]
+fn wrong_quotient_rejected() {
+    // 7 / 2: claim q = 2, r = 3 (q * b + r = a still holds, but r >= b).
+    let mut code = vec![
+        asm::addi(T0, ZERO, 7),
+        asm::addi(T1, ZERO, 2),
+        asm::divu(A0, T0, T1),
+    ];
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let r = prove_with(&p, &[], &FAST_TEST, &mut |t| {
+        let row: &mut super::columns::MulCols<Val> =
+            t.mul.values[..super::columns::MUL_WIDTH].borrow_mut();
+        row.x[0] = Val::from_u32(2);
+        row.add[0] = Val::from_u32(3);
+        row.res[0] = Val::from_u32(2);
+        // p = 2 * 2 + 3 = 7 still; carries unchanged.
+        let c = cpu_row(t, 2);
+        c.res[0] = Val::from_u32(2);
+        c.rd_val[0] = Val::from_u32(2);
     });
     match r {
         Err(ProveError::Stark(_)) => {}

@@ -108,7 +108,11 @@ pub(crate) fn rom_entry(pc: u32, ins: &Instruction) -> Option<RomEntry<u32>> {
             fl.mul = 1;
             e.mop = mul_op(ins.op);
         }
-        Op::Div | Op::Divu | Op::Rem | Op::Remu => return None,
+        Op::Divu | Op::Remu => {
+            fl.mul = 1;
+            e.mop = mul_op(ins.op);
+        }
+        Op::Div | Op::Rem => return None,
     }
     e.imm = le(imm);
     Some(e)
@@ -124,6 +128,8 @@ pub(crate) const fn mul_op(op: Op) -> u32 {
         Op::Sll | Op::Slli => 5,
         Op::Srl | Op::Srli => 6,
         Op::Sra | Op::Srai => 7,
+        Op::Divu => 8,
+        Op::Remu => 9,
         _ => 0,
     }
 }
@@ -270,33 +276,40 @@ fn set4(dst: &mut [Val; 4], x: u32) {
     *dst = le(x).map(f);
 }
 
-/// The multiply-chip row of one multiply/shift op, and its result.
+/// The multiply-chip row of one multiply/shift/divide op, and its result.
 fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u32) {
     let mut row = MulCols::<Val>::default();
     row.op[mop as usize - 1] = Val::ONE;
     let (pl, pr, zero) = pow_entry(b);
-    let m = match mop {
-        1..=4 => b,
-        5 => pl,
-        _ => pr,
+    let div = mop >= 8;
+    let (q, r) = if b == 0 {
+        (u32::MAX, a)
+    } else {
+        (a / b, a % b)
     };
-    let sa = matches!(mop, 2 | 3 | 7) && a >> 31 == 1;
-    let sm = mop == 2 && b >> 31 == 1;
-    let wide = |x: u32, signed: bool| -> [u64; 8] {
+    let (x, m, add) = match mop {
+        1..=4 => (a, b, 0),
+        5 => (a, pl, 0),
+        6 | 7 => (a, pr, 0),
+        _ => (q, b, r),
+    };
+    let sa = matches!(mop, 2 | 3 | 7) && x >> 31 == 1;
+    let sm = mop == 2 && m >> 31 == 1;
+    let wide = |v: u32, signed: bool| -> [u64; 8] {
         let v = if signed {
-            u64::from(x) | 0xffff_ffff_0000_0000
+            u64::from(v) | 0xffff_ffff_0000_0000
         } else {
-            u64::from(x)
+            u64::from(v)
         };
         v.to_le_bytes().map(u64::from)
     };
-    let (aw, mw) = (wide(a, sa), wide(m, sm));
+    let (xw, mw, aw) = (wide(x, sa), wide(m, sm), le(add));
     let mut carry = 0u64;
     let mut p = [0u32; 8];
     for k in 0..8 {
-        let mut sum = carry;
+        let mut sum = carry + if k < 4 { u64::from(aw[k]) } else { 0 };
         for i in 0..=k {
-            sum += aw[i] * mw[k - i];
+            sum += xw[i] * mw[k - i];
         }
         p[k] = (sum & 255) as u32;
         carry = sum >> 8;
@@ -305,30 +318,51 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
         bytes.add(OP_RANGE, (carry & 255) as u32);
         bytes.add(OP_RANGE, (carry >> 8) as u32);
     }
-    let word = |w: &[u32]| w.iter().rev().fold(0u32, |acc, &x| (acc << 8) | x);
+    let word = |w: &[u32]| w.iter().rev().fold(0u32, |acc, &v| (acc << 8) | v);
     let res = match mop {
         1 | 5 => word(&p[..4]),
         6 | 7 if zero == 1 => a,
+        8 => q,
+        9 => r,
         _ => word(&p[4..]),
     };
+    if div {
+        let bsum: u32 = le(b).iter().sum();
+        row.bzero = f(u32::from(b == 0));
+        row.binv = f(bsum).try_inverse().unwrap_or(Val::ZERO);
+        let d = if b == 0 { 0 } else { b - r - 1 };
+        row.d = le(d).map(f);
+        let (rb, db) = (le(r), le(d));
+        let mut cin = 1;
+        for i in 0..4 {
+            let t = rb[i] + db[i] + cin;
+            cin = t >> 8;
+            row.dc[i] = f(cin);
+        }
+        for v in le(q).into_iter().chain(rb).chain(db) {
+            bytes.add(OP_RANGE, v);
+        }
+    }
     row.p = p.map(f);
     row.a = le(a).map(f);
     row.b = le(b).map(f);
     row.res = le(res).map(f);
+    row.x = le(x).map(f);
     row.m = le(m).map(f);
+    row.add = le(add).map(f);
     row.pl = le(pl).map(f);
     row.pr = le(pr).map(f);
     row.zero = f(zero);
     row.sa = f(u32::from(sa));
     row.sm = f(u32::from(sm));
-    if mop >= 5 {
+    if (5..=7).contains(&mop) {
         bytes.0[(b & 255) as usize][7] += 1;
     }
     if matches!(mop, 2 | 3 | 7) {
-        bytes.add(OP_MSB, a >> 24);
+        bytes.add(OP_MSB, x >> 24);
     }
     if mop == 2 {
-        bytes.add(OP_MSB, b >> 24);
+        bytes.add(OP_MSB, m >> 24);
     }
     (row, res)
 }

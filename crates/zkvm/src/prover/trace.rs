@@ -282,11 +282,7 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     row.op[mop as usize - 1] = Val::ONE;
     let (pl, pr, zero) = pow_entry(b);
     let div = mop >= 8;
-    let (q, r) = if b == 0 {
-        (u32::MAX, a)
-    } else {
-        (a / b, a % b)
-    };
+    let (q, r) = (a.checked_div(b).unwrap_or(u32::MAX), a.checked_rem(b).unwrap_or(a));
     let (x, m, add) = match mop {
         1..=4 => (a, b, 0),
         5 => (a, pl, 0),

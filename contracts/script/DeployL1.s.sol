@@ -30,7 +30,7 @@ contract DeployL1 is Script {
     function run() external {
         uint256 l2ChainId = vm.envOr("L2_CHAIN_ID", uint256(270));
         vm.startBroadcast();
-        (, sender, ) = vm.readCallers();
+        (, sender,) = vm.readCallers();
         owner = vm.envOr("OWNER", sender);
         _deployCore();
         _deployChainTypeManager();
@@ -41,18 +41,20 @@ contract DeployL1 is Script {
 
     function _deployCore() internal {
         bridgehub = Bridgehub(
-            address(new TransparentUpgradeableProxy(address(new Bridgehub()), owner, abi.encodeCall(Bridgehub.initialize, (sender))))
+            address(
+                new TransparentUpgradeableProxy(
+                    address(new Bridgehub()), owner, abi.encodeCall(Bridgehub.initialize, (sender))
+                )
+            )
         );
         bridge = L1SharedBridge(
-            payable(
-                address(
+            payable(address(
                     new TransparentUpgradeableProxy(
                         address(new L1SharedBridge(address(bridgehub))),
                         owner,
                         abi.encodeCall(L1SharedBridge.initialize, (owner))
                     )
-                )
-            )
+                ))
         );
         verifier = vm.envOr("VERIFIER", address(0));
         insecure = verifier == address(0);
@@ -90,18 +92,27 @@ contract DeployL1 is Script {
 
     function _print(uint256 _l2ChainId) internal view {
         string memory head = string.concat(
-                "FERRUM_L1_DEPLOYMENT {\"bridgehub\":\"", vm.toString(address(bridgehub)),
-                "\",\"sharedBridge\":\"", vm.toString(address(bridge)),
-                "\",\"chainTypeManager\":\"", vm.toString(address(ctm)),
-                "\",\"zkChain\":\"", vm.toString(bridgehub.getZKChain(_l2ChainId)),
-                "\",\"verifier\":\"", vm.toString(verifier)
-            );
+            "FERRUM_L1_DEPLOYMENT {\"bridgehub\":\"",
+            vm.toString(address(bridgehub)),
+            "\",\"sharedBridge\":\"",
+            vm.toString(address(bridge)),
+            "\",\"chainTypeManager\":\"",
+            vm.toString(address(ctm)),
+            "\",\"zkChain\":\"",
+            vm.toString(bridgehub.getZKChain(_l2ChainId)),
+            "\",\"verifier\":\"",
+            vm.toString(verifier)
+        );
         console.log(
             string.concat(
                 head,
-                "\",\"insecureVerifier\":", insecure ? "true" : "false",
-                ",\"exodusVerifier\":\"", vm.toString(address(exodusVerifier)),
-                "\",\"l2ChainId\":", vm.toString(_l2ChainId), "}"
+                "\",\"insecureVerifier\":",
+                insecure ? "true" : "false",
+                ",\"exodusVerifier\":\"",
+                vm.toString(address(exodusVerifier)),
+                "\",\"l2ChainId\":",
+                vm.toString(_l2ChainId),
+                "}"
             )
         );
     }

@@ -59,8 +59,8 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
     uint256 public immutable L1_CHAIN_ID;
 
     mapping(uint256 chainId => mapping(address l1Token => uint256)) public chainBalance;
-    mapping(uint256 chainId => mapping(uint256 l2BatchNumber => mapping(uint256 l2MessageIndex => bool)))
-        public isWithdrawalFinalized;
+    mapping(uint256 chainId => mapping(uint256 l2BatchNumber => mapping(uint256 l2MessageIndex => bool))) public
+        isWithdrawalFinalized;
     /// @notice keccak256(abi.encode(depositSender, l1Token, amount)) of each ERC-20 deposit, by L2 tx hash.
     mapping(uint256 chainId => mapping(bytes32 l2TxHash => bytes32)) public depositHappened;
 
@@ -102,12 +102,12 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
 
     // ---------------------------------------------------------------- deposits (from the Bridgehub)
 
-    function bridgehubDepositBaseToken(
-        uint256 _chainId,
-        address _baseToken,
-        address _originalCaller,
-        uint256 _amount
-    ) external payable onlyBridgehub nonReentrant {
+    function bridgehubDepositBaseToken(uint256 _chainId, address _baseToken, address _originalCaller, uint256 _amount)
+        external
+        payable
+        onlyBridgehub
+        nonReentrant
+    {
         if (_baseToken == ETH_TOKEN_ADDRESS) {
             if (msg.value != _amount) revert MsgValueMismatch(_amount, msg.value);
         } else {
@@ -122,12 +122,13 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
     /// @notice Second-bridge deposit of an ERC-20 (or of ETH into a chain whose base token is not ETH).
     /// @param _data legacy: abi.encode(address l1Token, uint256 amount, address l2Receiver);
     ///              new: 0x01 ‖ abi.encode(bytes32 assetId, abi.encode(uint256 amount, address l2Receiver, address l1Token)).
-    function bridgehubDeposit(
-        uint256 _chainId,
-        address _originalCaller,
-        uint256 _l2Value,
-        bytes calldata _data
-    ) external payable onlyBridgehub nonReentrant returns (L2TransactionRequestTwoBridgesInner memory request) {
+    function bridgehubDeposit(uint256 _chainId, address _originalCaller, uint256 _l2Value, bytes calldata _data)
+        external
+        payable
+        onlyBridgehub
+        nonReentrant
+        returns (L2TransactionRequestTwoBridgesInner memory request)
+    {
         if (_l2Value != 0) revert MsgValueMismatch(0, _l2Value);
         (address l1Token, uint256 amount, address l2Receiver) = _decodeDepositData(_data);
         if (l1Token == IBridgehub(BRIDGE_HUB).baseToken(_chainId)) revert TokenIsBaseToken(l1Token);
@@ -145,12 +146,7 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
             magicValue: TWO_BRIDGES_MAGIC_VALUE,
             l2Contract: L2_ASSET_ROUTER_ADDR,
             l2Calldata: abi.encodeWithSelector(
-                L2_FINALIZE_DEPOSIT_SELECTOR,
-                _originalCaller,
-                l2Receiver,
-                l1Token,
-                amount,
-                _tokenMetadata(l1Token)
+                L2_FINALIZE_DEPOSIT_SELECTOR, _originalCaller, l2Receiver, l1Token, amount, _tokenMetadata(l1Token)
             ),
             factoryDeps: new bytes[](0),
             txDataHash: txDataHash
@@ -158,7 +154,10 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         emit BridgehubDepositInitiated(_chainId, txDataHash, _originalCaller, l2Receiver, l1Token, amount);
     }
 
-    function bridgehubConfirmL2Transaction(uint256 _chainId, bytes32 _txDataHash, bytes32 _txHash) external onlyBridgehub {
+    function bridgehubConfirmL2Transaction(uint256 _chainId, bytes32 _txDataHash, bytes32 _txHash)
+        external
+        onlyBridgehub
+    {
         if (depositHappened[_chainId][_txHash] != bytes32(0)) revert DepositExists();
         depositHappened[_chainId][_txHash] = _txDataHash;
         emit BridgehubDepositFinalized(_chainId, _txDataHash, _txHash);
@@ -169,7 +168,15 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
     /// @notice Finalizes a withdrawal (era's L1Nullifier.finalizeDeposit): proves the L2 message, marks it spent,
     /// debits the chain's balance and pays the receiver.
     function finalizeDeposit(FinalizeL1DepositParams calldata _p) external nonReentrant {
-        _finalizeWithdrawal(_p.chainId, _p.l2BatchNumber, _p.l2MessageIndex, _p.l2Sender, _p.l2TxNumberInBatch, _p.message, _p.merkleProof);
+        _finalizeWithdrawal(
+            _p.chainId,
+            _p.l2BatchNumber,
+            _p.l2MessageIndex,
+            _p.l2Sender,
+            _p.l2TxNumberInBatch,
+            _p.message,
+            _p.merkleProof
+        );
     }
 
     /// @notice Legacy entry point (era's L1SharedBridge.finalizeWithdrawal); the L2 sender follows from the message.
@@ -184,7 +191,9 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         address l2Sender = (_message.length >= 4 && bytes4(_message[0:4]) == BASE_TOKEN_WITHDRAWAL_SELECTOR)
             ? L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR
             : L2_ASSET_ROUTER_ADDR;
-        _finalizeWithdrawal(_chainId, _l2BatchNumber, _l2MessageIndex, l2Sender, _l2TxNumberInBatch, _message, _merkleProof);
+        _finalizeWithdrawal(
+            _chainId, _l2BatchNumber, _l2MessageIndex, l2Sender, _l2TxNumberInBatch, _message, _merkleProof
+        );
     }
 
     function _finalizeWithdrawal(
@@ -200,7 +209,9 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
             revert WithdrawalAlreadyFinalized(_chainId, _l2BatchNumber, _l2MessageIndex);
         }
         (address receiver, address l1Token, uint256 amount) = _parseL2WithdrawalMessage(_chainId, _l2Sender, _message);
-        _requireMessageProven(_chainId, _l2BatchNumber, _l2MessageIndex, _l2Sender, _l2TxNumberInBatch, _message, _merkleProof);
+        _requireMessageProven(
+            _chainId, _l2BatchNumber, _l2MessageIndex, _l2Sender, _l2TxNumberInBatch, _message, _merkleProof
+        );
         isWithdrawalFinalized[_chainId][_l2BatchNumber][_l2MessageIndex] = true;
         _debit(_chainId, l1Token, amount);
         _transferOut(l1Token, receiver, amount);
@@ -217,17 +228,18 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         bytes32[] calldata _merkleProof
     ) internal view {
         L2Message memory m = L2Message({txNumberInBatch: _l2TxNumberInBatch, sender: _l2Sender, data: _message});
-        if (!IBridgehub(BRIDGE_HUB).proveL2MessageInclusion(_chainId, _l2BatchNumber, _l2MessageIndex, m, _merkleProof)) {
+        if (!IBridgehub(BRIDGE_HUB).proveL2MessageInclusion(_chainId, _l2BatchNumber, _l2MessageIndex, m, _merkleProof))
+        {
             revert InvalidProof();
         }
     }
 
     /// @return receiver, l1Token, amount
-    function _parseL2WithdrawalMessage(
-        uint256 _chainId,
-        address _l2Sender,
-        bytes calldata _m
-    ) internal view returns (address, address, uint256) {
+    function _parseL2WithdrawalMessage(uint256 _chainId, address _l2Sender, bytes calldata _m)
+        internal
+        view
+        returns (address, address, uint256)
+    {
         if (_m.length < 4) revert L2WithdrawalMessageWrongLength(_m.length);
         bytes4 selector = bytes4(_m[0:4]);
         if (selector == BASE_TOKEN_WITHDRAWAL_SELECTOR) {
@@ -243,10 +255,8 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         if (selector == ASSET_ROUTER_WITHDRAWAL_SELECTOR) {
             if (_m.length < 68) revert L2WithdrawalMessageWrongLength(_m.length);
             bytes32 id = bytes32(_m[36:68]);
-            (, address receiver, address token, uint256 amount, ) = abi.decode(
-                _m[68:],
-                (address, address, address, uint256, bytes)
-            );
+            (, address receiver, address token, uint256 amount,) =
+                abi.decode(_m[68:], (address, address, address, uint256, bytes));
             if (id != assetId(token)) revert AssetIdMismatch(assetId(token), id);
             return (receiver, token, amount);
         }
@@ -268,15 +278,10 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         bytes32 expected = keccak256(abi.encode(_depositSender, _l1Token, _amount));
         bytes32 recorded = depositHappened[_chainId][_l2TxHash];
         if (recorded == bytes32(0) || recorded != expected) revert DepositDoesNotExist();
-        bool proven = IBridgehub(BRIDGE_HUB).proveL1ToL2TransactionStatus(
-            _chainId,
-            _l2TxHash,
-            _l2BatchNumber,
-            _l2MessageIndex,
-            _l2TxNumberInBatch,
-            _merkleProof,
-            TxStatus.Failure
-        );
+        bool proven = IBridgehub(BRIDGE_HUB)
+            .proveL1ToL2TransactionStatus(
+                _chainId, _l2TxHash, _l2BatchNumber, _l2MessageIndex, _l2TxNumberInBatch, _merkleProof, TxStatus.Failure
+            );
         if (!proven) revert InvalidProof();
         delete depositHappened[_chainId][_l2TxHash];
         _debit(_chainId, _l1Token, _amount);
@@ -285,7 +290,10 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
     }
 
     /// @notice Pays an exodus claim; only the chain's own contract, after checking the claim, may call it.
-    function releaseExodusFunds(uint256 _chainId, address _account, address _l1Token, uint256 _amount) external nonReentrant {
+    function releaseExodusFunds(uint256 _chainId, address _account, address _l1Token, uint256 _amount)
+        external
+        nonReentrant
+    {
         if (msg.sender != IBridgehub(BRIDGE_HUB).getZKChain(_chainId)) revert Unauthorized(msg.sender);
         _debit(_chainId, _l1Token, _amount);
         _transferOut(_l1Token, _account, _amount);
@@ -301,7 +309,9 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
         address _l1Token,
         uint256 _amount
     ) external nonReentrant {
-        if (msg.sender != IBridgehub(BRIDGE_HUB).getZKChain(_chainId)) revert Unauthorized(msg.sender);
+        if (msg.sender != IBridgehub(BRIDGE_HUB).getZKChain(_chainId)) {
+            revert Unauthorized(msg.sender);
+        }
         bytes32 recorded = depositHappened[_chainId][_l2TxHash];
         if (recorded == bytes32(0) || recorded != keccak256(abi.encode(_depositSender, _l1Token, _amount))) {
             revert DepositDoesNotExist();
@@ -314,7 +324,11 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
 
     // ---------------------------------------------------------------- internal
 
-    function _decodeDepositData(bytes calldata _data) internal view returns (address l1Token, uint256 amount, address l2Receiver) {
+    function _decodeDepositData(bytes calldata _data)
+        internal
+        view
+        returns (address l1Token, uint256 amount, address l2Receiver)
+    {
         if (_data.length > 0 && _data[0] == NEW_ENCODING_VERSION) {
             (bytes32 id, bytes memory transferData) = abi.decode(_data[1:], (bytes32, bytes));
             (amount, l2Receiver, l1Token) = abi.decode(transferData, (uint256, address, address));
@@ -339,7 +353,7 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
 
     function _transferOut(address _token, address _to, uint256 _amount) internal {
         if (_token == ETH_TOKEN_ADDRESS) {
-            (bool ok, ) = _to.call{value: _amount}("");
+            (bool ok,) = _to.call{value: _amount}("");
             if (!ok) revert EthTransferFailed();
         } else {
             IERC20(_token).safeTransfer(_to, _amount);

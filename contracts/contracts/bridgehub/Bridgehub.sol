@@ -80,24 +80,22 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
         uint256 _chainId,
         address _chainTypeManager,
         address _baseToken,
-        uint256 /* _salt */,
+        uint256,
+        /* _salt */
         address _admin,
         bytes calldata _initData
     ) external onlyOwner nonReentrant returns (uint256) {
-        if (_chainId == 0 || _chainId > type(uint48).max || _chainId == block.chainid) revert ChainIdTooBig(_chainId);
+        if (_chainId == 0 || _chainId > type(uint48).max || _chainId == block.chainid) {
+            revert ChainIdTooBig(_chainId);
+        }
         if (!chainTypeManagerIsRegistered[_chainTypeManager]) revert ChainTypeManagerNotRegistered(_chainTypeManager);
         if (_baseToken == address(0) || _admin == address(0) || sharedBridge == address(0)) revert ZeroAddress();
         if (chainTypeManager[_chainId] != address(0)) revert ChainAlreadyExists(_chainId);
         chainTypeManager[_chainId] = _chainTypeManager;
         baseToken[_chainId] = _baseToken;
         chainIds.push(_chainId);
-        zkChains[_chainId] = IChainTypeManager(_chainTypeManager).createNewChain(
-            _chainId,
-            _baseToken,
-            sharedBridge,
-            _admin,
-            _initData
-        );
+        zkChains[_chainId] =
+            IChainTypeManager(_chainTypeManager).createNewChain(_chainId, _baseToken, sharedBridge, _admin, _initData);
         emit NewChain(_chainId, _chainTypeManager, _admin);
         return _chainId;
     }
@@ -114,13 +112,17 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
 
     /// @notice An L1->L2 transaction paid in the chain's base token (ETH: msg.value == mintValue; ERC-20: the shared
     /// bridge pulls mintValue, approve it first). Deposits of the base token are such transactions.
-    function requestL2TransactionDirect(
-        L2TransactionRequestDirect calldata _request
-    ) external payable nonReentrant returns (bytes32 canonicalTxHash) {
+    function requestL2TransactionDirect(L2TransactionRequestDirect calldata _request)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 canonicalTxHash)
+    {
         address chain = _chain(_request.chainId);
         _depositBaseToken(_request.chainId, _request.mintValue, msg.value);
-        canonicalTxHash = IZKChain(chain).bridgehubRequestL2Transaction(
-            BridgehubL2TransactionRequest({
+        canonicalTxHash = IZKChain(chain)
+            .bridgehubRequestL2Transaction(
+                BridgehubL2TransactionRequest({
                 sender: _l2Sender(msg.sender),
                 contractL2: _request.l2Contract,
                 mintValue: _request.mintValue,
@@ -132,14 +134,17 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
                 refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender),
                 originalCaller: msg.sender
             })
-        );
+            );
     }
 
     /// @notice An L1->L2 transaction built by a second bridge (the shared bridge for ERC-20 deposits): the base token
     /// pays for it (mintValue), the second bridge takes `secondBridgeValue` and `secondBridgeCalldata`.
-    function requestL2TransactionTwoBridges(
-        L2TransactionRequestTwoBridgesOuter calldata _request
-    ) external payable nonReentrant returns (bytes32 canonicalTxHash) {
+    function requestL2TransactionTwoBridges(L2TransactionRequestTwoBridgesOuter calldata _request)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 canonicalTxHash)
+    {
         address chain = _chain(_request.chainId);
         uint256 baseValue = msg.value;
         if (baseToken[_request.chainId] == ETH_TOKEN_ADDRESS) {
@@ -148,22 +153,22 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
             }
             baseValue = _request.mintValue;
         } else {
-            if (msg.value != _request.secondBridgeValue) revert MsgValueMismatch(_request.secondBridgeValue, msg.value);
+            if (msg.value != _request.secondBridgeValue) {
+                revert MsgValueMismatch(_request.secondBridgeValue, msg.value);
+            }
             baseValue = 0;
         }
         _depositBaseToken(_request.chainId, _request.mintValue, baseValue);
 
         L2TransactionRequestTwoBridgesInner memory inner = IL1SharedBridge(_request.secondBridgeAddress)
-            .bridgehubDeposit{value: _request.secondBridgeValue}(
-            _request.chainId,
-            msg.sender,
-            _request.l2Value,
-            _request.secondBridgeCalldata
+        .bridgehubDeposit{value: _request.secondBridgeValue}(
+            _request.chainId, msg.sender, _request.l2Value, _request.secondBridgeCalldata
         );
         if (inner.magicValue != TWO_BRIDGES_MAGIC_VALUE) revert WrongMagicValue(inner.magicValue);
 
-        canonicalTxHash = IZKChain(chain).bridgehubRequestL2Transaction(
-            BridgehubL2TransactionRequest({
+        canonicalTxHash = IZKChain(chain)
+            .bridgehubRequestL2Transaction(
+                BridgehubL2TransactionRequest({
                 sender: AddressAliasHelper.applyL1ToL2Alias(_request.secondBridgeAddress),
                 contractL2: inner.l2Contract,
                 mintValue: _request.mintValue,
@@ -175,12 +180,9 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
                 refundRecipient: AddressAliasHelper.actualRefundRecipient(_request.refundRecipient, msg.sender),
                 originalCaller: msg.sender
             })
-        );
-        IL1SharedBridge(_request.secondBridgeAddress).bridgehubConfirmL2Transaction(
-            _request.chainId,
-            inner.txDataHash,
-            canonicalTxHash
-        );
+            );
+        IL1SharedBridge(_request.secondBridgeAddress)
+            .bridgehubConfirmL2Transaction(_request.chainId, inner.txDataHash, canonicalTxHash);
     }
 
     function l2TransactionBaseCost(
@@ -223,14 +225,10 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
         bytes32[] calldata _merkleProof,
         TxStatus _status
     ) external view returns (bool) {
-        return IZKChain(_chain(_chainId)).proveL1ToL2TransactionStatus(
-            _l2TxHash,
-            _l2BatchNumber,
-            _l2MessageIndex,
-            _l2TxNumberInBatch,
-            _merkleProof,
-            _status
-        );
+        return IZKChain(_chain(_chainId))
+            .proveL1ToL2TransactionStatus(
+                _l2TxHash, _l2BatchNumber, _l2MessageIndex, _l2TxNumberInBatch, _merkleProof, _status
+            );
     }
 
     // ---------------------------------------------------------------- internal
@@ -243,7 +241,9 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
             revert MsgValueMismatch(0, _ethValue);
         }
         if (_mintValue != 0) {
-            IL1SharedBridge(sharedBridge).bridgehubDepositBaseToken{value: _ethValue}(_chainId, token, msg.sender, _mintValue);
+            IL1SharedBridge(sharedBridge).bridgehubDepositBaseToken{value: _ethValue}(
+                _chainId, token, msg.sender, _mintValue
+            );
         }
     }
 

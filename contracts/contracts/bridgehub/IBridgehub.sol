@@ -58,13 +58,15 @@ interface IBridgehub {
         bytes calldata _initData
     ) external returns (uint256 chainId);
 
-    function requestL2TransactionDirect(
-        L2TransactionRequestDirect calldata _request
-    ) external payable returns (bytes32 canonicalTxHash);
+    function requestL2TransactionDirect(L2TransactionRequestDirect calldata _request)
+        external
+        payable
+        returns (bytes32 canonicalTxHash);
 
-    function requestL2TransactionTwoBridges(
-        L2TransactionRequestTwoBridgesOuter calldata _request
-    ) external payable returns (bytes32 canonicalTxHash);
+    function requestL2TransactionTwoBridges(L2TransactionRequestTwoBridgesOuter calldata _request)
+        external
+        payable
+        returns (bytes32 canonicalTxHash);
 
     function l2TransactionBaseCost(
         uint256 _chainId,

@@ -41,7 +41,9 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         uint256 _protocolVersion,
         ChainCreationParams memory _params
     ) Ownable(_owner) {
-        if (_bridgehub == address(0) || _chainImplementation == address(0)) revert ZeroAddress();
+        if (_bridgehub == address(0) || _chainImplementation == address(0)) {
+            revert ZeroAddress();
+        }
         BRIDGE_HUB = _bridgehub;
         chainImplementation = _chainImplementation;
         protocolVersion = _protocolVersion;
@@ -102,11 +104,10 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
     }
 
     /// @notice Registers the upgrade `_oldProtocolVersion -> _newProtocolVersion`; new chains start on it.
-    function setNewVersionUpgrade(
-        address _newImplementation,
-        uint256 _oldProtocolVersion,
-        uint256 _newProtocolVersion
-    ) external onlyOwner {
+    function setNewVersionUpgrade(address _newImplementation, uint256 _oldProtocolVersion, uint256 _newProtocolVersion)
+        external
+        onlyOwner
+    {
         if (_newImplementation == address(0)) revert ZeroAddress();
         if (_oldProtocolVersion != protocolVersion || _newProtocolVersion <= _oldProtocolVersion) {
             revert ProtocolVersionMismatch(protocolVersion, _oldProtocolVersion);

@@ -32,7 +32,8 @@ interface IChainTypeManager {
     ) external returns (address);
 
     function setChainCreationParams(ChainCreationParams calldata _params) external;
-    function setNewVersionUpgrade(address _newImplementation, uint256 _oldProtocolVersion, uint256 _newProtocolVersion) external;
+    function setNewVersionUpgrade(address _newImplementation, uint256 _oldProtocolVersion, uint256 _newProtocolVersion)
+        external;
     function upgradeChainFromVersion(uint256 _chainId, uint256 _oldProtocolVersion) external;
     function freezeChain(uint256 _chainId) external;
     function unfreezeChain(uint256 _chainId) external;

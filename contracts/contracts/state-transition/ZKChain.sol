@@ -63,15 +63,17 @@ contract ZKChain is Initializable, UUPSUpgradeable, Admin, Executor, Getters, Ma
         s.priorityTxExpiration = _d.priorityTxExpiration;
         s.priorityTxMaxGasLimit = _d.priorityTxMaxGasLimit;
         s.minimalL2GasPrice = _d.minimalL2GasPrice;
-        s.storedBatchHashes[0] = keccak256(abi.encode(genesisStoredBatchInfo(_d.genesisBatchHash, _d.genesisBatchCommitment)));
+        s.storedBatchHashes[0] =
+            keccak256(abi.encode(genesisStoredBatchInfo(_d.genesisBatchHash, _d.genesisBatchCommitment)));
         s.lastExecutedStateCommitment = _d.genesisBatchHash;
     }
 
     /// @notice The StoredBatchInfo of batch 0 that the first commit must present as `_lastCommittedBatchData`.
-    function genesisStoredBatchInfo(
-        bytes32 _genesisBatchHash,
-        bytes32 _genesisBatchCommitment
-    ) public pure returns (IExecutor.StoredBatchInfo memory) {
+    function genesisStoredBatchInfo(bytes32 _genesisBatchHash, bytes32 _genesisBatchCommitment)
+        public
+        pure
+        returns (IExecutor.StoredBatchInfo memory)
+    {
         return IExecutor.StoredBatchInfo({
             batchNumber: 0,
             batchHash: _genesisBatchHash,

@@ -19,16 +19,19 @@ struct FinalizeL1DepositParams {
 interface IL1SharedBridge {
     function BRIDGE_HUB() external view returns (address);
     function chainBalance(uint256 _chainId, address _l1Token) external view returns (uint256);
-    function isWithdrawalFinalized(uint256 _chainId, uint256 _l2BatchNumber, uint256 _l2MessageIndex) external view returns (bool);
+    function isWithdrawalFinalized(uint256 _chainId, uint256 _l2BatchNumber, uint256 _l2MessageIndex)
+        external
+        view
+        returns (bool);
     function depositHappened(uint256 _chainId, bytes32 _l2TxHash) external view returns (bytes32);
 
-    function bridgehubDepositBaseToken(uint256 _chainId, address _baseToken, address _originalCaller, uint256 _amount) external payable;
-    function bridgehubDeposit(
-        uint256 _chainId,
-        address _originalCaller,
-        uint256 _l2Value,
-        bytes calldata _data
-    ) external payable returns (L2TransactionRequestTwoBridgesInner memory request);
+    function bridgehubDepositBaseToken(uint256 _chainId, address _baseToken, address _originalCaller, uint256 _amount)
+        external
+        payable;
+    function bridgehubDeposit(uint256 _chainId, address _originalCaller, uint256 _l2Value, bytes calldata _data)
+        external
+        payable
+        returns (L2TransactionRequestTwoBridgesInner memory request);
     function bridgehubConfirmL2Transaction(uint256 _chainId, bytes32 _txDataHash, bytes32 _txHash) external;
 
     function finalizeDeposit(FinalizeL1DepositParams calldata _params) external;
@@ -60,7 +63,9 @@ interface IL1SharedBridge {
         uint256 _amount
     ) external;
 
-    event BridgehubDepositBaseTokenInitiated(uint256 indexed chainId, address indexed from, address l1Token, uint256 amount);
+    event BridgehubDepositBaseTokenInitiated(
+        uint256 indexed chainId, address indexed from, address l1Token, uint256 amount
+    );
     event BridgehubDepositInitiated(
         uint256 indexed chainId,
         bytes32 indexed txDataHash,
@@ -69,8 +74,14 @@ interface IL1SharedBridge {
         address l1Token,
         uint256 amount
     );
-    event BridgehubDepositFinalized(uint256 indexed chainId, bytes32 indexed txDataHash, bytes32 indexed l2DepositTxHash);
-    event WithdrawalFinalizedSharedBridge(uint256 indexed chainId, address indexed to, address indexed l1Token, uint256 amount);
-    event ClaimedFailedDepositSharedBridge(uint256 indexed chainId, address indexed to, address indexed l1Token, uint256 amount);
+    event BridgehubDepositFinalized(
+        uint256 indexed chainId, bytes32 indexed txDataHash, bytes32 indexed l2DepositTxHash
+    );
+    event WithdrawalFinalizedSharedBridge(
+        uint256 indexed chainId, address indexed to, address indexed l1Token, uint256 amount
+    );
+    event ClaimedFailedDepositSharedBridge(
+        uint256 indexed chainId, address indexed to, address indexed l1Token, uint256 amount
+    );
     event ExodusFundsReleased(uint256 indexed chainId, address indexed to, address indexed l1Token, uint256 amount);
 }

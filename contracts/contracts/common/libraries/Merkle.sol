@@ -6,20 +6,19 @@ import {MerklePathEmpty, MerklePathOutOfBounds, MerkleIndexOutOfBounds} from "..
 /// @notice Keccak binary Merkle tree path verification, as era-contracts' `Merkle.calculateRoot`.
 library Merkle {
     /// @dev Root of the tree that has `_itemHash` at leaf `_index` and `_path` as siblings, leaf level first.
-    function calculateRoot(
-        bytes32[] calldata _path,
-        uint256 _index,
-        bytes32 _itemHash
-    ) internal pure returns (bytes32 currentHash) {
+    function calculateRoot(bytes32[] calldata _path, uint256 _index, bytes32 _itemHash)
+        internal
+        pure
+        returns (bytes32 currentHash)
+    {
         uint256 pathLength = _path.length;
         if (pathLength == 0) revert MerklePathEmpty();
         if (pathLength >= 256) revert MerklePathOutOfBounds();
         if (_index >= (1 << pathLength)) revert MerkleIndexOutOfBounds();
         currentHash = _itemHash;
         for (uint256 i; i < pathLength; ++i) {
-            currentHash = (_index % 2 == 0)
-                ? _efficientHash(currentHash, _path[i])
-                : _efficientHash(_path[i], currentHash);
+            currentHash =
+                (_index % 2 == 0) ? _efficientHash(currentHash, _path[i]) : _efficientHash(_path[i], currentHash);
             _index /= 2;
         }
     }

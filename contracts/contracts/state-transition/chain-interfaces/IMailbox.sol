@@ -49,15 +49,14 @@ struct PriorityOperation {
 
 /// @title Mailbox: L1->L2 priority queue, L2->L1 message proofs, exodus mode.
 interface IMailbox {
-    function bridgehubRequestL2Transaction(
-        BridgehubL2TransactionRequest calldata _request
-    ) external returns (bytes32 canonicalTxHash);
+    function bridgehubRequestL2Transaction(BridgehubL2TransactionRequest calldata _request)
+        external
+        returns (bytes32 canonicalTxHash);
 
-    function l2TransactionBaseCost(
-        uint256 _gasPrice,
-        uint256 _l2GasLimit,
-        uint256 _l2GasPerPubdataByteLimit
-    ) external view returns (uint256);
+    function l2TransactionBaseCost(uint256 _gasPrice, uint256 _l2GasLimit, uint256 _l2GasPerPubdataByteLimit)
+        external
+        view
+        returns (uint256);
 
     function proveL2MessageInclusion(
         uint256 _batchNumber,
@@ -66,12 +65,10 @@ interface IMailbox {
         bytes32[] calldata _proof
     ) external view returns (bool);
 
-    function proveL2LogInclusion(
-        uint256 _batchNumber,
-        uint256 _index,
-        L2Log calldata _log,
-        bytes32[] calldata _proof
-    ) external view returns (bool);
+    function proveL2LogInclusion(uint256 _batchNumber, uint256 _index, L2Log calldata _log, bytes32[] calldata _proof)
+        external
+        view
+        returns (bool);
 
     function proveL1ToL2TransactionStatus(
         bytes32 _l2TxHash,
@@ -86,12 +83,7 @@ interface IMailbox {
     function activateExodusMode() external;
 
     /// @notice In exodus mode: pays `_account` its balance of `_l1Token` proven against the last executed state.
-    function claimExodusBalance(
-        address _account,
-        address _l1Token,
-        uint256 _amount,
-        bytes calldata _proof
-    ) external;
+    function claimExodusBalance(address _account, address _l1Token, uint256 _amount, bytes calldata _proof) external;
 
     /// @notice In exodus mode: returns the value of a priority op that was never executed (its base-token
     /// `mintValue` to the L1 payer and, for an ERC-20 deposit, the tokens to the depositor). `_transaction` is the

@@ -50,11 +50,11 @@ contract StateTreeExodusVerifier is IExodusVerifier {
         uint256 _amount,
         bytes calldata _proof
     ) external view returns (bool) {
-        if (_l1Token != IBridgehub(BRIDGE_HUB).baseToken(_chainId)) revert ExodusClaimsNotImplemented();
-        (StateCommitmentPreimage memory c, AccountLeafProof memory p) = abi.decode(
-            _proof,
-            (StateCommitmentPreimage, AccountLeafProof)
-        );
+        if (_l1Token != IBridgehub(BRIDGE_HUB).baseToken(_chainId)) {
+            revert ExodusClaimsNotImplemented();
+        }
+        (StateCommitmentPreimage memory c, AccountLeafProof memory p) =
+            abi.decode(_proof, (StateCommitmentPreimage, AccountLeafProof));
         if (stateCommitmentHash(c) != _stateCommitment) return false;
         if (p.siblings.length != TREE_DEPTH) revert InvalidExodusProof();
         if (p.balance != _amount) return false;

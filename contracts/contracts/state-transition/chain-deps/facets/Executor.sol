@@ -60,17 +60,18 @@ abstract contract Executor is ZKChainBase, IExecutor {
         s.totalBatchesCommitted = last + n;
     }
 
-    function _commitOneBatch(
-        StoredBatchInfo memory _prev,
-        CommitBatchInfo calldata _nb,
-        uint256 _blobIndex
-    ) internal view returns (StoredBatchInfo memory stored, uint256 blobIndex) {
-        if (_nb.batchNumber != _prev.batchNumber + 1) revert BatchNumberMismatch(_prev.batchNumber + 1, _nb.batchNumber);
+    function _commitOneBatch(StoredBatchInfo memory _prev, CommitBatchInfo calldata _nb, uint256 _blobIndex)
+        internal
+        view
+        returns (StoredBatchInfo memory stored, uint256 blobIndex)
+    {
+        if (_nb.batchNumber != _prev.batchNumber + 1) {
+            revert BatchNumberMismatch(_prev.batchNumber + 1, _nb.batchNumber);
+        }
         if (_nb.chainId != s.chainId) revert WrongChainId(_nb.chainId, s.chainId);
         if (
-            _nb.firstBlockTimestamp < _prev.timestamp ||
-            _nb.lastBlockTimestamp < _nb.firstBlockTimestamp ||
-            _nb.lastBlockTimestamp > block.timestamp + COMMIT_TIMESTAMP_APPROXIMATION_DELTA
+            _nb.firstBlockTimestamp < _prev.timestamp || _nb.lastBlockTimestamp < _nb.firstBlockTimestamp
+                || _nb.lastBlockTimestamp > block.timestamp + COMMIT_TIMESTAMP_APPROXIMATION_DELTA
         ) revert TimestampError();
         blobIndex = _checkDA(_nb, _blobIndex);
 
@@ -156,7 +157,9 @@ abstract contract Executor is ZKChainBase, IExecutor {
             uint256 expectedNumber = verified + 1 + i;
             if (b.batchNumber != expectedNumber) revert BatchNumberMismatch(expectedNumber, b.batchNumber);
             h = _hashStoredBatchInfo(b);
-            if (s.storedBatchHashes[expectedNumber] != h) revert BatchHashMismatch(s.storedBatchHashes[expectedNumber], h);
+            if (s.storedBatchHashes[expectedNumber] != h) {
+                revert BatchHashMismatch(s.storedBatchHashes[expectedNumber], h);
+            }
             publicInputs[i] = batchPublicInput(prevState, b.batchHash, b.commitment);
             prevState = b.batchHash;
         }
@@ -166,15 +169,22 @@ abstract contract Executor is ZKChainBase, IExecutor {
     }
 
     /// @notice Public input of one batch: keccak256(prevStateCommitment ‖ newStateCommitment ‖ batchOutputHash).
-    function batchPublicInput(bytes32 _prevState, bytes32 _newState, bytes32 _outputHash) public pure returns (uint256) {
+    function batchPublicInput(bytes32 _prevState, bytes32 _newState, bytes32 _outputHash)
+        public
+        pure
+        returns (uint256)
+    {
         return uint256(keccak256(abi.encodePacked(_prevState, _newState, _outputHash)));
     }
 
     /// @notice Executes proven batches in order: consumes their priority ops, stores their L2->L1 logs roots.
-    function executeBatchesSharedBridge(
-        uint256 _chainId,
-        StoredBatchInfo[] calldata _batchesData
-    ) external onlyThisChain(_chainId) onlyValidator notFrozen notExodus {
+    function executeBatchesSharedBridge(uint256 _chainId, StoredBatchInfo[] calldata _batchesData)
+        external
+        onlyThisChain(_chainId)
+        onlyValidator
+        notFrozen
+        notExodus
+    {
         uint256 n = _batchesData.length;
         if (n == 0) revert EmptyBatches();
         uint256 executed = s.totalBatchesExecuted;
@@ -187,7 +197,9 @@ abstract contract Executor is ZKChainBase, IExecutor {
             uint256 expectedNumber = executed + 1 + i;
             if (b.batchNumber != expectedNumber) revert BatchNumberMismatch(expectedNumber, b.batchNumber);
             bytes32 h = _hashStoredBatchInfo(b);
-            if (s.storedBatchHashes[expectedNumber] != h) revert BatchHashMismatch(s.storedBatchHashes[expectedNumber], h);
+            if (s.storedBatchHashes[expectedNumber] != h) {
+                revert BatchHashMismatch(s.storedBatchHashes[expectedNumber], h);
+            }
             if (block.timestamp < s.batchCommittedAt[expectedNumber] + delay) revert ExecutionDelayNotPassed();
 
             uint256 count = b.numberOfLayer1Txs;
@@ -209,10 +221,12 @@ abstract contract Executor is ZKChainBase, IExecutor {
     }
 
     /// @notice Forgets committed (and proven) batches after `_newLastBatch`; executed batches are final.
-    function revertBatchesSharedBridge(
-        uint256 _chainId,
-        uint256 _newLastBatch
-    ) external onlyThisChain(_chainId) onlyValidator notFrozen {
+    function revertBatchesSharedBridge(uint256 _chainId, uint256 _newLastBatch)
+        external
+        onlyThisChain(_chainId)
+        onlyValidator
+        notFrozen
+    {
         if (_newLastBatch < s.totalBatchesExecuted) revert CantRevertExecutedBatch();
         if (_newLastBatch > s.totalBatchesCommitted) revert CantRevertNonCommittedBatch();
         if (_newLastBatch < s.totalBatchesVerified) s.totalBatchesVerified = _newLastBatch;

@@ -43,9 +43,13 @@ import {
 abstract contract Mailbox is ZKChainBase, IMailbox {
     /// @notice Appends an L1->L2 transaction to the priority queue. Called by the Bridgehub only, which has already
     /// moved `mintValue` of the base token into the shared bridge.
-    function bridgehubRequestL2Transaction(
-        BridgehubL2TransactionRequest calldata _request
-    ) external onlyBridgehub notFrozen notExodus returns (bytes32 canonicalTxHash) {
+    function bridgehubRequestL2Transaction(BridgehubL2TransactionRequest calldata _request)
+        external
+        onlyBridgehub
+        notFrozen
+        notExodus
+        returns (bytes32 canonicalTxHash)
+    {
         if (_request.factoryDeps.length != 0) revert FactoryDepsNotSupported();
         if (_request.l2GasPerPubdataByteLimit != REQUIRED_L2_GAS_PRICE_PER_PUBDATA) {
             revert InvalidPubdataPricing(_request.l2GasPerPubdataByteLimit);
@@ -92,7 +96,11 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         uint256 _gasPrice,
         uint256 _l2GasLimit,
         uint256 /* _l2GasPerPubdataByteLimit */
-    ) external view returns (uint256) {
+    )
+        external
+        view
+        returns (uint256)
+    {
         return _deriveL2GasPrice(_gasPrice) * _l2GasLimit;
     }
 
@@ -118,12 +126,11 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         return _proveL2LogInclusion(_batchNumber, _index, log, _proof);
     }
 
-    function proveL2LogInclusion(
-        uint256 _batchNumber,
-        uint256 _index,
-        L2Log calldata _log,
-        bytes32[] calldata _proof
-    ) external view returns (bool) {
+    function proveL2LogInclusion(uint256 _batchNumber, uint256 _index, L2Log calldata _log, bytes32[] calldata _proof)
+        external
+        view
+        returns (bool)
+    {
         return _proveL2LogInclusion(_batchNumber, _index, _log, _proof);
     }
 
@@ -147,12 +154,11 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
     }
 
     /// @dev The leaf is keccak256 of the 88-byte packed log; the root must be an executed batch's logs root.
-    function _proveL2LogInclusion(
-        uint256 _batchNumber,
-        uint256 _index,
-        L2Log memory _log,
-        bytes32[] calldata _proof
-    ) internal view returns (bool) {
+    function _proveL2LogInclusion(uint256 _batchNumber, uint256 _index, L2Log memory _log, bytes32[] calldata _proof)
+        internal
+        view
+        returns (bool)
+    {
         if (_batchNumber == 0 || _batchNumber > s.totalBatchesExecuted) revert BatchNotExecuted(_batchNumber);
         if (_proof.length != L2_TO_L1_LOGS_MERKLE_TREE_HEIGHT) revert InvalidMerkleProofLength(_proof.length);
         bytes32 leaf = keccak256(
@@ -170,33 +176,25 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         emit ExodusModeActivated(head, expiration);
     }
 
-    function claimExodusBalance(
-        address _account,
-        address _l1Token,
-        uint256 _amount,
-        bytes calldata _proof
-    ) external onlyExodus {
+    function claimExodusBalance(address _account, address _l1Token, uint256 _amount, bytes calldata _proof)
+        external
+        onlyExodus
+    {
         if (s.exodusClaimed[_account][_l1Token]) revert ExodusClaimAlreadyDone(_account, _l1Token);
         address v = s.exodusVerifier;
         if (v == address(0)) revert ExodusClaimsNotImplemented();
-        bool ok = IExodusVerifier(v).verifyBalance(
-            s.chainId,
-            s.lastExecutedStateCommitment,
-            _account,
-            _l1Token,
-            _amount,
-            _proof
-        );
+        bool ok = IExodusVerifier(v)
+            .verifyBalance(s.chainId, s.lastExecutedStateCommitment, _account, _l1Token, _amount, _proof);
         if (!ok) revert InvalidExodusProof();
         s.exodusClaimed[_account][_l1Token] = true;
         emit ExodusBalanceClaimed(_account, _l1Token, _amount);
         IL1SharedBridge(s.sharedBridge).releaseExodusFunds(s.chainId, _account, _l1Token, _amount);
     }
 
-    function claimPendingPriorityOpRefund(
-        uint256 _txId,
-        L2CanonicalTransaction calldata _transaction
-    ) external onlyExodus {
+    function claimPendingPriorityOpRefund(uint256 _txId, L2CanonicalTransaction calldata _transaction)
+        external
+        onlyExodus
+    {
         if (_txId < s.priorityQueueHead || _txId >= s.priorityQueueTail) revert PriorityOpNotPending(_txId);
         if (s.priorityOpRefunded[_txId]) revert PriorityOpAlreadyRefunded(_txId);
         PriorityOperation memory op = s.priorityQueue[_txId];
@@ -209,14 +207,11 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         if (mintValue != 0) bridge.releaseExodusFunds(s.chainId, op.originalCaller, s.baseToken, mintValue);
         // An ERC-20 deposit of the shared bridge: finalizeDeposit(l1Sender, l2Receiver, l1Token, amount, data).
         if (
-            _transaction.from == uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(s.sharedBridge))) &&
-            _transaction.to == uint256(uint160(L2_ASSET_ROUTER_ADDR)) &&
-            _transaction.data.length >= 4 + 32 * 4
+            _transaction.from == uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(s.sharedBridge)))
+                && _transaction.to == uint256(uint160(L2_ASSET_ROUTER_ADDR)) && _transaction.data.length >= 4 + 32 * 4
         ) {
-            (address l1Sender, , address l1Token, uint256 amount) = abi.decode(
-                _transaction.data[4:4 + 32 * 4],
-                (address, address, address, uint256)
-            );
+            (address l1Sender,, address l1Token, uint256 amount) =
+                abi.decode(_transaction.data[4:4 + 32 * 4], (address, address, address, uint256));
             bridge.releasePendingDepositInExodus(s.chainId, h, l1Sender, l1Token, amount);
         }
     }

@@ -4,7 +4,11 @@ pragma solidity ^0.8.24;
 import {FerrumTestBase} from "../unit/concrete/_Shared.t.sol";
 import {FinalizeL1DepositParams} from "../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
 import {L2TransactionRequestTwoBridgesOuter} from "../../../../contracts/bridgehub/IBridgehub.sol";
-import {ETH_TOKEN_ADDRESS, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, L2_ASSET_ROUTER_ADDR} from "../../../../contracts/common/Config.sol";
+import {
+    ETH_TOKEN_ADDRESS,
+    L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR,
+    L2_ASSET_ROUTER_ADDR
+} from "../../../../contracts/common/Config.sol";
 import "../../../../contracts/common/L1ContractErrors.sol";
 
 contract BridgeAccountingFuzzTest is FerrumTestBase {
@@ -15,11 +19,14 @@ contract BridgeAccountingFuzzTest is FerrumTestBase {
         assertEq(sharedBridge.chainBalance(CHAIN_ID, ETH_TOKEN_ADDRESS), mint);
         uint256 w = bound(_withdraw, 1, 2 * mint);
         bytes memory m = _ethWithdrawalMessage(bob, w);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         FinalizeL1DepositParams memory p = _finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0]);
         uint256 before = bob.balance;
         if (w > mint) {
-            vm.expectRevert(abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, ETH_TOKEN_ADDRESS, w, mint));
+            vm.expectRevert(
+                abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, ETH_TOKEN_ADDRESS, w, mint)
+            );
             sharedBridge.finalizeDeposit(p);
             assertEq(bob.balance, before);
             assertEq(sharedBridge.chainBalance(CHAIN_ID, ETH_TOKEN_ADDRESS), mint);
@@ -44,7 +51,8 @@ contract BridgeAccountingFuzzTest is FerrumTestBase {
         token.approve(address(sharedBridge), b);
         baseTokenErc20.approve(address(sharedBridge), gasMint);
         vm.stopPrank();
-        L2TransactionRequestTwoBridgesOuter memory r = _twoBridgesRequest(ERC20_CHAIN_ID, address(token), b, bob, gasMint);
+        L2TransactionRequestTwoBridgesOuter memory r =
+            _twoBridgesRequest(ERC20_CHAIN_ID, address(token), b, bob, gasMint);
         vm.prank(bob, bob);
         bridgehub.requestL2TransactionTwoBridges(r);
         assertEq(sharedBridge.chainBalance(CHAIN_ID, address(token)), a);
@@ -53,7 +61,8 @@ contract BridgeAccountingFuzzTest is FerrumTestBase {
 
         uint256 w = bound(_withdraw, 1, a + b);
         bytes memory m = _erc20WithdrawalMessage(alice, address(token), w);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_ASSET_ROUTER_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_ASSET_ROUTER_ADDR), _oneMessage(m));
         FinalizeL1DepositParams memory p = _finalizeParams(batch, 0, L2_ASSET_ROUTER_ADDR, m, proofs[0]);
         if (w > a) {
             vm.expectRevert(abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, address(token), w, a));
@@ -65,7 +74,8 @@ contract BridgeAccountingFuzzTest is FerrumTestBase {
         assertEq(sharedBridge.chainBalance(ERC20_CHAIN_ID, address(token)), b);
         assertEq(
             token.balanceOf(address(sharedBridge)),
-            sharedBridge.chainBalance(CHAIN_ID, address(token)) + sharedBridge.chainBalance(ERC20_CHAIN_ID, address(token))
+            sharedBridge.chainBalance(CHAIN_ID, address(token))
+                + sharedBridge.chainBalance(ERC20_CHAIN_ID, address(token))
         );
     }
 
@@ -85,7 +95,9 @@ contract BridgeAccountingFuzzTest is FerrumTestBase {
             uint256 amt = uint256(_amounts[i]) + 1;
             FinalizeL1DepositParams memory p = _finalizeParams(batch, i, L2_ASSET_ROUTER_ADDR, msgs[i], proofs[i]);
             if (paid + amt > dep) {
-                vm.expectRevert(abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, address(token), amt, dep - paid));
+                vm.expectRevert(
+                    abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, address(token), amt, dep - paid)
+                );
                 sharedBridge.finalizeDeposit(p);
             } else {
                 sharedBridge.finalizeDeposit(p);

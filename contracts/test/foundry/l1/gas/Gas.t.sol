@@ -6,7 +6,10 @@ import {FerrumTestBase} from "../unit/concrete/_Shared.t.sol";
 import {IExecutor} from "../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {InsecureNoProofVerifier} from "../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {FinalizeL1DepositParams} from "../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
-import {L2TransactionRequestDirect, L2TransactionRequestTwoBridgesOuter} from "../../../../contracts/bridgehub/IBridgehub.sol";
+import {
+    L2TransactionRequestDirect,
+    L2TransactionRequestTwoBridgesOuter
+} from "../../../../contracts/bridgehub/IBridgehub.sol";
 import {L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, L2_ASSET_ROUTER_ADDR} from "../../../../contracts/common/Config.sol";
 
 /// @dev Gas of the L1 operations, per call: execution gas (measured), calldata gas (EIP-2028: 16 per non-zero byte,
@@ -15,7 +18,9 @@ import {L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, L2_ASSET_ROUTER_ADDR} from "../../..
 /// transaction, cold storage): `forge test --match-contract GasTest --isolate --gas-report` (see scripts/contracts-gas).
 contract GasTest is FerrumTestBase {
     function _calldataGas(bytes memory _data) internal pure returns (uint256 g) {
-        for (uint256 i; i < _data.length; ++i) g += _data[i] == 0 ? 4 : 16;
+        for (uint256 i; i < _data.length; ++i) {
+            g += _data[i] == 0 ? 4 : 16;
+        }
     }
 
     function _report(string memory _what, uint256 _exec, bytes memory _calldata) internal pure returns (uint256 total) {
@@ -54,7 +59,9 @@ contract GasTest is FerrumTestBase {
         vm.warp(block.timestamp + 12);
         IExecutor.CommitBatchInfo memory info = _commitInfo(keccak256("s1"), txs, keccak256("logs"));
         bytes memory pubdata = new bytes(2048);
-        for (uint256 i; i < pubdata.length; ++i) pubdata[i] = bytes1(uint8(i * 7 + 1));
+        for (uint256 i; i < pubdata.length; ++i) {
+            pubdata[i] = bytes1(uint8(i * 7 + 1));
+        }
         info.operatorDAInput = abi.encodePacked(uint8(0), pubdata);
         info.daCommitment = keccak256(pubdata);
         IExecutor.StoredBatchInfo memory b = _storedOf(info);
@@ -65,7 +72,8 @@ contract GasTest is FerrumTestBase {
         uint256 commitTotal = _report("commitBatches (1 batch, 2 KB calldata pubdata)", commitGas, commitData);
 
         bytes memory proof = _proofFor(lastVerified, _one(b));
-        bytes memory proveData = abi.encodeCall(IExecutor.proveBatchesSharedBridge, (CHAIN_ID, lastVerified, _one(b), proof));
+        bytes memory proveData =
+            abi.encodeCall(IExecutor.proveBatchesSharedBridge, (CHAIN_ID, lastVerified, _one(b), proof));
         uint256 proveGas = _call(validator, 0, address(chain), proveData);
         uint256 proveTotal = _report("proveBatches (1 batch, through IVerifier; test verifier)", proveGas, proveData);
 
@@ -96,7 +104,8 @@ contract GasTest is FerrumTestBase {
         InsecureNoProofVerifier insecure = new InsecureNoProofVerifier();
         vm.prank(governance);
         chain.setVerifier(address(insecure), true);
-        bytes memory proveData = abi.encodeCall(IExecutor.proveBatchesSharedBridge, (CHAIN_ID, lastVerified, _one(b), ""));
+        bytes memory proveData =
+            abi.encodeCall(IExecutor.proveBatchesSharedBridge, (CHAIN_ID, lastVerified, _one(b), ""));
         uint256 proveGas = _call(validator, 0, address(chain), proveData);
         _report("proveBatches (1 batch, InsecureNoProofVerifier)", proveGas, proveData);
         assertLt(commitGas, 100_000);
@@ -108,9 +117,10 @@ contract GasTest is FerrumTestBase {
         _depositToken(bob, 1e6);
 
         uint256 mint = _baseCost() + 1 ether;
-        bytes memory ethData = abi.encodeCall(bridgehub.requestL2TransactionDirect, (_directRequest(CHAIN_ID, alice, 1 ether, mint)));
+        bytes memory ethData =
+            abi.encodeCall(bridgehub.requestL2TransactionDirect, (_directRequest(CHAIN_ID, alice, 1 ether, mint)));
         uint256 ethGas = _call(alice, mint, address(bridgehub), ethData);
-        assertLt(_report("deposit ETH (requestL2TransactionDirect)", ethGas, ethData ), 300_000);
+        assertLt(_report("deposit ETH (requestL2TransactionDirect)", ethGas, ethData), 300_000);
 
         token.mint(alice, 100e6);
         vm.prank(alice);
@@ -144,6 +154,5 @@ contract GasTest is FerrumTestBase {
         bytes memory f1 = abi.encodeCall(sharedBridge.finalizeDeposit, (p1));
         uint256 fTok = _call(alice, 0, address(sharedBridge), f1);
         assertLt(_report("finalize ERC-20 withdrawal (finalizeDeposit, 14-deep proof)", fTok, f1), 200_000);
-
     }
 }

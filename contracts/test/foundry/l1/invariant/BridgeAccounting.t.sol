@@ -27,7 +27,9 @@ contract BridgeAccountingInvariantTest is Test {
         L1SharedBridge bridge = L1SharedBridge(payable(handler.bridgeAddress()));
         uint256 cid = handler.chainId();
         assertEq(address(bridge).balance, bridge.chainBalance(cid, ETH_TOKEN_ADDRESS));
-        assertEq(IERC20(handler.tokenAddress()).balanceOf(address(bridge)), bridge.chainBalance(cid, handler.tokenAddress()));
+        assertEq(
+            IERC20(handler.tokenAddress()).balanceOf(address(bridge)), bridge.chainBalance(cid, handler.tokenAddress())
+        );
     }
 
     function invariant_BalancesAreDepositsMinusWithdrawals() public view {

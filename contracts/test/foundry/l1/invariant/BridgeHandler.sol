@@ -2,7 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../unit/concrete/_Shared.t.sol";
-import {ETH_TOKEN_ADDRESS, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, L2_ASSET_ROUTER_ADDR} from "../../../../contracts/common/Config.sol";
+import {
+    ETH_TOKEN_ADDRESS,
+    L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR,
+    L2_ASSET_ROUTER_ADDR
+} from "../../../../contracts/common/Config.sol";
 
 /// @dev Drives random deposits and withdrawals (a withdrawal is settled in its own batch, then finalized).
 /// Tracks the ghost totals the properties compare against.
@@ -33,7 +37,8 @@ contract BridgeHandler is FerrumTestBase {
         uint256 bal = sharedBridge.chainBalance(CHAIN_ID, ETH_TOKEN_ADDRESS);
         uint256 a = bound(_amount, 1, bal + 1 ether);
         bytes memory m = _ethWithdrawalMessage(bob, a);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         try sharedBridge.finalizeDeposit(_finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0])) {
             ghostEthOut += a;
         } catch {}
@@ -43,7 +48,8 @@ contract BridgeHandler is FerrumTestBase {
         uint256 bal = sharedBridge.chainBalance(CHAIN_ID, address(token));
         uint256 a = bound(_amount, 1, bal + 1e18);
         bytes memory m = _erc20WithdrawalMessage(bob, address(token), a);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_ASSET_ROUTER_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_ASSET_ROUTER_ADDR), _oneMessage(m));
         try sharedBridge.finalizeDeposit(_finalizeParams(batch, 0, L2_ASSET_ROUTER_ADDR, m, proofs[0])) {
             ghostTokenOut += a;
         } catch {}

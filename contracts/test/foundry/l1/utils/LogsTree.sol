@@ -41,7 +41,11 @@ library LogsTree {
     }
 
     /// @return root of the tree over `_leaves` (padded with empty leaves) and the sibling path of `_index`.
-    function rootAndProof(bytes32[] memory _leaves, uint256 _index) internal pure returns (bytes32 root, bytes32[] memory proof) {
+    function rootAndProof(bytes32[] memory _leaves, uint256 _index)
+        internal
+        pure
+        returns (bytes32 root, bytes32[] memory proof)
+    {
         proof = new bytes32[](L2_TO_L1_LOGS_MERKLE_TREE_HEIGHT);
         bytes32[] memory nodes = _leaves;
         bytes32 empty = L2_L1_LOGS_TREE_DEFAULT_LEAF_HASH;

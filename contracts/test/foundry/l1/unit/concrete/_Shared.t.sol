@@ -4,7 +4,10 @@ pragma solidity ^0.8.24;
 import {Test} from "forge-std/Test.sol";
 import {TransparentUpgradeableProxy} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {Bridgehub} from "../../../../../contracts/bridgehub/Bridgehub.sol";
-import {L2TransactionRequestDirect, L2TransactionRequestTwoBridgesOuter} from "../../../../../contracts/bridgehub/IBridgehub.sol";
+import {
+    L2TransactionRequestDirect,
+    L2TransactionRequestTwoBridgesOuter
+} from "../../../../../contracts/bridgehub/IBridgehub.sol";
 import {L1SharedBridge} from "../../../../../contracts/bridge/L1SharedBridge.sol";
 import {FinalizeL1DepositParams} from "../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
 import {ChainTypeManager} from "../../../../../contracts/state-transition/ChainTypeManager.sol";
@@ -66,22 +69,28 @@ abstract contract FerrumTestBase is Test {
 
         Bridgehub bhImpl = new Bridgehub();
         bridgehub = Bridgehub(
-            address(new TransparentUpgradeableProxy(address(bhImpl), governance, abi.encodeCall(Bridgehub.initialize, (governance))))
-        );
-        L1SharedBridge sbImpl = new L1SharedBridge(address(bridgehub));
-        sharedBridge = L1SharedBridge(
-            payable(
-                address(
-                    new TransparentUpgradeableProxy(
-                        address(sbImpl),
-                        governance,
-                        abi.encodeCall(L1SharedBridge.initialize, (governance))
-                    )
+            address(
+                new TransparentUpgradeableProxy(
+                    address(bhImpl), governance, abi.encodeCall(Bridgehub.initialize, (governance))
                 )
             )
         );
+        L1SharedBridge sbImpl = new L1SharedBridge(address(bridgehub));
+        sharedBridge = L1SharedBridge(
+            payable(address(
+                    new TransparentUpgradeableProxy(
+                        address(sbImpl), governance, abi.encodeCall(L1SharedBridge.initialize, (governance))
+                    )
+                ))
+        );
         chainImpl = new ZKChain();
-        ctm = new ChainTypeManager(address(bridgehub), governance, address(chainImpl), PROTOCOL_VERSION, _creationParams(address(verifier), false));
+        ctm = new ChainTypeManager(
+            address(bridgehub),
+            governance,
+            address(chainImpl),
+            PROTOCOL_VERSION,
+            _creationParams(address(verifier), false)
+        );
 
         vm.startPrank(governance);
         bridgehub.setSharedBridge(address(sharedBridge));
@@ -89,7 +98,9 @@ abstract contract FerrumTestBase is Test {
         ctm.setSecurityCouncil(securityCouncil);
         bridgehub.createNewChain(CHAIN_ID, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, _initData(DAMode.Rollup));
         baseTokenErc20 = new TestToken("Base", "BASE", 18);
-        bridgehub.createNewChain(ERC20_CHAIN_ID, address(ctm), address(baseTokenErc20), 0, chainAdmin, _initData(DAMode.Validium));
+        bridgehub.createNewChain(
+            ERC20_CHAIN_ID, address(ctm), address(baseTokenErc20), 0, chainAdmin, _initData(DAMode.Validium)
+        );
         vm.stopPrank();
 
         chain = IZKChain(bridgehub.getZKChain(CHAIN_ID));
@@ -98,8 +109,8 @@ abstract contract FerrumTestBase is Test {
 
         lastCommitted = ZKChain(address(chain)).genesisStoredBatchInfo(GENESIS_ROOT, GENESIS_COMMITMENT);
         lastVerified = lastCommitted;
-        vm.deal(alice, 1_000 ether);
-        vm.deal(bob, 1_000 ether);
+        vm.deal(alice, 1000 ether);
+        vm.deal(bob, 1000 ether);
     }
 
     function _creationParams(address _verifier, bool _insecure) internal view returns (ChainCreationParams memory) {
@@ -128,7 +139,11 @@ abstract contract FerrumTestBase is Test {
         return bridgehub.l2TransactionBaseCost(CHAIN_ID, tx.gasprice, L2_GAS_LIMIT, REQUIRED_L2_GAS_PRICE_PER_PUBDATA);
     }
 
-    function _directRequest(uint256 _chainId, address _to, uint256 _l2Value, uint256 _mintValue) internal pure returns (L2TransactionRequestDirect memory) {
+    function _directRequest(uint256 _chainId, address _to, uint256 _l2Value, uint256 _mintValue)
+        internal
+        pure
+        returns (L2TransactionRequestDirect memory)
+    {
         return L2TransactionRequestDirect({
             chainId: _chainId,
             mintValue: _mintValue,
@@ -149,7 +164,11 @@ abstract contract FerrumTestBase is Test {
         return bridgehub.requestL2TransactionDirect{value: mint}(_directRequest(CHAIN_ID, _from, _amount, mint));
     }
 
-    function _twoBridgesRequest(uint256 _chainId, address _token, uint256 _amount, address _receiver, uint256 _mint) internal view returns (L2TransactionRequestTwoBridgesOuter memory) {
+    function _twoBridgesRequest(uint256 _chainId, address _token, uint256 _amount, address _receiver, uint256 _mint)
+        internal
+        view
+        returns (L2TransactionRequestTwoBridgesOuter memory)
+    {
         return L2TransactionRequestTwoBridgesOuter({
             chainId: _chainId,
             mintValue: _mint,
@@ -170,21 +189,25 @@ abstract contract FerrumTestBase is Test {
         token.approve(address(sharedBridge), _amount);
         uint256 mint = _baseCost();
         vm.prank(_from, _from);
-        return bridgehub.requestL2TransactionTwoBridges{value: mint}(_twoBridgesRequest(CHAIN_ID, address(token), _amount, _from, mint));
+        return bridgehub.requestL2TransactionTwoBridges{value: mint}(
+            _twoBridgesRequest(CHAIN_ID, address(token), _amount, _from, mint)
+        );
     }
 
     function _rollingHash(bytes32[] memory _hashes) internal pure returns (bytes32 h) {
         h = EMPTY_STRING_KECCAK;
-        for (uint256 i; i < _hashes.length; ++i) h = keccak256(abi.encode(h, _hashes[i]));
+        for (uint256 i; i < _hashes.length; ++i) {
+            h = keccak256(abi.encode(h, _hashes[i]));
+        }
     }
 
     // ------------------------------------------------------------------ batches
 
-    function _commitInfo(
-        bytes32 _stateRoot,
-        bytes32[] memory _priorityTxs,
-        bytes32 _logsRoot
-    ) internal view returns (IExecutor.CommitBatchInfo memory info) {
+    function _commitInfo(bytes32 _stateRoot, bytes32[] memory _priorityTxs, bytes32 _logsRoot)
+        internal
+        view
+        returns (IExecutor.CommitBatchInfo memory info)
+    {
         bytes memory pubdata = abi.encodePacked("pubdata", _stateRoot);
         info = IExecutor.CommitBatchInfo({
             batchNumber: lastCommitted.batchNumber + 1,
@@ -200,7 +223,11 @@ abstract contract FerrumTestBase is Test {
         });
     }
 
-    function _storedOf(IExecutor.CommitBatchInfo memory _info) internal view returns (IExecutor.StoredBatchInfo memory) {
+    function _storedOf(IExecutor.CommitBatchInfo memory _info)
+        internal
+        view
+        returns (IExecutor.StoredBatchInfo memory)
+    {
         return IExecutor.StoredBatchInfo({
             batchNumber: _info.batchNumber,
             batchHash: _info.newStateCommitment,
@@ -213,7 +240,10 @@ abstract contract FerrumTestBase is Test {
         });
     }
 
-    function _commit(IExecutor.CommitBatchInfo memory _info) internal returns (IExecutor.StoredBatchInfo memory stored) {
+    function _commit(IExecutor.CommitBatchInfo memory _info)
+        internal
+        returns (IExecutor.StoredBatchInfo memory stored)
+    {
         stored = _storedOf(_info);
         IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
         infos[0] = _info;
@@ -223,7 +253,11 @@ abstract contract FerrumTestBase is Test {
         committedHistory.push(stored);
     }
 
-    function _proofFor(IExecutor.StoredBatchInfo memory _prev, IExecutor.StoredBatchInfo[] memory _batches) internal pure returns (bytes memory) {
+    function _proofFor(IExecutor.StoredBatchInfo memory _prev, IExecutor.StoredBatchInfo[] memory _batches)
+        internal
+        pure
+        returns (bytes memory)
+    {
         uint256[] memory inputs = new uint256[](_batches.length);
         bytes32 prevState = _prev.batchHash;
         for (uint256 i; i < _batches.length; ++i) {
@@ -251,7 +285,10 @@ abstract contract FerrumTestBase is Test {
     }
 
     /// @dev Commit + prove + execute one batch with the given priority txs and L2->L1 logs root.
-    function _settle(bytes32 _stateRoot, bytes32[] memory _priorityTxs, bytes32 _logsRoot) internal returns (IExecutor.StoredBatchInfo memory b) {
+    function _settle(bytes32 _stateRoot, bytes32[] memory _priorityTxs, bytes32 _logsRoot)
+        internal
+        returns (IExecutor.StoredBatchInfo memory b)
+    {
         vm.warp(block.timestamp + 12);
         b = _commit(_commitInfo(_stateRoot, _priorityTxs, _logsRoot));
         _prove(b);
@@ -273,16 +310,20 @@ abstract contract FerrumTestBase is Test {
         return abi.encodePacked(bytes4(0x6c0960f9), _receiver, _amount);
     }
 
-    function _erc20WithdrawalMessage(address _receiver, address _l1Token, uint256 _amount) internal pure returns (bytes memory) {
+    function _erc20WithdrawalMessage(address _receiver, address _l1Token, uint256 _amount)
+        internal
+        pure
+        returns (bytes memory)
+    {
         return abi.encodePacked(bytes4(0x11a2ccc1), _receiver, _l1Token, _amount);
     }
 
     /// @dev Settles a batch whose logs tree holds the given withdrawal messages (tx number = position);
     /// returns the batch number and per-message proofs.
-    function _settleWithdrawals(
-        address[] memory _senders,
-        bytes[] memory _messages
-    ) internal returns (uint256 batchNumber, bytes32[][] memory proofs) {
+    function _settleWithdrawals(address[] memory _senders, bytes[] memory _messages)
+        internal
+        returns (uint256 batchNumber, bytes32[][] memory proofs)
+    {
         bytes32[] memory leaves = new bytes32[](_messages.length);
         for (uint256 i; i < _messages.length; ++i) {
             leaves[i] = LogsTree.leaf(LogsTree.messageLog(uint16(i), _senders[i], _messages[i]));
@@ -292,7 +333,8 @@ abstract contract FerrumTestBase is Test {
         for (uint256 i; i < _messages.length; ++i) {
             (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
         }
-        IExecutor.StoredBatchInfo memory b = _settle(keccak256(abi.encode("state", lastCommitted.batchNumber)), _noTxs(), root);
+        IExecutor.StoredBatchInfo memory b =
+            _settle(keccak256(abi.encode("state", lastCommitted.batchNumber)), _noTxs(), root);
         batchNumber = b.batchNumber;
     }
 

@@ -20,7 +20,7 @@ contract RegistryTest is FerrumTestBase {
         assertEq(bridgehub.baseToken(CHAIN_ID), ETH_TOKEN_ADDRESS);
         assertEq(bridgehub.baseToken(ERC20_CHAIN_ID), address(baseTokenErc20));
         assertEq(bridgehub.getZKChain(CHAIN_ID), address(chain));
-        assertEq(bridgehub.getZKChain(12345), address(0));
+        assertEq(bridgehub.getZKChain(12_345), address(0));
         uint256[] memory ids = bridgehub.getAllZKChainChainIDs();
         assertEq(ids.length, 2);
         assertEq(ids[0], CHAIN_ID);
@@ -63,7 +63,9 @@ contract RegistryTest is FerrumTestBase {
         vm.expectRevert(abi.encodeWithSelector(ChainIdTooBig.selector, block.chainid));
         bridgehub.createNewChain(block.chainid, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
         vm.expectRevert(abi.encodeWithSelector(ChainIdTooBig.selector, uint256(type(uint48).max) + 1));
-        bridgehub.createNewChain(uint256(type(uint48).max) + 1, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
+        bridgehub.createNewChain(
+            uint256(type(uint48).max) + 1, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData
+        );
         vm.expectRevert(ZeroAddress.selector);
         bridgehub.createNewChain(300, address(ctm), address(0), 0, chainAdmin, initData);
         vm.stopPrank();

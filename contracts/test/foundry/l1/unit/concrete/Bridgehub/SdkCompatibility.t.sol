@@ -21,6 +21,9 @@ contract SdkCompatibilityTest is Test {
         assertEq(L1SharedBridge.assetId.selector, bytes4(0xfd3f60df));
         assertEq(IL1SharedBridge.isWithdrawalFinalized.selector, bytes4(0x8f31f052));
         assertEq(IL1SharedBridge.finalizeDeposit.selector, bytes4(0x74beea82));
-        assertEq(IMailbox.NewPriorityRequest.selector, bytes32(0x4531cd5795773d7101c17bdeb9f5ab7f47d7056017506f937083be5d6e77a382));
+        assertEq(
+            IMailbox.NewPriorityRequest.selector,
+            bytes32(0x4531cd5795773d7101c17bdeb9f5ab7f47d7056017506f937083be5d6e77a382)
+        );
     }
 }

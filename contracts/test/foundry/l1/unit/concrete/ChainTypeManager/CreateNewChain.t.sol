@@ -2,11 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IChainTypeManager, ChainCreationParams} from "../../../../../../contracts/state-transition/IChainTypeManager.sol";
+import {
+    IChainTypeManager,
+    ChainCreationParams
+} from "../../../../../../contracts/state-transition/IChainTypeManager.sol";
 import {ZKChain, ZKChainInitData} from "../../../../../../contracts/state-transition/ZKChain.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
-import {InsecureNoProofVerifier} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
+import {
+    InsecureNoProofVerifier
+} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {DAMode, ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
 import {ZKChainV2} from "../../../utils/Mocks.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -37,7 +42,10 @@ contract CreateNewChainTest is FerrumTestBase {
         assertEq(chain.getExodusVerifier(), address(exodusVerifier));
         assertFalse(chain.isProofVerificationInsecure());
         assertEq(chain.getTotalBatchesCommitted(), 0);
-        assertEq(chain.storedBatchHash(0), keccak256(abi.encode(ZKChain(address(chain)).genesisStoredBatchInfo(GENESIS_ROOT, GENESIS_COMMITMENT))));
+        assertEq(
+            chain.storedBatchHash(0),
+            keccak256(abi.encode(ZKChain(address(chain)).genesisStoredBatchInfo(GENESIS_ROOT, GENESIS_COMMITMENT)))
+        );
         assertEq(chain.lastExecutedStateCommitment(), GENESIS_ROOT);
         assertEq(chain.getPriorityTxExpiration(), PRIORITY_EXPIRATION);
         assertEq(chain.getPriorityTxMaxGasLimit(), 80_000_000);

@@ -2,11 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IChainTypeManager, ChainCreationParams} from "../../../../../../contracts/state-transition/IChainTypeManager.sol";
+import {
+    IChainTypeManager,
+    ChainCreationParams
+} from "../../../../../../contracts/state-transition/IChainTypeManager.sol";
 import {ZKChain, ZKChainInitData} from "../../../../../../contracts/state-transition/ZKChain.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
-import {InsecureNoProofVerifier} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
+import {
+    InsecureNoProofVerifier
+} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {DAMode, ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
 import {ZKChainV2} from "../../../utils/Mocks.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -46,7 +51,9 @@ contract UpgradeTest is FerrumTestBase {
         assertEq(chain.getTotalBatchesExecuted(), 2);
 
         // a second time is a version mismatch
-        vm.expectRevert(abi.encodeWithSelector(ProtocolVersionMismatch.selector, PROTOCOL_VERSION + 1, PROTOCOL_VERSION));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProtocolVersionMismatch.selector, PROTOCOL_VERSION + 1, PROTOCOL_VERSION)
+        );
         vm.prank(chainAdmin);
         ctm.upgradeChainFromVersion(CHAIN_ID, PROTOCOL_VERSION);
 

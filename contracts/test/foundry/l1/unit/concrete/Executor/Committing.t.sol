@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 import {FerrumTestBase} from "../_Shared.t.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {ZKChain} from "../../../../../../contracts/state-transition/ZKChain.sol";
-import {InsecureNoProofVerifier} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
+import {
+    InsecureNoProofVerifier
+} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {EMPTY_STRING_KECCAK} from "../../../../../../contracts/common/Config.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
@@ -52,7 +54,9 @@ contract CommittingTest is FerrumTestBase {
         // Same batch again on top of genesis: genesis is no longer the last committed batch.
         IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
         infos[0] = info;
-        vm.expectRevert(abi.encodeWithSelector(BatchHashMismatch.selector, chain.storedBatchHash(1), keccak256(abi.encode(genesis))));
+        vm.expectRevert(
+            abi.encodeWithSelector(BatchHashMismatch.selector, chain.storedBatchHash(1), keccak256(abi.encode(genesis)))
+        );
         vm.prank(validator);
         chain.commitBatchesSharedBridge(CHAIN_ID, genesis, infos);
         // Same batch on top of itself: wrong number.
@@ -66,7 +70,9 @@ contract CommittingTest is FerrumTestBase {
         fake.batchHash = keccak256("fake");
         IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
         infos[0] = _commitInfo(ROOT1, _noTxs(), bytes32(0));
-        vm.expectRevert(abi.encodeWithSelector(BatchHashMismatch.selector, chain.storedBatchHash(0), keccak256(abi.encode(fake))));
+        vm.expectRevert(
+            abi.encodeWithSelector(BatchHashMismatch.selector, chain.storedBatchHash(0), keccak256(abi.encode(fake)))
+        );
         vm.prank(validator);
         chain.commitBatchesSharedBridge(CHAIN_ID, fake, infos);
     }
@@ -120,7 +126,9 @@ contract CommittingTest is FerrumTestBase {
         IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
         infos[0] = _commitInfo(ROOT1, _noTxs(), bytes32(0));
         infos[0].operatorDAInput = abi.encodePacked(uint8(0), "tampered");
-        vm.expectRevert(abi.encodeWithSelector(InvalidDACommitment.selector, infos[0].daCommitment, keccak256("tampered")));
+        vm.expectRevert(
+            abi.encodeWithSelector(InvalidDACommitment.selector, infos[0].daCommitment, keccak256("tampered"))
+        );
         vm.prank(validator);
         chain.commitBatchesSharedBridge(CHAIN_ID, lastCommitted, infos);
     }
@@ -163,7 +171,8 @@ contract CommittingTest is FerrumTestBase {
     }
 
     function test_ValidiumCommitNeedsNoPubdata() public {
-        IExecutor.StoredBatchInfo memory genesis = ZKChain(address(erc20Chain)).genesisStoredBatchInfo(GENESIS_ROOT, GENESIS_COMMITMENT);
+        IExecutor.StoredBatchInfo memory genesis =
+            ZKChain(address(erc20Chain)).genesisStoredBatchInfo(GENESIS_ROOT, GENESIS_COMMITMENT);
         IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
         infos[0] = _commitInfo(ROOT1, _noTxs(), bytes32(0));
         infos[0].chainId = ERC20_CHAIN_ID;

@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 import {FerrumTestBase} from "../_Shared.t.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {ZKChain} from "../../../../../../contracts/state-transition/ZKChain.sol";
-import {InsecureNoProofVerifier} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
+import {
+    InsecureNoProofVerifier
+} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {EMPTY_STRING_KECCAK} from "../../../../../../contracts/common/Config.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
@@ -34,7 +36,11 @@ contract ProvingTest is FerrumTestBase {
         IExecutor.StoredBatchInfo memory b = _commit(_commitInfo(ROOT1, _noTxs(), bytes32(0)));
         IExecutor.StoredBatchInfo memory tampered = b;
         tampered.l2LogsTreeRoot = keccak256("forged logs");
-        vm.expectRevert(abi.encodeWithSelector(BatchHashMismatch.selector, chain.storedBatchHash(1), keccak256(abi.encode(tampered))));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                BatchHashMismatch.selector, chain.storedBatchHash(1), keccak256(abi.encode(tampered))
+            )
+        );
         vm.prank(validator);
         chain.proveBatchesSharedBridge(CHAIN_ID, lastVerified, _one(tampered), "");
     }

@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 import {FerrumTestBase} from "../_Shared.t.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {ZKChain} from "../../../../../../contracts/state-transition/ZKChain.sol";
-import {InsecureNoProofVerifier} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
+import {
+    InsecureNoProofVerifier
+} from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {EMPTY_STRING_KECCAK} from "../../../../../../contracts/common/Config.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 

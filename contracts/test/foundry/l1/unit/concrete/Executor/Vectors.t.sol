@@ -13,7 +13,9 @@ contract FormatVectorsTest is FerrumTestBase {
             batchNumber: 1,
             newStateCommitment: bytes32(0),
             numberOfLayer1Txs: 2,
-            priorityOperationsHash: bytes32(uint256(0x1111111111111111111111111111111111111111111111111111111111111111)),
+            priorityOperationsHash: bytes32(
+                uint256(0x1111111111111111111111111111111111111111111111111111111111111111)
+            ),
             l2LogsTreeRoot: bytes32(uint256(0x2222222222222222222222222222222222222222222222222222222222222222)),
             daCommitment: bytes32(uint256(0x3333333333333333333333333333333333333333333333333333333333333333)),
             firstBlockTimestamp: 1_700_000_000,

@@ -58,7 +58,8 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), address(this));
 
         // hand the upgrade path to the timelock (two-step ownerships are accepted by the first proposal)
-        bridgehubProxyAdmin = ProxyAdmin(address(uint160(uint256(vm.load(address(bridgehub), ERC1967Utils.ADMIN_SLOT)))));
+        bridgehubProxyAdmin =
+            ProxyAdmin(address(uint160(uint256(vm.load(address(bridgehub), ERC1967Utils.ADMIN_SLOT)))));
         vm.startPrank(governance);
         ctm.transferOwnership(address(timelock));
         bridgehub.transferOwnership(address(timelock));
@@ -73,7 +74,11 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         vm.roll(block.number + 1);
     }
 
-    function _upgradeProposal(address _v2, address _bhV2) internal view returns (address[] memory t, uint256[] memory v, bytes[] memory c) {
+    function _upgradeProposal(address _v2, address _bhV2)
+        internal
+        view
+        returns (address[] memory t, uint256[] memory v, bytes[] memory c)
+    {
         t = new address[](6);
         v = new uint256[](6);
         c = new bytes[](6);
@@ -91,7 +96,10 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         c[5] = abi.encodeCall(ProxyAdmin.upgradeAndCall, (ITransparentUpgradeableProxy(address(bridgehub)), _bhV2, ""));
     }
 
-    function _passAndQueue(address[] memory t, uint256[] memory v, bytes[] memory c, string memory d) internal returns (uint256 id) {
+    function _passAndQueue(address[] memory t, uint256[] memory v, bytes[] memory c, string memory d)
+        internal
+        returns (uint256 id)
+    {
         vm.prank(voter);
         id = governor.propose(t, v, c, d);
         assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Pending));
@@ -137,7 +145,8 @@ contract GovernanceUpgradeTest is FerrumTestBase {
     }
 
     function test_RevertWhen_UpgradeByNonGovernanceAfterHandover() public {
-        (address[] memory t, uint256[] memory v, bytes[] memory c) = _upgradeProposal(address(new ZKChainV2()), address(new BridgehubV2()));
+        (address[] memory t, uint256[] memory v, bytes[] memory c) =
+            _upgradeProposal(address(new ZKChainV2()), address(new BridgehubV2()));
         uint256 id = _passAndQueue(t, v, c, "handover");
         vm.warp(block.timestamp + MIN_DELAY + 1);
         governor.execute(t, v, c, keccak256(bytes("handover")));
@@ -159,7 +168,8 @@ contract GovernanceUpgradeTest is FerrumTestBase {
     }
 
     function test_SecurityCouncilVetoesQueuedUpgrade() public {
-        (address[] memory t, uint256[] memory v, bytes[] memory c) = _upgradeProposal(address(new ZKChainV2()), address(new BridgehubV2()));
+        (address[] memory t, uint256[] memory v, bytes[] memory c) =
+            _upgradeProposal(address(new ZKChainV2()), address(new BridgehubV2()));
         string memory d = "malicious upgrade";
         uint256 id = _passAndQueue(t, v, c, d);
         bytes32 opId = timelock.hashOperationBatch(t, v, c, 0, _salt(d));
@@ -181,7 +191,9 @@ contract GovernanceUpgradeTest is FerrumTestBase {
 
     function test_RevertWhen_ProposerBelowThreshold() public {
         (address[] memory t, uint256[] memory v, bytes[] memory c) = _upgradeProposal(address(1), address(1));
-        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorInsufficientProposerVotes.selector, smallHolder, 1e18, THRESHOLD));
+        vm.expectRevert(
+            abi.encodeWithSelector(IGovernor.GovernorInsufficientProposerVotes.selector, smallHolder, 1e18, THRESHOLD)
+        );
         vm.prank(smallHolder);
         governor.propose(t, v, c, "too small");
     }

@@ -68,7 +68,8 @@ contract ZKTokenTest is Test {
                 deadline
             )
         );
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(ownerKey, keccak256(abi.encodePacked("\x19\x01", zk.DOMAIN_SEPARATOR(), structHash)));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(ownerKey, keccak256(abi.encodePacked("\x19\x01", zk.DOMAIN_SEPARATOR(), structHash)));
         zk.permit(owner, spender, 5e18, deadline, v, r, s);
         assertEq(zk.allowance(owner, spender), 5e18);
         assertEq(zk.nonces(owner), 1);

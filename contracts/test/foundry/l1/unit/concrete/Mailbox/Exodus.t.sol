@@ -2,7 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IMailbox, L2CanonicalTransaction, BridgehubL2TransactionRequest, PriorityOperation} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
+import {
+    IMailbox,
+    L2CanonicalTransaction,
+    BridgehubL2TransactionRequest,
+    PriorityOperation
+} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {L2TransactionRequestDirect} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
@@ -14,10 +19,14 @@ import "../../../../../../contracts/common/L1ContractErrors.sol";
 contract ExodusTest is FerrumTestBase {
     function _settleLogs(L2Log[] memory _logs) internal returns (uint256 batch, bytes32[][] memory proofs) {
         bytes32[] memory leaves = new bytes32[](_logs.length);
-        for (uint256 i; i < _logs.length; ++i) leaves[i] = LogsTree.leaf(_logs[i]);
+        for (uint256 i; i < _logs.length; ++i) {
+            leaves[i] = LogsTree.leaf(_logs[i]);
+        }
         proofs = new bytes32[][](_logs.length);
         bytes32 root;
-        for (uint256 i; i < _logs.length; ++i) (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        for (uint256 i; i < _logs.length; ++i) {
+            (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        }
         batch = _settle(keccak256("s"), _noTxs(), root).batchNumber;
     }
 
@@ -32,7 +41,9 @@ contract ExodusTest is FerrumTestBase {
         _settle(root, txs, bytes32(0));
         _depositEth(bob, 1 ether);
 
-        vm.expectRevert(abi.encodeWithSelector(PriorityOpNotExpired.selector, uint64(block.timestamp + PRIORITY_EXPIRATION)));
+        vm.expectRevert(
+            abi.encodeWithSelector(PriorityOpNotExpired.selector, uint64(block.timestamp + PRIORITY_EXPIRATION))
+        );
         chain.activateExodusMode();
         vm.warp(block.timestamp + PRIORITY_EXPIRATION + 1);
         vm.prank(alice);
@@ -66,7 +77,9 @@ contract ExodusTest is FerrumTestBase {
 
         // a wrong proof (claiming more) is rejected
         vm.expectRevert(InvalidExodusProof.selector);
-        chain.claimExodusBalance(bob, ETH_TOKEN_ADDRESS, 100 ether, abi.encode(CHAIN_ID, root, bob, ETH_TOKEN_ADDRESS, 1 ether));
+        chain.claimExodusBalance(
+            bob, ETH_TOKEN_ADDRESS, 100 ether, abi.encode(CHAIN_ID, root, bob, ETH_TOKEN_ADDRESS, 1 ether)
+        );
         none;
     }
 

@@ -3,7 +3,10 @@ pragma solidity ^0.8.24;
 
 import {Vm} from "forge-std/Vm.sol";
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IMailbox, L2CanonicalTransaction} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
+import {
+    IMailbox,
+    L2CanonicalTransaction
+} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
 import {ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
@@ -12,8 +15,11 @@ contract PendingRefundsTest is FerrumTestBase {
     function _lastCanonicalTx() internal returns (L2CanonicalTransaction memory t) {
         Vm.Log[] memory entries = vm.getRecordedLogs();
         for (uint256 i = entries.length; i > 0; --i) {
-            if (entries[i - 1].emitter == address(chain) && entries[i - 1].topics[0] == IMailbox.NewPriorityRequest.selector) {
-                (, , , t, ) = abi.decode(entries[i - 1].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
+            if (
+                entries[i - 1].emitter == address(chain)
+                    && entries[i - 1].topics[0] == IMailbox.NewPriorityRequest.selector
+            ) {
+                (,,, t,) = abi.decode(entries[i - 1].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
                 return t;
             }
         }

@@ -2,7 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IMailbox, L2CanonicalTransaction, BridgehubL2TransactionRequest, PriorityOperation} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
+import {
+    IMailbox,
+    L2CanonicalTransaction,
+    BridgehubL2TransactionRequest,
+    PriorityOperation
+} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {L2TransactionRequestDirect} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
@@ -14,10 +19,14 @@ import "../../../../../../contracts/common/L1ContractErrors.sol";
 contract ProveInclusionTest is FerrumTestBase {
     function _settleLogs(L2Log[] memory _logs) internal returns (uint256 batch, bytes32[][] memory proofs) {
         bytes32[] memory leaves = new bytes32[](_logs.length);
-        for (uint256 i; i < _logs.length; ++i) leaves[i] = LogsTree.leaf(_logs[i]);
+        for (uint256 i; i < _logs.length; ++i) {
+            leaves[i] = LogsTree.leaf(_logs[i]);
+        }
         proofs = new bytes32[][](_logs.length);
         bytes32 root;
-        for (uint256 i; i < _logs.length; ++i) (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        for (uint256 i; i < _logs.length; ++i) {
+            (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        }
         batch = _settle(keccak256("s"), _noTxs(), root).batchNumber;
     }
 
@@ -38,7 +47,9 @@ contract ProveInclusionTest is FerrumTestBase {
         assertTrue(bridgehub.proveL2LogInclusion(CHAIN_ID, batch, 1, logs[1], proofs[1]));
         assertTrue(chain.proveL1ToL2TransactionStatus(keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Success));
         assertFalse(chain.proveL1ToL2TransactionStatus(keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Failure));
-        assertTrue(bridgehub.proveL1ToL2TransactionStatus(CHAIN_ID, keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Success));
+        assertTrue(
+            bridgehub.proveL1ToL2TransactionStatus(CHAIN_ID, keccak256("tx"), batch, 1, 1, proofs[1], TxStatus.Success)
+        );
     }
 
     function test_RevertWhen_ProvingAgainstUnexecutedBatch() public {
@@ -51,7 +62,7 @@ contract ProveInclusionTest is FerrumTestBase {
     function test_RevertWhen_ProofHasWrongLength() public {
         L2Log[] memory logs = new L2Log[](1);
         logs[0] = LogsTree.messageLog(0, alice, "hello");
-        (uint256 batch, ) = _settleLogs(logs);
+        (uint256 batch,) = _settleLogs(logs);
         vm.expectRevert(abi.encodeWithSelector(InvalidMerkleProofLength.selector, 13));
         chain.proveL2MessageInclusion(batch, 0, L2Message(0, alice, "hello"), new bytes32[](13));
     }
@@ -66,9 +77,11 @@ contract ProveInclusionTest is FerrumTestBase {
 
     function test_EmptyTreeRootMatchesEra() public pure {
         // root of a tree with no logs, built by the reference implementation
-        (bytes32 root, ) = LogsTree.rootAndProof(new bytes32[](0), 0);
+        (bytes32 root,) = LogsTree.rootAndProof(new bytes32[](0), 0);
         bytes32 h = keccak256(new bytes(88));
-        for (uint256 i; i < 14; ++i) h = keccak256(abi.encodePacked(h, h));
+        for (uint256 i; i < 14; ++i) {
+            h = keccak256(abi.encodePacked(h, h));
+        }
         assertEq(root, h);
     }
 }

@@ -2,7 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IMailbox, L2CanonicalTransaction, BridgehubL2TransactionRequest, PriorityOperation} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
+import {
+    IMailbox,
+    L2CanonicalTransaction,
+    BridgehubL2TransactionRequest,
+    PriorityOperation
+} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {L2TransactionRequestDirect} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
@@ -15,10 +20,14 @@ import "../../../../../../contracts/common/L1ContractErrors.sol";
 contract RequestL2TransactionTest is FerrumTestBase {
     function _settleLogs(L2Log[] memory _logs) internal returns (uint256 batch, bytes32[][] memory proofs) {
         bytes32[] memory leaves = new bytes32[](_logs.length);
-        for (uint256 i; i < _logs.length; ++i) leaves[i] = LogsTree.leaf(_logs[i]);
+        for (uint256 i; i < _logs.length; ++i) {
+            leaves[i] = LogsTree.leaf(_logs[i]);
+        }
         proofs = new bytes32[][](_logs.length);
         bytes32 root;
-        for (uint256 i; i < _logs.length; ++i) (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        for (uint256 i; i < _logs.length; ++i) {
+            (root, proofs[i]) = LogsTree.rootAndProof(leaves, i);
+        }
         batch = _settle(keccak256("s"), _noTxs(), root).batchNumber;
     }
 
@@ -46,7 +55,9 @@ contract RequestL2TransactionTest is FerrumTestBase {
         });
         bytes32 expectedHash = keccak256(abi.encode(expected));
         vm.expectEmit(address(chain));
-        emit IMailbox.NewPriorityRequest(0, expectedHash, uint64(block.timestamp + PRIORITY_EXPIRATION), expected, new bytes[](0));
+        emit IMailbox.NewPriorityRequest(
+            0, expectedHash, uint64(block.timestamp + PRIORITY_EXPIRATION), expected, new bytes[](0)
+        );
         vm.prank(alice, alice);
         bytes32 h = bridgehub.requestL2TransactionDirect{value: mint}(r);
         assertEq(h, expectedHash);
@@ -71,7 +82,8 @@ contract RequestL2TransactionTest is FerrumTestBase {
         bool found;
         for (uint256 i; i < entries.length; ++i) {
             if (entries[i].emitter != address(chain)) continue;
-            (, , , L2CanonicalTransaction memory t, ) = abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
+            (,,, L2CanonicalTransaction memory t,) =
+                abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
             assertEq(t.from, uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(contractSender))));
             assertEq(t.reserved[1], uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(contractSender))));
             found = true;
@@ -79,9 +91,13 @@ contract RequestL2TransactionTest is FerrumTestBase {
         assertTrue(found);
         assertEq(
             AddressAliasHelper.applyL1ToL2Alias(contractSender),
-            address(uint160(uint256(uint160(contractSender)) + uint256(uint160(0x1111000000000000000000000000000000001111))))
+            address(
+                uint160(uint256(uint160(contractSender)) + uint256(uint160(0x1111000000000000000000000000000000001111)))
+            )
         );
-        assertEq(AddressAliasHelper.undoL1ToL2Alias(AddressAliasHelper.applyL1ToL2Alias(contractSender)), contractSender);
+        assertEq(
+            AddressAliasHelper.undoL1ToL2Alias(AddressAliasHelper.applyL1ToL2Alias(contractSender)), contractSender
+        );
     }
 
     function test_RefundRecipientRules() public {
@@ -100,7 +116,8 @@ contract RequestL2TransactionTest is FerrumTestBase {
         uint256 k;
         for (uint256 i; i < entries.length; ++i) {
             if (entries[i].emitter != address(chain)) continue;
-            (, , , L2CanonicalTransaction memory t, ) = abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
+            (,,, L2CanonicalTransaction memory t,) =
+                abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
             recipients[k++] = t.reserved[1];
         }
         assertEq(recipients[0], uint256(uint160(AddressAliasHelper.applyL1ToL2Alias(contractRecipient))));

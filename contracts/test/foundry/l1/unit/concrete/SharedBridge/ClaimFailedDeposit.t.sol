@@ -2,8 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IL1SharedBridge, FinalizeL1DepositParams} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
-import {L2TransactionRequestTwoBridgesOuter, L2TransactionRequestTwoBridgesInner} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
+import {
+    IL1SharedBridge,
+    FinalizeL1DepositParams
+} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
+import {
+    L2TransactionRequestTwoBridgesOuter,
+    L2TransactionRequestTwoBridgesInner
+} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
 import {
     L2Log,
     ETH_TOKEN_ADDRESS,

@@ -2,8 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IL1SharedBridge, FinalizeL1DepositParams} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
-import {L2TransactionRequestTwoBridgesOuter, L2TransactionRequestTwoBridgesInner} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
+import {
+    IL1SharedBridge,
+    FinalizeL1DepositParams
+} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
+import {
+    L2TransactionRequestTwoBridgesOuter,
+    L2TransactionRequestTwoBridgesInner
+} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
 import {
     L2Log,
     ETH_TOKEN_ADDRESS,
@@ -36,7 +42,10 @@ contract DepositTest is FerrumTestBase {
         bytes32 l2TxHash = _depositToken(alice, 500e6);
         assertEq(sharedBridge.chainBalance(CHAIN_ID, address(token)), 500e6);
         assertEq(token.balanceOf(address(sharedBridge)), 500e6);
-        assertEq(sharedBridge.depositHappened(CHAIN_ID, l2TxHash), keccak256(abi.encode(alice, address(token), uint256(500e6))));
+        assertEq(
+            sharedBridge.depositHappened(CHAIN_ID, l2TxHash),
+            keccak256(abi.encode(alice, address(token), uint256(500e6)))
+        );
     }
 
     function test_DepositErc20NewEncoding() public {
@@ -45,7 +54,10 @@ contract DepositTest is FerrumTestBase {
         token.approve(address(sharedBridge), 7e6);
         uint256 mint = _baseCost();
         L2TransactionRequestTwoBridgesOuter memory r = _twoBridgesRequest(CHAIN_ID, address(token), 7e6, bob, mint);
-        r.secondBridgeCalldata = bytes.concat(bytes1(0x01), abi.encode(sharedBridge.assetId(address(token)), abi.encode(uint256(7e6), bob, address(token))));
+        r.secondBridgeCalldata = bytes.concat(
+            bytes1(0x01),
+            abi.encode(sharedBridge.assetId(address(token)), abi.encode(uint256(7e6), bob, address(token)))
+        );
         vm.prank(alice, alice);
         bridgehub.requestL2TransactionTwoBridges{value: mint}(r);
         assertEq(sharedBridge.chainBalance(CHAIN_ID, address(token)), 7e6);
@@ -58,14 +70,18 @@ contract DepositTest is FerrumTestBase {
         uint256 mint = _baseCost();
         L2TransactionRequestTwoBridgesOuter memory r = _twoBridgesRequest(CHAIN_ID, address(token), 7e6, bob, mint);
         bytes32 good = sharedBridge.assetId(address(token));
-        r.secondBridgeCalldata = bytes.concat(bytes1(0x01), abi.encode(bytes32(uint256(1)), abi.encode(uint256(7e6), bob, address(token))));
+        r.secondBridgeCalldata =
+            bytes.concat(bytes1(0x01), abi.encode(bytes32(uint256(1)), abi.encode(uint256(7e6), bob, address(token))));
         vm.expectRevert(abi.encodeWithSelector(AssetIdMismatch.selector, good, bytes32(uint256(1))));
         vm.prank(alice, alice);
         bridgehub.requestL2TransactionTwoBridges{value: mint}(r);
     }
 
     function test_AssetIdFormula() public view {
-        assertEq(sharedBridge.assetId(address(token)), keccak256(abi.encode(block.chainid, L2_NATIVE_TOKEN_VAULT_ADDR, address(token))));
+        assertEq(
+            sharedBridge.assetId(address(token)),
+            keccak256(abi.encode(block.chainid, L2_NATIVE_TOKEN_VAULT_ADDR, address(token)))
+        );
         assertEq(sharedBridge.L1_NULLIFIER(), address(sharedBridge));
         assertEq(sharedBridge.nativeTokenVault(), address(sharedBridge));
         assertEq(sharedBridge.L1_ASSET_ROUTER(), address(sharedBridge));
@@ -81,11 +97,15 @@ contract DepositTest is FerrumTestBase {
         vm.prank(alice);
         token.approve(address(sharedBridge), 3e6);
         vm.prank(address(bridgehub));
-        L2TransactionRequestTwoBridgesInner memory inner = sharedBridge.bridgehubDeposit(CHAIN_ID, alice, 0, abi.encode(address(token), uint256(3e6), bob));
+        L2TransactionRequestTwoBridgesInner memory inner =
+            sharedBridge.bridgehubDeposit(CHAIN_ID, alice, 0, abi.encode(address(token), uint256(3e6), bob));
         assertEq(inner.magicValue, TWO_BRIDGES_MAGIC_VALUE);
         assertEq(inner.l2Contract, L2_ASSET_ROUTER_ADDR);
         bytes memory metadata = abi.encode(abi.encode("Token"), abi.encode("TKN"), abi.encode(uint8(6)));
-        assertEq(inner.l2Calldata, abi.encodeWithSelector(bytes4(0xcfe7af7c), alice, bob, address(token), uint256(3e6), metadata));
+        assertEq(
+            inner.l2Calldata,
+            abi.encodeWithSelector(bytes4(0xcfe7af7c), alice, bob, address(token), uint256(3e6), metadata)
+        );
         assertEq(inner.txDataHash, keccak256(abi.encode(alice, address(token), uint256(3e6))));
     }
 
@@ -103,7 +123,8 @@ contract DepositTest is FerrumTestBase {
 
     function test_RevertWhen_DepositingBaseTokenThroughSecondBridge() public {
         uint256 mint = _baseCost();
-        L2TransactionRequestTwoBridgesOuter memory r = _twoBridgesRequest(CHAIN_ID, ETH_TOKEN_ADDRESS, 1 ether, bob, mint);
+        L2TransactionRequestTwoBridgesOuter memory r =
+            _twoBridgesRequest(CHAIN_ID, ETH_TOKEN_ADDRESS, 1 ether, bob, mint);
         r.secondBridgeValue = 1 ether;
         vm.expectRevert(abi.encodeWithSelector(TokenIsBaseToken.selector, ETH_TOKEN_ADDRESS));
         vm.prank(alice, alice);
@@ -153,7 +174,8 @@ contract DepositTest is FerrumTestBase {
         baseTokenErc20.mint(alice, gasMint);
         vm.prank(alice);
         baseTokenErc20.approve(address(sharedBridge), gasMint);
-        L2TransactionRequestTwoBridgesOuter memory r = _twoBridgesRequest(ERC20_CHAIN_ID, ETH_TOKEN_ADDRESS, 2 ether, bob, gasMint);
+        L2TransactionRequestTwoBridgesOuter memory r =
+            _twoBridgesRequest(ERC20_CHAIN_ID, ETH_TOKEN_ADDRESS, 2 ether, bob, gasMint);
         r.secondBridgeValue = 2 ether;
         vm.prank(alice, alice);
         bridgehub.requestL2TransactionTwoBridges{value: 2 ether}(r);

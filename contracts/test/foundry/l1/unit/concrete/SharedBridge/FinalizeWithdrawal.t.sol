@@ -2,8 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
-import {IL1SharedBridge, FinalizeL1DepositParams} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
-import {L2TransactionRequestTwoBridgesOuter, L2TransactionRequestTwoBridgesInner} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
+import {
+    IL1SharedBridge,
+    FinalizeL1DepositParams
+} from "../../../../../../contracts/bridge/interfaces/IL1SharedBridge.sol";
+import {
+    L2TransactionRequestTwoBridgesOuter,
+    L2TransactionRequestTwoBridgesInner
+} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
 import {
     L2Log,
     ETH_TOKEN_ADDRESS,
@@ -28,7 +34,8 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
     function test_FinalizeEthWithdrawal() public {
         _depositEth(alice, 10 ether);
         bytes memory m = _ethWithdrawalMessage(bob, 4 ether);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         uint256 before = bob.balance;
         uint256 chainBefore = sharedBridge.chainBalance(CHAIN_ID, ETH_TOKEN_ADDRESS);
         assertFalse(sharedBridge.isWithdrawalFinalized(CHAIN_ID, batch, 0));
@@ -43,7 +50,8 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
     function test_RevertWhen_DoubleWithdrawal() public {
         _depositEth(alice, 10 ether);
         bytes memory m = _ethWithdrawalMessage(bob, 4 ether);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         FinalizeL1DepositParams memory p = _finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0]);
         sharedBridge.finalizeDeposit(p);
         vm.expectRevert(abi.encodeWithSelector(WithdrawalAlreadyFinalized.selector, CHAIN_ID, batch, 0));
@@ -57,10 +65,13 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
         // another chain's money must not be reachable: fund the ERC-20 chain with ETH too
         uint256 have = sharedBridge.chainBalance(CHAIN_ID, ETH_TOKEN_ADDRESS);
         bytes memory m = _ethWithdrawalMessage(bob, have + 1);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         vm.deal(address(sharedBridge), 100 ether);
         FinalizeL1DepositParams memory p = _finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0]);
-        vm.expectRevert(abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, ETH_TOKEN_ADDRESS, have + 1, have));
+        vm.expectRevert(
+            abi.encodeWithSelector(InsufficientChainBalance.selector, CHAIN_ID, ETH_TOKEN_ADDRESS, have + 1, have)
+        );
         sharedBridge.finalizeDeposit(p);
         assertFalse(sharedBridge.isWithdrawalFinalized(CHAIN_ID, batch, 0));
     }
@@ -68,7 +79,8 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
     function test_RevertWhen_WithdrawalProofInvalid() public {
         _depositEth(alice, 10 ether);
         bytes memory m = _ethWithdrawalMessage(bob, 4 ether);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         bytes memory forged = _ethWithdrawalMessage(bob, 5 ether);
         vm.expectRevert(InvalidProof.selector);
         sharedBridge.finalizeDeposit(_finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, forged, proofs[0]));
@@ -87,7 +99,15 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
         vm.expectRevert(abi.encodeWithSelector(L2WithdrawalMessageWrongLength.selector, 3));
         sharedBridge.finalizeDeposit(_finalizeParams(1, 0, L2_ASSET_ROUTER_ADDR, hex"112233", new bytes32[](14)));
         vm.expectRevert(abi.encodeWithSelector(L2WithdrawalMessageWrongLength.selector, 57));
-        sharedBridge.finalizeDeposit(_finalizeParams(1, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, bytes.concat(_ethWithdrawalMessage(bob, 1), hex"00"), new bytes32[](14)));
+        sharedBridge.finalizeDeposit(
+            _finalizeParams(
+                1,
+                0,
+                L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR,
+                bytes.concat(_ethWithdrawalMessage(bob, 1), hex"00"),
+                new bytes32[](14)
+            )
+        );
         vm.expectRevert(abi.encodeWithSelector(InvalidSelector.selector, bytes4(0xdeadbeef)));
         sharedBridge.finalizeDeposit(_finalizeParams(1, 0, L2_ASSET_ROUTER_ADDR, hex"deadbeef00", new bytes32[](14)));
     }
@@ -118,7 +138,8 @@ contract FinalizeWithdrawalTest is FerrumTestBase {
         _depositEth(alice, 10 ether);
         address rejecter = address(new RejectEth());
         bytes memory m = _ethWithdrawalMessage(rejecter, 1 ether);
-        (uint256 batch, bytes32[][] memory proofs) = _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
         vm.expectRevert(EthTransferFailed.selector);
         sharedBridge.finalizeDeposit(_finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0]));
     }

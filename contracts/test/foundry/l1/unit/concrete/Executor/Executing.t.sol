@@ -103,4 +103,82 @@ contract ExecutingTest is FerrumTestBase {
         vm.prank(validator);
         chain.executeBatchesSharedBridge(CHAIN_ID, _one(b));
     }
+
+    /// @dev Three batches committed, proven and executed with one call each; priority ops span the batches.
+    function test_CommitProveExecuteSeveralBatchesInOneCall() public {
+        bytes32[] memory ops = new bytes32[](3);
+        ops[0] = _depositEth(alice, 1 ether);
+        ops[1] = _depositEth(bob, 1 ether);
+        ops[2] = _depositEth(alice, 2 ether);
+        vm.warp(block.timestamp + 12);
+        IExecutor.StoredBatchInfo memory genesis = lastCommitted;
+        IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](3);
+        IExecutor.StoredBatchInfo[] memory stored = new IExecutor.StoredBatchInfo[](3);
+        bytes32[][] memory perBatch = new bytes32[][](3);
+        perBatch[0] = _txs1(ops[0]);
+        perBatch[1] = new bytes32[](2);
+        perBatch[1][0] = ops[1];
+        perBatch[1][1] = ops[2];
+        perBatch[2] = _noTxs();
+        for (uint256 i; i < 3; ++i) {
+            infos[i] = _commitInfo(keccak256(abi.encode("multi", i)), perBatch[i], keccak256(abi.encode("logs", i)));
+            stored[i] = _storedOf(infos[i]);
+            lastCommitted = stored[i]; // so the next _commitInfo continues from it
+        }
+        vm.prank(validator);
+        chain.commitBatchesSharedBridge(CHAIN_ID, genesis, infos);
+        assertEq(chain.getTotalBatchesCommitted(), 3);
+
+        bytes memory proof = _proofFor(genesis, stored);
+        vm.prank(validator);
+        chain.proveBatchesSharedBridge(CHAIN_ID, genesis, stored, proof);
+        assertEq(chain.getTotalBatchesVerified(), 3);
+
+        vm.prank(validator);
+        chain.executeBatchesSharedBridge(CHAIN_ID, stored);
+        assertEq(chain.getTotalBatchesExecuted(), 3);
+        assertEq(chain.getFirstUnprocessedPriorityTx(), 3);
+        assertEq(chain.l2LogsRootHash(2), keccak256(abi.encode("logs", 1)));
+        assertEq(chain.lastExecutedStateCommitment(), keccak256(abi.encode("multi", uint256(2))));
+    }
+
+    /// @dev A proof covering two batches must be for both public inputs, in order.
+    function test_RevertWhen_MultiBatchProofInWrongOrder() public {
+        IExecutor.StoredBatchInfo memory genesis = lastCommitted;
+        IExecutor.StoredBatchInfo[] memory stored = new IExecutor.StoredBatchInfo[](2);
+        stored[0] = _commit(_commitInfo(keccak256("a"), _noTxs(), bytes32(0)));
+        stored[1] = _commit(_commitInfo(keccak256("b"), _noTxs(), bytes32(0)));
+        uint256[] memory inputs = new uint256[](2);
+        inputs[0] = uint256(keccak256(abi.encodePacked(keccak256("a"), keccak256("b"), stored[1].commitment)));
+        inputs[1] = uint256(keccak256(abi.encodePacked(genesis.batchHash, keccak256("a"), stored[0].commitment)));
+        bytes memory swapped = abi.encode(inputs);
+        vm.expectRevert(InvalidProof.selector);
+        vm.prank(validator);
+        chain.proveBatchesSharedBridge(CHAIN_ID, genesis, stored, swapped);
+        bytes memory right = _proofFor(genesis, stored);
+        vm.prank(validator);
+        chain.proveBatchesSharedBridge(CHAIN_ID, genesis, stored, right);
+        assertEq(chain.getTotalBatchesVerified(), 2);
+    }
+
+    /// @dev Blobs are consumed in order across the batches of one commit.
+    function test_BlobsAcrossBatchesOfOneCommit() public {
+        bytes32[] memory hashes = new bytes32[](3);
+        for (uint256 i; i < 3; ++i) {
+            hashes[i] = bytes32(uint256(0x01) << 248 | (i + 1));
+        }
+        vm.blobhashes(hashes);
+        IExecutor.StoredBatchInfo memory genesis = lastCommitted;
+        IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](2);
+        infos[0] = _commitInfo(keccak256("a"), _noTxs(), bytes32(0));
+        infos[0].operatorDAInput = hex"0101";
+        infos[0].daCommitment = keccak256(abi.encodePacked(hashes[0]));
+        lastCommitted = _storedOf(infos[0]);
+        infos[1] = _commitInfo(keccak256("b"), _noTxs(), bytes32(0));
+        infos[1].operatorDAInput = hex"0102";
+        infos[1].daCommitment = keccak256(abi.encodePacked(hashes[1], hashes[2]));
+        vm.prank(validator);
+        chain.commitBatchesSharedBridge(CHAIN_ID, genesis, infos);
+        assertEq(chain.getTotalBatchesCommitted(), 2);
+    }
 }

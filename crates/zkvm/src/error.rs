@@ -162,7 +162,7 @@ pub enum ProveError {
     Exec(#[from] ExecError),
     /// The run executed an instruction the v1 AIR does not constrain yet. No proof is produced.
     #[error(
-        "instruction `{mnemonic}` at pc {pc:#x} is not supported by the prover yet (v1 proves RV32I without shifts; see docs/zkvm.md)"
+        "instruction `{mnemonic}` at pc {pc:#x} is not supported by the prover (see docs/zkvm.md)"
     )]
     UnsupportedInstruction {
         /// Address of the instruction.

@@ -504,7 +504,19 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let main = builder.main();
     let loc: &MulCols<AB::Var> = main.current_slice().borrow();
-    let [mul, mulh, mulhsu, mulhu, sll, srl, sra, divu, remu] = loc.op;
+    let [
+        mul,
+        mulh,
+        mulhsu,
+        mulhu,
+        sll,
+        srl,
+        sra,
+        divu,
+        remu,
+        div,
+        rem,
+    ] = loc.op;
     let one = AB::Expr::ONE;
     builder.assert_bools(loc.op);
     let mut is_real = AB::Expr::ZERO;
@@ -528,7 +540,8 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let mul_ops = mul + mulh + mulhsu + mulhu;
     let right = srl + sra;
     let shifts = sll + srl + sra;
-    let dv = divu + remu;
+    let sdv = div + rem;
+    let dv = divu + remu + sdv.clone();
     for i in 0..4 {
         builder.assert_zero((mul_ops.clone() + shifts.clone()) * (loc.x[i] - loc.a[i]));
         builder.assert_eq(
@@ -542,30 +555,46 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     pow.push(loc.zero.into());
     builder.push_interaction(BUS_POW, pow, Count::bounded(shifts, 1));
 
-    // Signs: x is signed for mulh/mulhsu/sra, m for mulh; everything else is unsigned.
+    // Signs: x is signed for mulh/mulhsu/sra/div/rem, m for mulh/div/rem; r and a for div/rem.
+    let x_signed = mulh + mulhsu + sra + sdv.clone();
+    byte_lookup(builder, OP_MSB, loc.x[3].into(), loc.sa.into(), x_signed);
     byte_lookup(
         builder,
         OP_MSB,
-        loc.x[3].into(),
-        loc.sa.into(),
-        mulh + mulhsu + sra,
+        loc.m[3].into(),
+        loc.sm.into(),
+        mulh + sdv.clone(),
     );
-    byte_lookup(builder, OP_MSB, loc.m[3].into(), loc.sm.into(), mulh.into());
-    builder.assert_zero((mul + mulhu + sll + srl + dv.clone()) * loc.sa);
-    builder.assert_zero((one.clone() - mulh) * loc.sm);
+    byte_lookup(
+        builder,
+        OP_MSB,
+        loc.add[3].into(),
+        loc.sr.into(),
+        sdv.clone(),
+    );
+    byte_lookup(
+        builder,
+        OP_MSB,
+        loc.a[3].into(),
+        loc.s_a.into(),
+        sdv.clone(),
+    );
+    builder.assert_zero((mul + mulhu + sll + srl + divu + remu) * loc.sa);
+    builder.assert_zero((one.clone() - mulh - sdv.clone()) * loc.sm);
+    builder.assert_zero((one.clone() - sdv.clone()) * loc.sr);
+    builder.assert_zero((one.clone() - sdv.clone()) * loc.s_a);
 
     // p = x * m + add over 64 bits (operands sign-extended), byte by byte.
     let ext_x = loc.sa * AB::F::from_u32(255);
     let ext_m = loc.sm * AB::F::from_u32(255);
+    let ext_add = loc.sr * AB::F::from_u32(255);
     let limb = |v: &[AB::Var; 4], ext: &AB::Expr, i: usize| -> AB::Expr {
         if i < 4 { v[i].into() } else { ext.clone() }
     };
     let carry = |k: usize| loc.carry[k][0] + loc.carry[k][1] * AB::F::from_u32(256);
     for k in 0..8 {
         let mut sum = if k == 0 { AB::Expr::ZERO } else { carry(k - 1) };
-        if k < 4 {
-            sum += loc.add[k].into();
-        }
+        sum += limb(&loc.add, &ext_add, k);
         for i in 0..=k {
             sum += limb(&loc.x, &ext_x, i) * limb(&loc.m, &ext_m, k - i);
         }
@@ -593,33 +622,45 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         );
     }
 
-    // divu/remu: q * b + r = a exactly (p = a, high word 0); b = 0 gives q = 2^32 - 1 (and
-    // r = a from the equation); otherwise r + 1 + d = b without overflow, i.e. r < b.
+    // Divisions: q * b + r = a exactly over 64 bits (a sign-extended for div/rem; for
+    // -2^31 / -1 the product is +2^31, so the high word is 0); b = 0 gives q = 2^32 - 1 (and
+    // r = a from the equation); otherwise |r| + 1 + d = |b| without overflow: |r| < |b|.
+    builder.assert_bool(loc.ovf);
+    builder.assert_zero((one.clone() - sdv.clone()) * loc.ovf);
     for i in 0..4 {
         builder.assert_zero(dv.clone() * (loc.p[i] - loc.a[i]));
-        builder.assert_zero(dv.clone() * loc.p[4 + i]);
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.x[i].into(),
-            AB::Expr::ZERO,
-            dv.clone(),
-        );
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.add[i].into(),
-            AB::Expr::ZERO,
-            dv.clone(),
-        );
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.d[i].into(),
-            AB::Expr::ZERO,
-            dv.clone(),
-        );
+        let hi = loc.s_a * (one.clone() - loc.ovf) * AB::F::from_u32(255);
+        builder.assert_zero(dv.clone() * (loc.p[4 + i] - hi));
+        let min = if i == 3 { 0x80 } else { 0 };
+        builder.assert_zero(loc.ovf * (loc.a[i] - AB::F::from_u32(min)));
+        builder.assert_zero(loc.ovf * (loc.b[i] - AB::F::from_u32(255)));
+        for v in [loc.x[i], loc.add[i], loc.d[i], loc.nr[i], loc.nb[i]] {
+            byte_lookup(builder, OP_RANGE, v.into(), AB::Expr::ZERO, dv.clone());
+        }
     }
+    // |r| and |b|: r and b when non-negative, else their 32-bit negation (the sum is 2^32).
+    builder.assert_bools([loc.sr, loc.s_a]);
+    builder.assert_bools(loc.cr);
+    builder.assert_bools(loc.cb);
+    for (neg, src, cs, sign) in [
+        (&loc.nr, &loc.add, &loc.cr, loc.sr),
+        (&loc.nb, &loc.b, &loc.cb, loc.sm),
+    ] {
+        for i in 0..4 {
+            builder.assert_zero((one.clone() - sign) * (neg[i] - src[i]));
+            let cin: AB::Expr = if i == 0 {
+                AB::Expr::ZERO
+            } else {
+                cs[i - 1].into()
+            };
+            builder.assert_zero(sign * (neg[i] + src[i] + cin - cs[i] * AB::F::from_u32(256)));
+        }
+        builder.assert_zero(sign * (one.clone() - cs[3]));
+    }
+    // The remainder has the sign of a (or is 0).
+    let rsum = loc.add[0] + loc.add[1] + loc.add[2] + loc.add[3];
+    builder.assert_zero(loc.sr * (one.clone() - loc.s_a));
+    builder.assert_zero(loc.s_a * (one.clone() - loc.sr) * rsum);
     let bsum = loc.b[0] + loc.b[1] + loc.b[2] + loc.b[3];
     builder.assert_bool(loc.bzero);
     builder.assert_zero(dv.clone() * loc.bzero * bsum.clone());
@@ -635,7 +676,7 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         };
         builder.assert_zero(
             nz.clone()
-                * (loc.add[i] + loc.d[i] + cin - loc.b[i] - loc.dc[i] * AB::F::from_u32(256)),
+                * (loc.nr[i] + loc.d[i] + cin - loc.nb[i] - loc.dc[i] * AB::F::from_u32(256)),
         );
     }
     builder.assert_zero(nz * loc.dc[3]);
@@ -650,8 +691,8 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             low.clone() * loc.p[i]
                 + high.clone() * loc.p[4 + i]
                 + right.clone() * (loc.p[4 + i] + loc.zero * (loc.a[i] - loc.p[4 + i]))
-                + divu * loc.x[i]
-                + remu * loc.add[i],
+                + (divu + div) * loc.x[i]
+                + (remu + rem) * loc.add[i],
         );
     }
 }

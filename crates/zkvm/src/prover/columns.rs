@@ -145,15 +145,16 @@ pub(crate) struct BitwiseCols<T> {
 pub(crate) const BITWISE_WIDTH: usize = size_of::<BitwiseCols<u8>>();
 
 /// Number of multiply-chip operations.
-pub(crate) const NUM_MUL_OPS: usize = 9;
+pub(crate) const NUM_MUL_OPS: usize = 11;
 
 /// The multiply chip: one row per executed mul/mulh/mulhsu/mulhu/sll/srl/sra (and immediate
-/// shifts), divu, remu. Every row checks `x * m + add = p` over 64 bits, byte by byte.
-/// Shifts are multiplications by a power of two; divu/remu check `q * b + r = a` with `r < b`.
+/// shifts), divu, remu, div, rem. Every row checks `x * m + add = p` over 64 bits, byte by byte.
+/// Shifts are multiplications by a power of two; divisions check `q * b + r = a` with
+/// `|r| < |b|` and `r` of the sign of `a`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct MulCols<T> {
-    /// One-hot: mul, mulh, mulhsu, mulhu, sll, srl, sra, divu, remu.
+    /// One-hot: mul, mulh, mulhsu, mulhu, sll, srl, sra, divu, remu, div, rem.
     pub op: [T; NUM_MUL_OPS],
     /// The bus operands and result (rs1, second operand, rd).
     pub a: [T; 4],
@@ -181,6 +182,15 @@ pub(crate) struct MulCols<T> {
     pub binv: T,
     pub d: [T; 4],
     pub dc: [T; 4],
+    /// `|r|`, `|b|` (bytes) and their negation carries; signs of `r` and `a`.
+    pub nr: [T; 4],
+    pub nb: [T; 4],
+    pub cr: [T; 4],
+    pub cb: [T; 4],
+    pub sr: T,
+    pub s_a: T,
+    /// Signed overflow (`-2^31 / -1`).
+    pub ovf: T,
 }
 
 /// Width of the multiply chip.

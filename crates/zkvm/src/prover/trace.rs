@@ -108,11 +108,10 @@ pub(crate) fn rom_entry(pc: u32, ins: &Instruction) -> Option<RomEntry<u32>> {
             fl.mul = 1;
             e.mop = mul_op(ins.op);
         }
-        Op::Divu | Op::Remu => {
+        Op::Divu | Op::Remu | Op::Div | Op::Rem => {
             fl.mul = 1;
             e.mop = mul_op(ins.op);
         }
-        Op::Div | Op::Rem => return None,
     }
     e.imm = le(imm);
     Some(e)
@@ -130,6 +129,8 @@ pub(crate) const fn mul_op(op: Op) -> u32 {
         Op::Sra | Op::Srai => 7,
         Op::Divu => 8,
         Op::Remu => 9,
+        Op::Div => 10,
+        Op::Rem => 11,
         _ => 0,
     }
 }
@@ -282,15 +283,28 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     row.op[mop as usize - 1] = Val::ONE;
     let (pl, pr, zero) = pow_entry(b);
     let div = mop >= 8;
-    let (q, r) = (a.checked_div(b).unwrap_or(u32::MAX), a.checked_rem(b).unwrap_or(a));
+    let signed = mop >= 10;
+    let ovf = signed && a == 0x8000_0000 && b == u32::MAX;
+    let (q, r) = if b == 0 {
+        (u32::MAX, a)
+    } else if signed {
+        (
+            (a as i32).wrapping_div(b as i32) as u32,
+            (a as i32).wrapping_rem(b as i32) as u32,
+        )
+    } else {
+        (a / b, a % b)
+    };
     let (x, m, add) = match mop {
         1..=4 => (a, b, 0),
         5 => (a, pl, 0),
         6 | 7 => (a, pr, 0),
         _ => (q, b, r),
     };
-    let sa = matches!(mop, 2 | 3 | 7) && x >> 31 == 1;
-    let sm = mop == 2 && m >> 31 == 1;
+    let sa = matches!(mop, 2 | 3 | 7 | 10 | 11) && x >> 31 == 1;
+    let sm = matches!(mop, 2 | 10 | 11) && m >> 31 == 1;
+    let sr = signed && add >> 31 == 1;
+    let s_a = signed && a >> 31 == 1;
     let wide = |v: u32, signed: bool| -> [u64; 8] {
         let v = if signed {
             u64::from(v) | 0xffff_ffff_0000_0000
@@ -299,11 +313,11 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
         };
         v.to_le_bytes().map(u64::from)
     };
-    let (xw, mw, aw) = (wide(x, sa), wide(m, sm), le(add));
+    let (xw, mw, aw) = (wide(x, sa), wide(m, sm), wide(add, sr));
     let mut carry = 0u64;
     let mut p = [0u32; 8];
     for k in 0..8 {
-        let mut sum = carry + if k < 4 { u64::from(aw[k]) } else { 0 };
+        let mut sum = carry + aw[k];
         for i in 0..=k {
             sum += xw[i] * mw[k - i];
         }
@@ -318,27 +332,57 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     let res = match mop {
         1 | 5 => word(&p[..4]),
         6 | 7 if zero == 1 => a,
-        8 => q,
-        9 => r,
+        8 | 10 => q,
+        9 | 11 => r,
         _ => word(&p[4..]),
     };
     if div {
         let bsum: u32 = le(b).iter().sum();
         row.bzero = f(u32::from(b == 0));
         row.binv = f(bsum).try_inverse().unwrap_or(Val::ZERO);
-        let d = if b == 0 { 0 } else { b - r - 1 };
+        let nr = if sr { r.wrapping_neg() } else { r };
+        let nb = if sm { b.wrapping_neg() } else { b };
+        let d = if b == 0 {
+            0
+        } else {
+            nb.wrapping_sub(nr).wrapping_sub(1)
+        };
         row.d = le(d).map(f);
-        let (rb, db) = (le(r), le(d));
+        let (rb, db, nrb) = (le(r), le(d), le(nr));
         let mut cin = 1;
         for i in 0..4 {
-            let t = rb[i] + db[i] + cin;
+            let t = nrb[i] + db[i] + cin;
             cin = t >> 8;
             row.dc[i] = f(cin);
         }
-        for v in le(q).into_iter().chain(rb).chain(db) {
+        for v in le(q)
+            .into_iter()
+            .chain(rb)
+            .chain(db)
+            .chain(nrb)
+            .chain(le(nb))
+        {
             bytes.add(OP_RANGE, v);
         }
+        row.ovf = f(u32::from(ovf));
     }
+    // |r| and |b| with their negation carries (filled whenever the sign bit is set).
+    let neg = |v: u32, s: bool| -> ([Val; 4], [Val; 4]) {
+        let n = if s { v.wrapping_neg() } else { v };
+        let (nb, vb) = (le(n), le(v));
+        let mut c = [Val::ZERO; 4];
+        let mut cin = 0;
+        for i in 0..4 {
+            let t = nb[i] + vb[i] + cin;
+            cin = t >> 8;
+            c[i] = f(if s { cin } else { 0 });
+        }
+        (nb.map(f), c)
+    };
+    (row.nr, row.cr) = neg(add, sr);
+    (row.nb, row.cb) = neg(b, sm);
+    row.sr = f(u32::from(sr));
+    row.s_a = f(u32::from(s_a));
     row.p = p.map(f);
     row.a = le(a).map(f);
     row.b = le(b).map(f);
@@ -354,11 +398,15 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     if (5..=7).contains(&mop) {
         bytes.0[(b & 255) as usize][7] += 1;
     }
-    if matches!(mop, 2 | 3 | 7) {
+    if matches!(mop, 2 | 3 | 7 | 10 | 11) {
         bytes.add(OP_MSB, x >> 24);
     }
-    if mop == 2 {
+    if matches!(mop, 2 | 10 | 11) {
         bytes.add(OP_MSB, m >> 24);
+    }
+    if signed {
+        bytes.add(OP_MSB, add >> 24);
+        bytes.add(OP_MSB, a >> 24);
     }
     (row, res)
 }

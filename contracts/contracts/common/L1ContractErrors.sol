@@ -134,3 +134,5 @@ error CanonicalTxHashMismatch(bytes32 expected, bytes32 actual);
 error PriorityOpAlreadyRefunded(uint256 txId);
 // 0x9cc6e898
 error PriorityOpNotPending(uint256 txId);
+// 0x1d1e6f5b
+error ZeroDenominator();

@@ -63,6 +63,8 @@ contract ZKChain is Initializable, UUPSUpgradeable, Admin, Executor, Getters, Ma
         s.priorityTxExpiration = _d.priorityTxExpiration;
         s.priorityTxMaxGasLimit = _d.priorityTxMaxGasLimit;
         s.minimalL2GasPrice = _d.minimalL2GasPrice;
+        s.baseTokenGasPriceMultiplierNominator = 1;
+        s.baseTokenGasPriceMultiplierDenominator = 1;
         s.storedBatchHashes[0] =
             keccak256(abi.encode(genesisStoredBatchInfo(_d.genesisBatchHash, _d.genesisBatchCommitment)));
         s.lastExecutedStateCommitment = _d.genesisBatchHash;

@@ -38,4 +38,7 @@ struct ZKChainStorage {
     uint256 priorityQueueTail; // total priority txs ever requested
     mapping(address account => mapping(address l1Token => bool)) exodusClaimed;
     mapping(uint256 txId => bool) priorityOpRefunded;
+    /// @dev Base-token units per ETH for pricing L1->L2 gas (1/1 for ETH chains), as era's names.
+    uint128 baseTokenGasPriceMultiplierNominator;
+    uint128 baseTokenGasPriceMultiplierDenominator;
 }

@@ -9,6 +9,8 @@ interface IAdmin {
     function setValidator(address _validator, bool _active) external;
     function setPriorityTxMaxGasLimit(uint256 _newPriorityTxMaxGasLimit) external;
     function setMinimalL2GasPrice(uint256 _newMinimalL2GasPrice) external;
+    /// @notice Base-token units per ETH used to price L1->L2 gas (era's name); 1/1 on ETH chains.
+    function setTokenMultiplier(uint128 _nominator, uint128 _denominator) external;
 
     /// governance (ChainTypeManager or its owner)
     function setVerifier(address _verifier, bool _allowInsecure) external;
@@ -26,6 +28,9 @@ interface IAdmin {
     event ValidatorStatusUpdate(address indexed validatorAddress, bool isActive);
     event NewPriorityTxMaxGasLimit(uint256 oldPriorityTxMaxGasLimit, uint256 newPriorityTxMaxGasLimit);
     event NewMinimalL2GasPrice(uint256 oldMinimalL2GasPrice, uint256 newMinimalL2GasPrice);
+    event NewBaseTokenMultiplier(
+        uint128 oldNominator, uint128 oldDenominator, uint128 newNominator, uint128 newDenominator
+    );
     event NewVerifier(address indexed oldVerifier, address indexed newVerifier, bool insecure);
     event NewExodusVerifier(address indexed oldExodusVerifier, address indexed newExodusVerifier);
     event NewExecutionDelay(uint256 oldExecutionDelay, uint256 newExecutionDelay);

@@ -32,6 +32,8 @@ interface IGetters {
     function getPriorityTxMaxGasLimit() external view returns (uint256);
     function getPriorityTxExpiration() external view returns (uint256);
     function getMinimalL2GasPrice() external view returns (uint256);
+    function baseTokenGasPriceMultiplierNominator() external view returns (uint128);
+    function baseTokenGasPriceMultiplierDenominator() external view returns (uint128);
     function getExecutionDelay() external view returns (uint256);
     function getDAMode() external view returns (DAMode);
     function isFrozen() external view returns (bool);

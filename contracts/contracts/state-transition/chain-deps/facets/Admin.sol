@@ -4,7 +4,12 @@ pragma solidity ^0.8.24;
 import {ZKChainBase} from "./ZKChainBase.sol";
 import {IAdmin} from "../../chain-interfaces/IAdmin.sol";
 import {IVerifier} from "../../chain-interfaces/IVerifier.sol";
-import {InsecureVerifierNotAllowed, ZeroAddress, NotPendingAdmin} from "../../../common/L1ContractErrors.sol";
+import {
+    InsecureVerifierNotAllowed,
+    ZeroAddress,
+    NotPendingAdmin,
+    ZeroDenominator
+} from "../../../common/L1ContractErrors.sol";
 
 abstract contract Admin is ZKChainBase, IAdmin {
     function setPendingAdmin(address _newPendingAdmin) external onlyAdmin {
@@ -33,6 +38,15 @@ abstract contract Admin is ZKChainBase, IAdmin {
     function setMinimalL2GasPrice(uint256 _newMinimalL2GasPrice) external onlyAdmin {
         emit NewMinimalL2GasPrice(s.minimalL2GasPrice, _newMinimalL2GasPrice);
         s.minimalL2GasPrice = _newMinimalL2GasPrice;
+    }
+
+    function setTokenMultiplier(uint128 _nominator, uint128 _denominator) external onlyAdmin {
+        if (_denominator == 0) revert ZeroDenominator();
+        emit NewBaseTokenMultiplier(
+            s.baseTokenGasPriceMultiplierNominator, s.baseTokenGasPriceMultiplierDenominator, _nominator, _denominator
+        );
+        s.baseTokenGasPriceMultiplierNominator = _nominator;
+        s.baseTokenGasPriceMultiplierDenominator = _denominator;
     }
 
     function setVerifier(address _verifier, bool _allowInsecure) external onlyGovernance {

@@ -112,6 +112,14 @@ abstract contract Getters is ZKChainBase, IGetters {
         return s.minimalL2GasPrice;
     }
 
+    function baseTokenGasPriceMultiplierNominator() external view returns (uint128) {
+        return s.baseTokenGasPriceMultiplierNominator;
+    }
+
+    function baseTokenGasPriceMultiplierDenominator() external view returns (uint128) {
+        return s.baseTokenGasPriceMultiplierDenominator;
+    }
+
     function getExecutionDelay() external view returns (uint256) {
         return s.executionDelay;
     }

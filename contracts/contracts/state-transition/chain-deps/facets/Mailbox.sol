@@ -91,7 +91,8 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         emit NewPriorityRequest(txId, canonicalTxHash, expirationTimestamp, transaction, new bytes[](0));
     }
 
-    /// @notice Base cost (in the base token) of an L1->L2 transaction: l2GasLimit * max(gasPrice, minimalL2GasPrice).
+    /// @notice Base cost (in the base token) of an L1->L2 transaction:
+    /// l2GasLimit * max(gasPrice * nominator / denominator, minimalL2GasPrice).
     function l2TransactionBaseCost(
         uint256 _gasPrice,
         uint256 _l2GasLimit,
@@ -105,8 +106,10 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
     }
 
     function _deriveL2GasPrice(uint256 _l1GasPrice) internal view returns (uint256) {
+        uint256 price =
+            (_l1GasPrice * s.baseTokenGasPriceMultiplierNominator) / s.baseTokenGasPriceMultiplierDenominator;
         uint256 minimal = s.minimalL2GasPrice;
-        return _l1GasPrice > minimal ? _l1GasPrice : minimal;
+        return price > minimal ? price : minimal;
     }
 
     function proveL2MessageInclusion(

@@ -77,4 +77,26 @@ contract AdminTest is FerrumTestBase {
         vm.prank(governance);
         chain.setVerifier(alice, true);
     }
+
+    function test_TokenMultiplierPricesL1ToL2Gas() public {
+        assertEq(erc20Chain.baseTokenGasPriceMultiplierNominator(), 1);
+        assertEq(erc20Chain.baseTokenGasPriceMultiplierDenominator(), 1);
+        // 1 ETH = 2,000 base tokens
+        vm.prank(chainAdmin);
+        erc20Chain.setTokenMultiplier(2000, 1);
+        assertEq(erc20Chain.l2TransactionBaseCost(10 gwei, 100, 800), 100 * 20_000 gwei);
+        // below the minimal price the minimum applies
+        vm.prank(chainAdmin);
+        erc20Chain.setTokenMultiplier(1, 1_000_000);
+        assertEq(erc20Chain.l2TransactionBaseCost(10 gwei, 100, 800), 100 * MIN_L2_GAS_PRICE);
+    }
+
+    function test_RevertWhen_TokenMultiplierInvalidOrUnauthorised() public {
+        vm.expectRevert(ZeroDenominator.selector);
+        vm.prank(chainAdmin);
+        erc20Chain.setTokenMultiplier(1, 0);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
+        vm.prank(alice);
+        erc20Chain.setTokenMultiplier(1, 1);
+    }
 }

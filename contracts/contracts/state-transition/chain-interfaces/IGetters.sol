@@ -37,6 +37,10 @@ interface IGetters {
     function getExecutionDelay() external view returns (uint256);
     function getDAMode() external view returns (DAMode);
     function isFrozen() external view returns (bool);
+    /// @notice era-compatible aliases: `isFrozen()`, `getDAMode()` (Rollup = 0, Validium = 1), settlement layer 0 = L1.
+    function isDiamondStorageFrozen() external view returns (bool);
+    function getPubdataPricingMode() external view returns (DAMode);
+    function getSettlementLayer() external view returns (address);
     function isExodusMode() external view returns (bool);
     function lastExecutedStateCommitment() external view returns (bytes32);
     function isExodusClaimed(address _account, address _l1Token) external view returns (bool);

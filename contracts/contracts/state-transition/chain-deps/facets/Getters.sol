@@ -132,6 +132,19 @@ abstract contract Getters is ZKChainBase, IGetters {
         return s.isFrozen;
     }
 
+    function isDiamondStorageFrozen() external view returns (bool) {
+        return s.isFrozen;
+    }
+
+    function getPubdataPricingMode() external view returns (DAMode) {
+        return s.daMode;
+    }
+
+    /// @dev Ferrum chains settle on L1 directly (no Gateway yet).
+    function getSettlementLayer() external pure returns (address) {
+        return address(0);
+    }
+
     function isExodusMode() external view returns (bool) {
         return s.exodusMode;
     }

@@ -32,6 +32,9 @@ contract RegistryTest is FerrumTestBase {
         assertEq(chain.getChainTypeManager(), address(ctm));
         assertEq(uint256(chain.getDAMode()), uint256(DAMode.Rollup));
         assertEq(uint256(erc20Chain.getDAMode()), uint256(DAMode.Validium));
+        assertEq(uint256(erc20Chain.getPubdataPricingMode()), uint256(DAMode.Validium));
+        assertEq(chain.getSettlementLayer(), address(0));
+        assertFalse(chain.isDiamondStorageFrozen());
     }
 
     function test_RevertWhen_CreateChainTwice() public {

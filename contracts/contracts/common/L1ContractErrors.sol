@@ -136,3 +136,13 @@ error PriorityOpAlreadyRefunded(uint256 txId);
 error PriorityOpNotPending(uint256 txId);
 // 0x1d1e6f5b
 error ZeroDenominator();
+// 0x5045eebb
+error NotACouncilMember(address caller);
+// 0xa72db787
+error AlreadyApproved(bytes32 actionId, address member);
+// 0x48eae514
+error ActionAlreadyExecuted(bytes32 actionId);
+// 0x7b7a98f1
+error InvalidThreshold(uint256 threshold, uint256 members);
+// 0xce22e23f
+error CouncilCallFailed(bytes returnData);

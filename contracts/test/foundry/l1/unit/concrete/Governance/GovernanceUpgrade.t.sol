@@ -6,6 +6,7 @@ import {ZKToken} from "../../../../../../contracts/governance/ZKToken.sol";
 import {FerrumGovernor} from "../../../../../../contracts/governance/FerrumGovernor.sol";
 import {Bridgehub} from "../../../../../../contracts/bridgehub/Bridgehub.sol";
 import {ZKChainV2} from "../../../utils/Mocks.sol";
+import {SecurityCouncil} from "../../../../../../contracts/governance/SecurityCouncil.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -35,6 +36,9 @@ contract GovernanceUpgradeTest is FerrumTestBase {
     address internal voter = makeAddr("voter");
     address internal smallHolder = makeAddr("smallHolder");
     ProxyAdmin internal bridgehubProxyAdmin;
+    SecurityCouncil internal council;
+    address internal member1 = makeAddr("member1");
+    address internal member2 = makeAddr("member2");
 
     function setUp() public override {
         super.setUp();
@@ -54,7 +58,11 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         governor = new FerrumGovernor(zk, timelock, VOTING_DELAY, VOTING_PERIOD, THRESHOLD, QUORUM_PERCENT);
         timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
         timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
-        timelock.grantRole(timelock.CANCELLER_ROLE(), securityCouncil); // veto
+        address[] memory members = new address[](2);
+        members[0] = member1;
+        members[1] = member2;
+        council = new SecurityCouncil(members, 2);
+        timelock.grantRole(timelock.CANCELLER_ROLE(), address(council)); // veto
         timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), address(this));
 
         // hand the upgrade path to the timelock (two-step ownerships are accepted by the first proposal)
@@ -174,8 +182,12 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         uint256 id = _passAndQueue(t, v, c, d);
         bytes32 opId = timelock.hashOperationBatch(t, v, c, 0, _salt(d));
         assertTrue(timelock.isOperationPending(opId));
-        vm.prank(securityCouncil);
-        timelock.cancel(opId);
+        bytes memory veto = abi.encodeCall(TimelockController.cancel, (opId));
+        vm.prank(member1);
+        council.approve(address(timelock), veto, 0);
+        assertTrue(timelock.isOperationPending(opId)); // one approval is not enough
+        vm.prank(member2);
+        council.approve(address(timelock), veto, 0);
         assertFalse(timelock.isOperation(opId));
         assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Canceled));
         vm.warp(block.timestamp + MIN_DELAY + 1);

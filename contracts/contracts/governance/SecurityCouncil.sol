@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {
+    NotACouncilMember,
+    AlreadyApproved,
+    ActionAlreadyExecuted,
+    InvalidThreshold,
+    CouncilCallFailed,
+    Unauthorized
+} from "../common/L1ContractErrors.sol";
+
+/// @title The security council: an M-of-N multisig that holds the emergency powers of Ferrum governance, namely the
+/// Timelock's CANCELLER_ROLE (veto of queued proposals) and the ChainTypeManager's `securityCouncil` role
+/// (freeze / unfreeze chains). It has no other power; a Safe can play the same role.
+/// @notice An action (target, calldata, nonce) runs when the `threshold`-th member approves it; each runs once.
+contract SecurityCouncil {
+    address[] internal members;
+    mapping(address member => bool) public isMember;
+    uint256 public threshold;
+    mapping(bytes32 actionId => uint256) public approvals;
+    mapping(bytes32 actionId => mapping(address member => bool)) public hasApproved;
+    mapping(bytes32 actionId => bool) public executed;
+
+    event ActionApproved(bytes32 indexed actionId, address indexed member, uint256 approvals);
+    event ActionExecuted(bytes32 indexed actionId, address indexed target, bytes data);
+    event MembersChanged(address[] members, uint256 threshold);
+
+    constructor(address[] memory _members, uint256 _threshold) {
+        _setMembers(_members, _threshold);
+    }
+
+    function getMembers() external view returns (address[] memory) {
+        return members;
+    }
+
+    function actionId(address _target, bytes calldata _data, uint256 _nonce) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), _target, _data, _nonce));
+    }
+
+    /// @notice Approves (target, data, nonce); executes it when the threshold is reached.
+    function approve(address _target, bytes calldata _data, uint256 _nonce) external returns (bytes32 id) {
+        if (!isMember[msg.sender]) revert NotACouncilMember(msg.sender);
+        id = actionId(_target, _data, _nonce);
+        if (executed[id]) revert ActionAlreadyExecuted(id);
+        if (hasApproved[id][msg.sender]) revert AlreadyApproved(id, msg.sender);
+        hasApproved[id][msg.sender] = true;
+        uint256 n = ++approvals[id];
+        emit ActionApproved(id, msg.sender, n);
+        if (n >= threshold) {
+            executed[id] = true;
+            (bool ok, bytes memory ret) = _target.call(_data);
+            if (!ok) revert CouncilCallFailed(ret);
+            emit ActionExecuted(id, _target, _data);
+        }
+    }
+
+    /// @notice Replaces the members and threshold; only through an approved action of the council itself.
+    function setMembers(address[] calldata _members, uint256 _threshold) external {
+        if (msg.sender != address(this)) revert Unauthorized(msg.sender);
+        _setMembers(_members, _threshold);
+    }
+
+    function _setMembers(address[] memory _members, uint256 _threshold) internal {
+        if (_threshold == 0 || _threshold > _members.length) revert InvalidThreshold(_threshold, _members.length);
+        for (uint256 i; i < members.length; ++i) {
+            isMember[members[i]] = false;
+        }
+        delete members;
+        for (uint256 i; i < _members.length; ++i) {
+            if (isMember[_members[i]] || _members[i] == address(0)) {
+                revert InvalidThreshold(_threshold, _members.length);
+            }
+            isMember[_members[i]] = true;
+            members.push(_members[i]);
+        }
+        threshold = _threshold;
+        emit MembersChanged(_members, _threshold);
+    }
+}

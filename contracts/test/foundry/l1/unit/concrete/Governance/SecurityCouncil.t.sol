@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {FerrumTestBase} from "../_Shared.t.sol";
+import {SecurityCouncil} from "../../../../../../contracts/governance/SecurityCouncil.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ChainTypeManager} from "../../../../../../contracts/state-transition/ChainTypeManager.sol";
+import "../../../../../../contracts/common/L1ContractErrors.sol";
+
+contract SecurityCouncilTest is FerrumTestBase {
+    SecurityCouncil internal council;
+    address internal m1 = makeAddr("m1");
+    address internal m2 = makeAddr("m2");
+    address internal m3 = makeAddr("m3");
+
+    function setUp() public override {
+        super.setUp();
+        address[] memory ms = new address[](3);
+        ms[0] = m1;
+        ms[1] = m2;
+        ms[2] = m3;
+        council = new SecurityCouncil(ms, 2);
+        vm.prank(governance);
+        ctm.setSecurityCouncil(address(council));
+    }
+
+    function test_TwoOfThreeFreezeAChain() public {
+        bytes memory data = abi.encodeCall(ChainTypeManager.freezeChain, (CHAIN_ID));
+        vm.prank(m1);
+        bytes32 id = council.approve(address(ctm), data, 0);
+        assertFalse(chain.isFrozen());
+        assertEq(council.approvals(id), 1);
+        vm.prank(m3);
+        council.approve(address(ctm), data, 0);
+        assertTrue(chain.isFrozen());
+        assertTrue(council.executed(id));
+        vm.expectRevert(abi.encodeWithSelector(ActionAlreadyExecuted.selector, id));
+        vm.prank(m2);
+        council.approve(address(ctm), data, 0);
+        // the same action again needs a new nonce
+        bytes memory unfreeze = abi.encodeCall(ChainTypeManager.unfreezeChain, (CHAIN_ID));
+        vm.prank(m2);
+        council.approve(address(ctm), unfreeze, 1);
+        vm.prank(m1);
+        council.approve(address(ctm), unfreeze, 1);
+        assertFalse(chain.isFrozen());
+    }
+
+    function test_RevertWhen_NonMemberOrDoubleApproval() public {
+        bytes memory data = abi.encodeCall(ChainTypeManager.freezeChain, (CHAIN_ID));
+        vm.expectRevert(abi.encodeWithSelector(NotACouncilMember.selector, alice));
+        vm.prank(alice);
+        council.approve(address(ctm), data, 0);
+        vm.prank(m1);
+        bytes32 id = council.approve(address(ctm), data, 0);
+        vm.expectRevert(abi.encodeWithSelector(AlreadyApproved.selector, id, m1));
+        vm.prank(m1);
+        council.approve(address(ctm), data, 0);
+    }
+
+    function test_RevertWhen_ActionFailsOrOutsidePowers() public {
+        // the council cannot upgrade chains: the CTM refuses it, and the approval that reached the threshold reverts
+        bytes memory data = abi.encodeCall(ChainTypeManager.setSecurityCouncil, (alice));
+        vm.prank(m1);
+        council.approve(address(ctm), data, 0);
+        bytes memory inner = abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(council));
+        vm.expectRevert(abi.encodeWithSelector(CouncilCallFailed.selector, inner));
+        vm.prank(m2);
+        council.approve(address(ctm), data, 0);
+        assertEq(ctm.securityCouncil(), address(council));
+    }
+
+    function test_MembersChangeOnlyThroughTheCouncil() public {
+        address[] memory ms = new address[](1);
+        ms[0] = alice;
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, m1));
+        vm.prank(m1);
+        council.setMembers(ms, 1);
+        bytes memory data = abi.encodeCall(SecurityCouncil.setMembers, (ms, 1));
+        vm.prank(m1);
+        council.approve(address(council), data, 0);
+        vm.prank(m2);
+        council.approve(address(council), data, 0);
+        assertTrue(council.isMember(alice));
+        assertFalse(council.isMember(m1));
+        assertEq(council.threshold(), 1);
+        assertEq(council.getMembers().length, 1);
+    }
+
+    function test_RevertWhen_InvalidThreshold() public {
+        address[] memory ms = new address[](2);
+        ms[0] = m1;
+        ms[1] = m2;
+        vm.expectRevert(abi.encodeWithSelector(InvalidThreshold.selector, 3, 2));
+        new SecurityCouncil(ms, 3);
+        vm.expectRevert(abi.encodeWithSelector(InvalidThreshold.selector, 0, 2));
+        new SecurityCouncil(ms, 0);
+        ms[1] = m1;
+        vm.expectRevert(abi.encodeWithSelector(InvalidThreshold.selector, 1, 2));
+        new SecurityCouncil(ms, 1);
+    }
+}

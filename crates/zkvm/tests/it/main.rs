@@ -3,4 +3,5 @@
 
 mod conformance;
 mod executor;
+mod guest;
 mod prove;

@@ -11,11 +11,20 @@ import {ZKChain} from "../contracts/state-transition/ZKChain.sol";
 import {InsecureNoProofVerifier} from "../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
 import {StateTreeExodusVerifier} from "../contracts/state-transition/verifiers/StateTreeExodusVerifier.sol";
 import {DAMode, ETH_TOKEN_ADDRESS} from "../contracts/common/Config.sol";
+import {ZKToken} from "../contracts/governance/ZKToken.sol";
+import {FerrumGovernor} from "../contracts/governance/FerrumGovernor.sol";
+import {SecurityCouncil} from "../contracts/governance/SecurityCouncil.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
 /// @notice Deploys the Ferrum L1 ecosystem with one ETH-based rollup chain (devnet defaults), in the order documented
 /// in docs/contracts.md. Environment (all optional): L2_CHAIN_ID (270), OWNER (the broadcaster), VALIDATOR (the
 /// broadcaster), GENESIS_ROOT (0x0), GENESIS_COMMITMENT (0x0), VERIFIER (unset: deploy InsecureNoProofVerifier and
 /// allow it by name), PRIORITY_TX_EXPIRATION (86400), EXECUTION_DELAY (0), MIN_L2_GAS_PRICE (1 gwei).
+/// With DEPLOY_GOVERNANCE=true it also deploys the ZK token (whole supply to OWNER), a TimelockController
+/// (TIMELOCK_DELAY, default 1 day), the FerrumGovernor (voting delay 1 block, period VOTING_PERIOD blocks (default 50),
+/// no proposal threshold, 4% quorum) and a 1-of-1 SecurityCouncil of OWNER, wired as in docs/contracts.md; with
+/// HANDOVER_TO_TIMELOCK=true the CTM, Bridgehub and bridge ownerships are offered to the timelock (it accepts them in
+/// its first proposal).
 /// Prints one line `FERRUM_L1_DEPLOYMENT {json}` with the addresses.
 contract DeployL1 is Script {
     Bridgehub internal bridgehub;
@@ -26,6 +35,10 @@ contract DeployL1 is Script {
     StateTreeExodusVerifier internal exodusVerifier;
     address internal sender;
     address internal owner;
+    ZKToken internal zk;
+    TimelockController internal timelock;
+    FerrumGovernor internal governor;
+    SecurityCouncil internal council;
 
     function run() external {
         uint256 l2ChainId = vm.envOr("L2_CHAIN_ID", uint256(270));
@@ -35,6 +48,7 @@ contract DeployL1 is Script {
         _deployCore();
         _deployChainTypeManager();
         _createChain(l2ChainId, vm.envOr("VALIDATOR", sender));
+        if (vm.envOr("DEPLOY_GOVERNANCE", false)) _deployGovernance();
         vm.stopBroadcast();
         _print(l2ChainId);
     }
@@ -90,8 +104,33 @@ contract DeployL1 is Script {
         }
     }
 
+    function _deployGovernance() internal {
+        address[] memory holders = new address[](1);
+        holders[0] = owner;
+        uint256[] memory amounts = new uint256[](1);
+        amounts[0] = 21_000_000_000 ether;
+        zk = new ZKToken(holders, amounts);
+        address[] memory none = new address[](0);
+        address[] memory anyone = new address[](1);
+        timelock = new TimelockController(vm.envOr("TIMELOCK_DELAY", uint256(1 days)), none, anyone, sender);
+        governor = new FerrumGovernor(zk, timelock, 1, uint32(vm.envOr("VOTING_PERIOD", uint256(50))), 0, 4);
+        address[] memory members = new address[](1);
+        members[0] = owner;
+        council = new SecurityCouncil(members, 1);
+        timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
+        timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
+        timelock.grantRole(timelock.CANCELLER_ROLE(), address(council));
+        timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), sender);
+        ctm.setSecurityCouncil(address(council));
+        if (vm.envOr("HANDOVER_TO_TIMELOCK", false)) {
+            ctm.transferOwnership(address(timelock));
+            bridgehub.transferOwnership(address(timelock));
+            bridge.transferOwnership(address(timelock));
+        }
+    }
+
     function _print(uint256 _l2ChainId) internal view {
-        string memory head = string.concat(
+        string memory core = string.concat(
             "FERRUM_L1_DEPLOYMENT {\"bridgehub\":\"",
             vm.toString(address(bridgehub)),
             "\",\"sharedBridge\":\"",
@@ -101,19 +140,22 @@ contract DeployL1 is Script {
             "\",\"zkChain\":\"",
             vm.toString(bridgehub.getZKChain(_l2ChainId)),
             "\",\"verifier\":\"",
-            vm.toString(verifier)
+            vm.toString(verifier),
+            "\",\"insecureVerifier\":",
+            insecure ? "true" : "false",
+            ",\"exodusVerifier\":\"",
+            vm.toString(address(exodusVerifier))
         );
-        console.log(
-            string.concat(
-                head,
-                "\",\"insecureVerifier\":",
-                insecure ? "true" : "false",
-                ",\"exodusVerifier\":\"",
-                vm.toString(address(exodusVerifier)),
-                "\",\"l2ChainId\":",
-                vm.toString(_l2ChainId),
-                "}"
-            )
+        string memory gov = string.concat(
+            "\",\"zkToken\":\"",
+            vm.toString(address(zk)),
+            "\",\"timelock\":\"",
+            vm.toString(address(timelock)),
+            "\",\"governor\":\"",
+            vm.toString(address(governor)),
+            "\",\"securityCouncil\":\"",
+            vm.toString(address(council))
         );
+        console.log(string.concat(core, gov, "\",\"l2ChainId\":", vm.toString(_l2ChainId), "}"));
     }
 }

@@ -42,11 +42,11 @@ import {
 
 abstract contract Mailbox is ZKChainBase, IMailbox {
     /// @notice Appends an L1->L2 transaction to the priority queue. Called by the Bridgehub only, which has already
-    /// moved `mintValue` of the base token into the shared bridge.
+    /// moved `mintValue` of the base token into the shared bridge. Allowed while the chain is frozen: a freeze that
+    /// outlasts the priority deadline lets anyone start exodus, so no one (not even governance) can lock users in.
     function bridgehubRequestL2Transaction(BridgehubL2TransactionRequest calldata _request)
         external
         onlyBridgehub
-        notFrozen
         notExodus
         returns (bytes32 canonicalTxHash)
     {

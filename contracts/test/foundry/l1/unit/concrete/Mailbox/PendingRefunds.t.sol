@@ -95,4 +95,17 @@ contract PendingRefundsTest is FerrumTestBase {
         vm.prank(alice);
         sharedBridge.releasePendingDepositInExodus(CHAIN_ID, bytes32(0), alice, address(token), 1);
     }
+
+    /// @dev A freeze cannot lock users in: requests still queue, and past the deadline anyone starts exodus.
+    function test_FrozenChainStillLetsUsersLeave() public {
+        vm.prank(securityCouncil);
+        ctm.freezeChain(CHAIN_ID);
+        vm.recordLogs();
+        _depositEth(alice, 1 ether);
+        L2CanonicalTransaction memory t = _lastCanonicalTx();
+        _enterExodus();
+        uint256 before = alice.balance;
+        chain.claimPendingPriorityOpRefund(0, t);
+        assertEq(alice.balance, before + t.reserved[0]);
+    }
 }

@@ -34,3 +34,81 @@ fn fib_guest_runs_and_proves() {
     assert!(stats.cycles > 30);
     verify(&p, &claim, &proof, &FAST_TEST).unwrap();
 }
+
+/// `[len, bytes packed little-endian into words]`, as the guest runtime's `read_bytes` expects.
+fn bytes_input(data: &[u8]) -> Vec<u32> {
+    let mut v = vec![data.len() as u32];
+    v.extend(data.chunks(4).map(|c| {
+        let mut w = [0u8; 4];
+        w[..c.len()].copy_from_slice(c);
+        u32::from_le_bytes(w)
+    }));
+    v
+}
+
+fn digest_words(hex: &str) -> Vec<u32> {
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    bytes
+        .chunks(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+        .collect()
+}
+
+#[test]
+fn hash_guests_compute_digests() {
+    let run = execute(
+        &fixture("sha256.elf"),
+        &bytes_input(b"abc"),
+        &ExecConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        run.output,
+        digest_words("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
+    let run = execute(
+        &fixture("keccak.elf"),
+        &bytes_input(b""),
+        &ExecConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        run.output,
+        digest_words("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+    );
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow in debug builds; run `cargo test --release -p ferrum-zkvm`"
+)]
+fn sha256_guest_proves() {
+    let p = fixture("sha256.elf");
+    let (claim, proof, stats) = prove(&p, &bytes_input(b"abc"), &FAST_TEST).unwrap();
+    eprintln!("cycles {}", stats.cycles);
+    assert_eq!(
+        claim.output,
+        digest_words("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
+    verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow in debug builds; run `cargo test --release -p ferrum-zkvm`"
+)]
+fn keccak_guest_proves() {
+    let p = fixture("keccak.elf");
+    let (claim, proof, stats) = prove(&p, &bytes_input(b"abc"), &FAST_TEST).unwrap();
+    eprintln!("cycles {}", stats.cycles);
+    assert_eq!(
+        claim.output,
+        digest_words("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")
+    );
+    verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+}

@@ -1,0 +1,134 @@
+//! Runtime for Ferrum zkVM guest programs (RV32IM, `no_std`).
+//!
+//! - `_start` sets the stack pointer to the top of a 256 KiB stack in `.bss`, calls the guest's
+//!   `ferrum_main` (declared with [`entry!`]) and halts with its return value as the exit code.
+//! - A bump allocator over a 4 MiB heap in `.bss` (memory is never freed).
+//! - Syscalls: [`read_word`] (private input), [`commit_word`] (public output), [`halt`].
+//! - A panic executes `unimp`, which the zkVM refuses to run: a panicking guest has no proof.
+#![no_std]
+
+extern crate alloc;
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::arch::{asm, global_asm};
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+/// Syscall numbers (`a7`), as in `ferrum_zkvm::syscall`.
+pub mod syscall {
+    /// Halt with exit code `a0`.
+    pub const HALT: u32 = 93;
+    /// `a0` ← next word of private input.
+    pub const READ_WORD: u32 = 0x100;
+    /// Append `a0` to the public output.
+    pub const COMMIT_WORD: u32 = 0x101;
+}
+
+const STACK_SIZE: usize = 256 * 1024;
+const HEAP_SIZE: usize = 4 * 1024 * 1024;
+
+#[repr(align(16))]
+#[allow(dead_code)] // only its address is used
+struct Stack([u8; STACK_SIZE]);
+
+#[unsafe(no_mangle)]
+static mut FERRUM_STACK: Stack = Stack([0; STACK_SIZE]);
+
+global_asm!(
+    ".section .text._start, \"ax\"",
+    ".globl _start",
+    "_start:",
+    "la sp, {stack}",
+    "li t0, {size}",
+    "add sp, sp, t0",
+    "call ferrum_main",
+    "li a7, 93",
+    "ecall",
+    stack = sym FERRUM_STACK,
+    size = const STACK_SIZE,
+);
+
+/// Declares the guest's entry function (`fn() -> u32`, returning the exit code).
+#[macro_export]
+macro_rules! entry {
+    ($f:path) => {
+        #[unsafe(no_mangle)]
+        extern "C" fn ferrum_main() -> u32 {
+            $f()
+        }
+    };
+}
+
+/// Reads the next word of private input (the run fails when there is none).
+pub fn read_word() -> u32 {
+    let v: u32;
+    // SAFETY: the zkVM's READ_WORD syscall only writes a0.
+    unsafe { asm!("ecall", inlateout("a0") 0u32 => v, in("a7") syscall::READ_WORD) };
+    v
+}
+
+/// Appends a word to the public output.
+pub fn commit_word(w: u32) {
+    // SAFETY: the zkVM's COMMIT_WORD syscall leaves a0 unchanged.
+    unsafe { asm!("ecall", inlateout("a0") w => _, in("a7") syscall::COMMIT_WORD) };
+}
+
+/// Reads `len` bytes of private input, packed little-endian into words, after a length word.
+pub fn read_bytes() -> alloc::vec::Vec<u8> {
+    let len = read_word() as usize;
+    let mut out = alloc::vec::Vec::with_capacity(len);
+    while out.len() < len {
+        let w = read_word().to_le_bytes();
+        let take = (len - out.len()).min(4);
+        out.extend_from_slice(&w[..take]);
+    }
+    out
+}
+
+/// Commits bytes as little-endian words (the last one zero-padded).
+pub fn commit_bytes(bytes: &[u8]) {
+    for chunk in bytes.chunks(4) {
+        let mut w = [0u8; 4];
+        w[..chunk.len()].copy_from_slice(chunk);
+        commit_word(u32::from_le_bytes(w));
+    }
+}
+
+/// Halts with `code` as the exit code.
+pub fn halt(code: u32) -> ! {
+    // SAFETY: HALT ends the run.
+    unsafe { asm!("ecall", in("a0") code, in("a7") syscall::HALT, options(noreturn)) }
+}
+
+struct Bump;
+
+#[repr(align(16))]
+#[allow(dead_code)] // only its address is used
+struct Heap([u8; HEAP_SIZE]);
+static mut HEAP: Heap = Heap([0; HEAP_SIZE]);
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: single-threaded guest; allocations are disjoint ranges of HEAP, never reused.
+unsafe impl GlobalAlloc for Bump {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let base = core::ptr::addr_of_mut!(HEAP) as usize;
+        let start = (base + NEXT.load(Ordering::Relaxed) + layout.align() - 1) & !(layout.align() - 1);
+        let end = start + layout.size();
+        if end > base + HEAP_SIZE {
+            return core::ptr::null_mut();
+        }
+        NEXT.store(end - base, Ordering::Relaxed);
+        start as *mut u8
+    }
+    unsafe fn dealloc(&self, _ptr: *mut u8, _layout: Layout) {}
+}
+
+#[global_allocator]
+static ALLOC: Bump = Bump;
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        // SAFETY: `unimp` traps; the zkVM stops with an error, so no proof exists.
+        unsafe { asm!("unimp") };
+    }
+}

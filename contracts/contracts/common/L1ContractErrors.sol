@@ -146,3 +146,5 @@ error ActionAlreadyExecuted(bytes32 actionId);
 error InvalidThreshold(uint256 threshold, uint256 members);
 // 0xce22e23f
 error CouncilCallFailed(bytes returnData);
+// 0xb0800614
+error ProtocolVersionNotActive(uint256 protocolVersion);

@@ -33,6 +33,8 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
     /// @notice protocol version => implementation of the next version, and that version's number.
     mapping(uint256 oldVersion => address) public upgradeImplementation;
     mapping(uint256 oldVersion => uint256) public upgradeTargetVersion;
+    /// @notice Until when chains may still commit batches under a protocol version (era's protocolVersionDeadline).
+    mapping(uint256 protocolVersion => uint256) public protocolVersionDeadline;
 
     constructor(
         address _bridgehub,
@@ -47,6 +49,7 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         BRIDGE_HUB = _bridgehub;
         chainImplementation = _chainImplementation;
         protocolVersion = _protocolVersion;
+        protocolVersionDeadline[_protocolVersion] = type(uint256).max;
         creationParams = _params;
         emit NewChainCreationParams(_params);
     }
@@ -103,11 +106,14 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         emit NewChainCreationParams(_params);
     }
 
-    /// @notice Registers the upgrade `_oldProtocolVersion -> _newProtocolVersion`; new chains start on it.
-    function setNewVersionUpgrade(address _newImplementation, uint256 _oldProtocolVersion, uint256 _newProtocolVersion)
-        external
-        onlyOwner
-    {
+    /// @notice Registers the upgrade `_oldProtocolVersion -> _newProtocolVersion`; new chains start on it. Chains still on
+    /// the old version can commit batches until `_oldProtocolVersionDeadline` (a timestamp), then must upgrade.
+    function setNewVersionUpgrade(
+        address _newImplementation,
+        uint256 _oldProtocolVersion,
+        uint256 _newProtocolVersion,
+        uint256 _oldProtocolVersionDeadline
+    ) external onlyOwner {
         if (_newImplementation == address(0)) revert ZeroAddress();
         if (_oldProtocolVersion != protocolVersion || _newProtocolVersion <= _oldProtocolVersion) {
             revert ProtocolVersionMismatch(protocolVersion, _oldProtocolVersion);
@@ -116,7 +122,19 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         upgradeTargetVersion[_oldProtocolVersion] = _newProtocolVersion;
         chainImplementation = _newImplementation;
         protocolVersion = _newProtocolVersion;
+        protocolVersionDeadline[_oldProtocolVersion] = _oldProtocolVersionDeadline;
+        protocolVersionDeadline[_newProtocolVersion] = type(uint256).max;
         emit NewUpgrade(_oldProtocolVersion, _newProtocolVersion, _newImplementation);
+        emit NewProtocolVersionDeadline(_oldProtocolVersion, _oldProtocolVersionDeadline);
+    }
+
+    function protocolVersionIsActive(uint256 _protocolVersion) external view returns (bool) {
+        return block.timestamp <= protocolVersionDeadline[_protocolVersion];
+    }
+
+    function setProtocolVersionDeadline(uint256 _protocolVersion, uint256 _deadline) external onlyOwner {
+        protocolVersionDeadline[_protocolVersion] = _deadline;
+        emit NewProtocolVersionDeadline(_protocolVersion, _deadline);
     }
 
     /// @notice Moves a chain from `_oldProtocolVersion` to the registered next version.

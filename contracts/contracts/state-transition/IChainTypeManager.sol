@@ -32,8 +32,15 @@ interface IChainTypeManager {
     ) external returns (address);
 
     function setChainCreationParams(ChainCreationParams calldata _params) external;
-    function setNewVersionUpgrade(address _newImplementation, uint256 _oldProtocolVersion, uint256 _newProtocolVersion)
-        external;
+    function setNewVersionUpgrade(
+        address _newImplementation,
+        uint256 _oldProtocolVersion,
+        uint256 _newProtocolVersion,
+        uint256 _oldProtocolVersionDeadline
+    ) external;
+    function protocolVersionDeadline(uint256 _protocolVersion) external view returns (uint256);
+    function protocolVersionIsActive(uint256 _protocolVersion) external view returns (bool);
+    function setProtocolVersionDeadline(uint256 _protocolVersion, uint256 _deadline) external;
     function upgradeChainFromVersion(uint256 _chainId, uint256 _oldProtocolVersion) external;
     function freezeChain(uint256 _chainId) external;
     function unfreezeChain(uint256 _chainId) external;
@@ -43,5 +50,6 @@ interface IChainTypeManager {
     event NewUpgrade(uint256 indexed oldProtocolVersion, uint256 indexed newProtocolVersion, address implementation);
     event ChainUpgraded(uint256 indexed chainId, uint256 oldProtocolVersion, uint256 newProtocolVersion);
     event NewChainCreationParams(ChainCreationParams params);
+    event NewProtocolVersionDeadline(uint256 indexed protocolVersion, uint256 deadline);
     event NewSecurityCouncil(address indexed oldSecurityCouncil, address indexed newSecurityCouncil);
 }

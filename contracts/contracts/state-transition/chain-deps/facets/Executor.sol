@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ZKChainBase} from "./ZKChainBase.sol";
 import {IExecutor} from "../../chain-interfaces/IExecutor.sol";
 import {IVerifier} from "../../chain-interfaces/IVerifier.sol";
+import {IChainTypeManager} from "../../IChainTypeManager.sol";
 import {
     EMPTY_STRING_KECCAK,
     COMMIT_TIMESTAMP_APPROXIMATION_DELTA,
@@ -28,7 +29,8 @@ import {
     TimestampError,
     VerifiedBatchesExceedsCommittedBatches,
     CantExecuteUnprovenBatches,
-    WrongChainId
+    WrongChainId,
+    ProtocolVersionNotActive
 } from "../../../common/L1ContractErrors.sol";
 
 /// @notice Batch lifecycle: committed -> proven -> executed (or reverted while unexecuted).
@@ -41,6 +43,9 @@ abstract contract Executor is ZKChainBase, IExecutor {
     ) external onlyThisChain(_chainId) onlyValidator notFrozen notExodus {
         uint256 n = _newBatchesData.length;
         if (n == 0) revert EmptyBatches();
+        if (!IChainTypeManager(s.chainTypeManager).protocolVersionIsActive(s.protocolVersion)) {
+            revert ProtocolVersionNotActive(s.protocolVersion);
+        }
         uint256 last = s.totalBatchesCommitted;
         bytes32 lastHash = _hashStoredBatchInfo(_lastCommittedBatchData);
         if (s.storedBatchHashes[last] != lastHash) revert BatchHashMismatch(s.storedBatchHashes[last], lastHash);

@@ -33,7 +33,7 @@ contract UpgradeTest is FerrumTestBase {
         _settle(keccak256("r1"), _noTxs(), bytes32(0));
         ZKChainV2 v2 = new ZKChainV2();
         vm.prank(governance);
-        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1);
+        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1, type(uint256).max);
         assertEq(ctm.protocolVersion(), PROTOCOL_VERSION + 1);
         assertEq(ctm.chainImplementation(), address(v2));
 
@@ -69,10 +69,10 @@ contract UpgradeTest is FerrumTestBase {
         ZKChainV2 v2 = new ZKChainV2();
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, chainAdmin));
         vm.prank(chainAdmin);
-        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1);
+        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1, type(uint256).max);
 
         vm.prank(governance);
-        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1);
+        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, alice));
         vm.prank(alice);
         ctm.upgradeChainFromVersion(CHAIN_ID, PROTOCOL_VERSION);
@@ -95,10 +95,45 @@ contract UpgradeTest is FerrumTestBase {
         ctm.upgradeChainFromVersion(CHAIN_ID, PROTOCOL_VERSION);
         vm.expectRevert(abi.encodeWithSelector(ProtocolVersionMismatch.selector, PROTOCOL_VERSION, 7));
         vm.prank(governance);
-        ctm.setNewVersionUpgrade(address(1), 7, 8);
+        ctm.setNewVersionUpgrade(address(1), 7, 8, 0);
         vm.expectRevert(abi.encodeWithSelector(ChainNotFound.selector, 4242));
         vm.prank(governance);
         ctm.upgradeChainFromVersion(4242, PROTOCOL_VERSION);
     }
-}
 
+    /// @dev After the old version's deadline a chain must upgrade before it can commit again.
+    function test_OldVersionStopsCommittingAfterDeadline() public {
+        ZKChainV2 v2 = new ZKChainV2();
+        uint256 deadline = block.timestamp + 1 days;
+        vm.prank(governance);
+        ctm.setNewVersionUpgrade(address(v2), PROTOCOL_VERSION, PROTOCOL_VERSION + 1, deadline);
+        assertEq(ctm.protocolVersionDeadline(PROTOCOL_VERSION), deadline);
+        assertTrue(ctm.protocolVersionIsActive(PROTOCOL_VERSION));
+        assertTrue(ctm.protocolVersionIsActive(PROTOCOL_VERSION + 1));
+        _settle(keccak256("before deadline"), _noTxs(), bytes32(0));
+
+        vm.warp(deadline + 1);
+        assertFalse(ctm.protocolVersionIsActive(PROTOCOL_VERSION));
+        IExecutor.CommitBatchInfo[] memory infos = new IExecutor.CommitBatchInfo[](1);
+        infos[0] = _commitInfo(keccak256("after deadline"), _noTxs(), bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(ProtocolVersionNotActive.selector, PROTOCOL_VERSION));
+        vm.prank(validator);
+        chain.commitBatchesSharedBridge(CHAIN_ID, lastCommitted, infos);
+
+        vm.prank(chainAdmin);
+        ctm.upgradeChainFromVersion(CHAIN_ID, PROTOCOL_VERSION);
+        // the batch output hash commits to the new protocol version
+        infos[0] = _commitInfo(keccak256("after deadline"), _noTxs(), bytes32(0));
+        _commit(infos[0]);
+        assertEq(chain.getTotalBatchesCommitted(), 2);
+    }
+
+    function test_RevertWhen_SetDeadlineByNonOwner() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        vm.prank(alice);
+        ctm.setProtocolVersionDeadline(PROTOCOL_VERSION, 0);
+        vm.prank(governance);
+        ctm.setProtocolVersionDeadline(PROTOCOL_VERSION, block.timestamp - 1);
+        assertFalse(ctm.protocolVersionIsActive(PROTOCOL_VERSION));
+    }
+}

@@ -97,7 +97,8 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         t[2] = address(sharedBridge);
         c[2] = abi.encodeCall(Ownable2StepLike.acceptOwnership, ());
         t[3] = address(ctm);
-        c[3] = abi.encodeCall(ctm.setNewVersionUpgrade, (_v2, PROTOCOL_VERSION, PROTOCOL_VERSION + 1));
+        c[3] =
+            abi.encodeCall(ctm.setNewVersionUpgrade, (_v2, PROTOCOL_VERSION, PROTOCOL_VERSION + 1, type(uint256).max));
         t[4] = address(ctm);
         c[4] = abi.encodeCall(ctm.upgradeChainFromVersion, (CHAIN_ID, PROTOCOL_VERSION));
         t[5] = address(bridgehubProxyAdmin);
@@ -163,10 +164,10 @@ contract GovernanceUpgradeTest is FerrumTestBase {
         // the former owner, a token holder and the timelock's proposer-less callers are all refused
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, governance));
         vm.prank(governance);
-        ctm.setNewVersionUpgrade(address(v3), PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 2);
+        ctm.setNewVersionUpgrade(address(v3), PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 2, 0);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, voter));
         vm.prank(voter);
-        ctm.setNewVersionUpgrade(address(v3), PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 2);
+        ctm.setNewVersionUpgrade(address(v3), PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 2, 0);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, voter));
         vm.prank(voter);
         bridgehubProxyAdmin.upgradeAndCall(ITransparentUpgradeableProxy(address(bridgehub)), address(v3), "");

@@ -112,3 +112,39 @@ fn keccak_guest_proves() {
     );
     verify(&p, &claim, &proof, &FAST_TEST).unwrap();
 }
+
+/// revm 43 (no_std) executing an ETH transfer inside the guest.
+#[test]
+fn evm_transfer_guest_runs() {
+    let p = fixture("evm-transfer.elf");
+    let run = execute(&p, &[12_345], &ExecConfig::default()).unwrap();
+    eprintln!("evm transfer: {} cycles", run.cycles);
+    let text: Vec<u8> = run
+        .output
+        .iter()
+        .skip(4)
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    eprintln!("{}", String::from_utf8_lossy(&text));
+    assert_eq!(run.exit_code, 0);
+    assert_eq!(run.output, vec![1, 21_000, 12_345, 1]);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow in debug builds; run `cargo test --release -p ferrum-zkvm`"
+)]
+fn evm_transfer_guest_proves() {
+    let p = fixture("evm-transfer.elf");
+    let t = std::time::Instant::now();
+    let (claim, proof, stats) = prove(&p, &[12_345], &FAST_TEST).unwrap();
+    eprintln!(
+        "evm transfer: {} cycles, {} boundary rows, proved in {:.1}s",
+        stats.cycles,
+        stats.boundary_rows,
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!(claim.output, vec![1, 21_000, 12_345, 1]);
+    verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+}

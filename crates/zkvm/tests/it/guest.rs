@@ -30,6 +30,7 @@ fn fib_guest_runs_and_proves() {
         );
     }
     let (claim, proof, stats) = prove(&p, &[30], &FAST_TEST).unwrap();
+    eprintln!("fib(30): {} cycles", stats.cycles);
     assert_eq!(claim.output, vec![832_040]);
     assert!(stats.cycles > 30);
     verify(&p, &claim, &proof, &FAST_TEST).unwrap();

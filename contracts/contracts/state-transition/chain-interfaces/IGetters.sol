@@ -28,6 +28,7 @@ interface IGetters {
     function isValidator(address _address) external view returns (bool);
     function l2LogsRootHash(uint256 _batchNumber) external view returns (bytes32);
     function storedBatchHash(uint256 _batchNumber) external view returns (bytes32);
+    /// @notice Commit time of a batch; recorded only while an execution delay is set (0 otherwise).
     function batchCommittedAt(uint256 _batchNumber) external view returns (uint256);
     function getPriorityTxMaxGasLimit() external view returns (uint256);
     function getPriorityTxExpiration() external view returns (uint256);

@@ -50,6 +50,7 @@ abstract contract Executor is ZKChainBase, IExecutor {
         bytes32 lastHash = _hashStoredBatchInfo(_lastCommittedBatchData);
         if (s.storedBatchHashes[last] != lastHash) revert BatchHashMismatch(s.storedBatchHashes[last], lastHash);
 
+        bool recordTime = s.executionDelay != 0;
         StoredBatchInfo memory prev = _lastCommittedBatchData;
         uint256 blobIndex;
         for (uint256 i; i < n; ++i) {
@@ -58,7 +59,8 @@ abstract contract Executor is ZKChainBase, IExecutor {
             (stored, blobIndex) = _commitOneBatch(prev, nb, blobIndex);
             bytes32 h = _hashStoredBatchInfo(stored);
             s.storedBatchHashes[stored.batchNumber] = h;
-            s.batchCommittedAt[stored.batchNumber] = block.timestamp;
+            // only needed (and paid for) while an execution delay is configured
+            if (recordTime) s.batchCommittedAt[stored.batchNumber] = block.timestamp;
             emit BlockCommit(stored.batchNumber, stored.batchHash, stored.commitment);
             prev = stored;
         }
@@ -205,7 +207,9 @@ abstract contract Executor is ZKChainBase, IExecutor {
             if (s.storedBatchHashes[expectedNumber] != h) {
                 revert BatchHashMismatch(s.storedBatchHashes[expectedNumber], h);
             }
-            if (block.timestamp < s.batchCommittedAt[expectedNumber] + delay) revert ExecutionDelayNotPassed();
+            if (delay != 0 && block.timestamp < s.batchCommittedAt[expectedNumber] + delay) {
+                revert ExecutionDelayNotPassed();
+            }
 
             uint256 count = b.numberOfLayer1Txs;
             if (tail - head < count) revert NotEnoughPriorityOps(count, tail - head);

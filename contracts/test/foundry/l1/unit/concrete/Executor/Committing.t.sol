@@ -22,7 +22,11 @@ contract CommittingTest is FerrumTestBase {
         _commit(info);
         assertEq(chain.getTotalBatchesCommitted(), 1);
         assertEq(chain.storedBatchHash(1), keccak256(abi.encode(stored)));
-        assertEq(chain.batchCommittedAt(1), block.timestamp);
+        assertEq(chain.batchCommittedAt(1), 0); // no execution delay: no commit time stored
+        vm.prank(governance);
+        chain.setExecutionDelay(1 hours);
+        _commit(_commitInfo(keccak256("root2"), _noTxs(), bytes32(0)));
+        assertEq(chain.batchCommittedAt(2), block.timestamp);
     }
 
     function test_CommitTwoBatchesInOneCall() public {

@@ -7,8 +7,8 @@ use crate::error::{ElfError, ExecError};
 use crate::isa::{DecodeError, Instruction, Op, decode};
 
 /// Addresses at or above this limit cannot be mapped: the prover encodes word addresses as
-/// field elements and needs `address < 2^30` to keep that encoding injective.
-pub const MAX_ADDRESS: u32 = 0x4000_0000;
+/// field elements and needs `address < 2^29` so that sums of two addresses stay below p.
+pub const MAX_ADDRESS: u32 = 0x2000_0000;
 
 /// Bytes per memory page (mapping granularity).
 pub const PAGE_SIZE: u32 = 4096;

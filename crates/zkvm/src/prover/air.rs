@@ -43,11 +43,11 @@ pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_IO: &str = "io";
 
 /// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = 0`, `x >> 7`,
-/// `x & 3`, `x >> 6`.
+/// `x & 3`, `x >> 5`.
 pub(crate) const OP_RANGE: u32 = 0;
 pub(crate) const OP_MSB: u32 = 1;
 pub(crate) const OP_LOW2: u32 = 2;
-pub(crate) const OP_TOP2: u32 = 3;
+pub(crate) const OP_TOP3: u32 = 3;
 /// Bitwise operations (first field of `bitwise` and `nibble` messages).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
@@ -355,10 +355,10 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         off_val.clone(),
         is_mem.clone(),
     );
-    // Data addresses and jalr targets stay below 2^30: res3 >> 6 = 0.
+    // Data addresses and jalr targets stay below 2^29: res3 >> 5 = 0.
     byte_lookup(
         builder,
-        OP_TOP2,
+        OP_TOP3,
         loc.res[3].into(),
         AB::Expr::ZERO,
         is_mem.clone() + f.jalr,
@@ -478,7 +478,7 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
-    // Columns: x, x >> 7, x & 3, x >> 6 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
+    // Columns: x, x >> 7, x & 3, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
     let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[1].into(), p[2].into(), p[3].into()];
     for (op, z) in results.into_iter().enumerate() {
         builder.push_interaction(
@@ -769,7 +769,8 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         ],
         Count::bounded(-loc.in_image.into(), 1),
     );
-    // Strictly increasing addresses: next.addr = addr + 1 + gap, gap < 2^30.
+    // Strictly increasing addresses below 2^29: addr = bytes(ab) with ab3 >> 5 = 0, and
+    // next.addr = addr + 1 + gap with gap < 2^29, so addr + 1 + gap < 2^30 < p never wraps.
     for i in 0..3 {
         byte_lookup(
             builder,
@@ -781,8 +782,25 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     }
     byte_lookup(
         builder,
-        OP_TOP2,
+        OP_TOP3,
         loc.gap[3].into(),
+        AB::Expr::ZERO,
+        loc.is_real.into(),
+    );
+    builder.assert_eq(loc.addr, bytes_value::<AB>(&loc.ab));
+    for i in 0..3 {
+        byte_lookup(
+            builder,
+            OP_RANGE,
+            loc.ab[i].into(),
+            AB::Expr::ZERO,
+            loc.is_real.into(),
+        );
+    }
+    byte_lookup(
+        builder,
+        OP_TOP3,
+        loc.ab[3].into(),
         AB::Expr::ZERO,
         loc.is_real.into(),
     );

@@ -123,6 +123,8 @@ pub(crate) struct BoundaryCols<T> {
     pub in_image: T,
     /// `next.addr - addr - 1` as 4 bytes (addresses strictly increase).
     pub gap: [T; 4],
+    /// `addr` as 4 bytes (bounds it below 2^29).
+    pub ab: [T; 4],
 }
 
 /// Width of the boundary table.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP2, OP_XOR, Val};
+use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP3, OP_XOR, Val};
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
     MulCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
@@ -172,7 +172,7 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, ROM_ENTRY_WIDTH)
 }
 
-/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 6, xn, yn, xn & yn, xn | yn,
+/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 5, xn, yn, xn & yn, xn | yn,
 /// xn ^ yn, 2^s bytes, 2^(32-s) bytes, s == 0)` with `xn = x >> 4`, `yn = x & 15`, `s = x & 31`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     let values = (0..256u32)
@@ -184,7 +184,7 @@ pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
                 x,
                 x >> 7,
                 x & 3,
-                x >> 6,
+                x >> 5,
                 xn,
                 yn,
                 xn & yn,
@@ -625,7 +625,7 @@ pub(crate) fn generate(
             }
         }
         if is_mem || fl.jalr == 1 {
-            bytes.add(OP_TOP2, rb[3]);
+            bytes.add(OP_TOP3, rb[3]);
         }
         set4(&mut row.mem_old, old);
         set4(&mut row.mem_new, new);
@@ -720,10 +720,12 @@ pub(crate) fn generate(
         let gap = addrs.get(i + 1).map_or(0, |&n| n - addr - 1);
         set4(&mut row.gap, gap);
         let g = le(gap);
-        for x in &g[..3] {
+        set4(&mut row.ab, addr);
+        for x in g[..3].iter().chain(&le(addr)[..3]) {
             bytes.add(OP_RANGE, *x);
         }
-        bytes.add(OP_TOP2, g[3]);
+        bytes.add(OP_TOP3, g[3]);
+        bytes.add(OP_TOP3, le(addr)[3]);
     }
 
     let rom = RowMajorMatrix::new(rom_mult.into_iter().map(f).collect(), 1);

@@ -73,7 +73,7 @@ contract DeployL1 is Script {
         verifier = vm.envOr("VERIFIER", address(0));
         insecure = verifier == address(0);
         if (insecure) verifier = address(new InsecureNoProofVerifier());
-        exodusVerifier = new StateTreeExodusVerifier(address(bridgehub));
+        exodusVerifier = new StateTreeExodusVerifier(address(bridgehub), owner);
     }
 
     function _deployChainTypeManager() internal {

@@ -1,7 +1,8 @@
 //! Proving and verifying runs with Plonky3 (`p3-batch-stark` + LogUp from `p3-lookup`).
 //!
 //! Field BabyBear (p = 2^31 - 2^27 + 1), challenges in its degree-4 extension, Poseidon2
-//! (width 16) for Merkle trees and Fiat-Shamir, FRI as the polynomial commitment.
+//! (width 24 sponge for Merkle leaves, width 16 for compression and Fiat-Shamir), FRI as the
+//! polynomial commitment.
 
 mod air;
 mod columns;
@@ -10,7 +11,9 @@ mod trace;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use p3_air::BaseAir;
-use p3_baby_bear::{BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16};
+use p3_baby_bear::{
+    BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16, default_babybear_poseidon2_24,
+};
 use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
 use p3_challenger::DuplexChallenger;
 use p3_commit::ExtensionMmcs;
@@ -37,7 +40,9 @@ fn log2_strict(n: usize) -> usize {
 type Val = BabyBear;
 type Challenge = BinomialExtensionField<Val, 4>;
 type Perm = Poseidon2BabyBear<16>;
-type Hash = PaddingFreeSponge<Perm, 16, 8, 8>;
+/// Leaf hashing: width-24 Poseidon2 sponge absorbing 16 elements per permutation.
+type HashPerm = Poseidon2BabyBear<24>;
+type Hash = PaddingFreeSponge<HashPerm, 24, 16, 8>;
 type Compress = TruncatedPermutation<Perm, 2, 8, 16>;
 type ValMmcs =
     MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, 8>;
@@ -105,7 +110,7 @@ pub const FAST_TEST: SecurityParams = SecurityParams {
 
 fn config(p: &SecurityParams) -> Config {
     let perm = default_babybear_poseidon2_16();
-    let hash = Hash::new(perm.clone());
+    let hash = Hash::new(default_babybear_poseidon2_24());
     let compress = Compress::new(perm.clone());
     let val_mmcs = ValMmcs::new(hash, compress, 0);
     let fri = FriParameters {

@@ -34,5 +34,5 @@ pub use executor::{
 pub use isa::{DecodeError, Instruction, Op, decode};
 pub use prover::{
     CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_SEGMENT_CYCLES, PRODUCTION, Proof,
-    ProofStats, SecurityParams, prove, verify,
+    ProofStats, SecurityParams, SegmentProof, prove, prove_segments, verify, verify_segments,
 };

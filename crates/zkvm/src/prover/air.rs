@@ -40,6 +40,7 @@ pub(crate) const BUS_NIBBLE: &str = "nibble";
 pub(crate) const BUS_MUL: &str = "mul";
 pub(crate) const BUS_POW: &str = "pow";
 pub(crate) const BUS_IMAGE: &str = "image";
+pub(crate) const BUS_FINAL: &str = "final";
 pub(crate) const BUS_IO: &str = "io";
 
 /// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = 0`, `x >> 7`,
@@ -56,8 +57,13 @@ pub(crate) const OP_XOR: u32 = 3;
 /// Memory addresses of registers are `0..32`; memory word `w` (byte address `4w`) is `32 + w`.
 pub(crate) const MEM_ADDR_OFFSET: u32 = 32;
 
-/// Number of CPU public values: entry pc, exit code bytes.
-pub(crate) const CPU_PUBLIC_VALUES: usize = 5;
+/// CPU public values: `[start_pc, end_pc, halted, exit code bytes 0..3, out_start]`.
+pub(crate) const CPU_PUBLIC_VALUES: usize = 8;
+pub(crate) const PV_START_PC: usize = 0;
+pub(crate) const PV_END_PC: usize = 1;
+pub(crate) const PV_HALTED: usize = 2;
+pub(crate) const PV_EXIT: usize = 3;
+pub(crate) const PV_OUT_START: usize = 7;
 
 /// Syscall numbers as little-endian bytes.
 const fn le(x: u32) -> [u32; 4] {
@@ -74,6 +80,7 @@ pub(crate) enum ZkvmAir {
     Mul,
     Boundary,
     Image(Arc<RowMajorMatrix<Val>>),
+    Final(Arc<RowMajorMatrix<Val>>),
     Io(Arc<RowMajorMatrix<Val>>),
 }
 
@@ -81,7 +88,7 @@ impl BaseAir<Val> for ZkvmAir {
     fn width(&self) -> usize {
         match self {
             Self::Cpu => CPU_WIDTH,
-            Self::Rom(_) | Self::Image(_) | Self::Io(_) => 1,
+            Self::Rom(_) | Self::Image(_) | Self::Final(_) | Self::Io(_) => 1,
             Self::Bytes(_) => 8,
             Self::Bitwise => BITWISE_WIDTH,
             Self::Mul => MUL_WIDTH,
@@ -92,13 +99,16 @@ impl BaseAir<Val> for ZkvmAir {
     fn num_public_values(&self) -> usize {
         match self {
             Self::Cpu => CPU_PUBLIC_VALUES,
+            Self::Boundary => 1,
             _ => 0,
         }
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Io(m) => Some((**m).clone()),
+            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Final(m) | Self::Io(m) => {
+                Some((**m).clone())
+            }
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
         }
     }
@@ -107,7 +117,7 @@ impl BaseAir<Val> for ZkvmAir {
         match self {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
             Self::Bytes(_) => 18,
-            Self::Image(_) | Self::Io(_) => 6,
+            Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
@@ -127,6 +137,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Mul => eval_mul(builder),
             Self::Boundary => eval_boundary(builder),
             Self::Image(_) => eval_image(builder),
+            Self::Final(_) => eval_final(builder),
             Self::Io(_) => eval_io(builder),
         }
     }
@@ -327,7 +338,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     }
     // Exit code = a0 at the halt.
     for i in 0..4 {
-        builder.assert_zero(loc.f_halt * (loc.rs2v[i] - pv[1 + i].clone()));
+        builder.assert_zero(loc.f_halt * (loc.rs2v[i] - pv[PV_EXIT + i].clone()));
     }
     builder.push_interaction(
         BUS_IO,
@@ -451,20 +462,27 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         byte_lookup(builder, OP_RANGE, (*g).into(), AB::Expr::ZERO, r.into());
     }
 
-    // ---- Row sequencing.
+    // ---- Row sequencing. Real rows are a prefix starting at `start_pc`; `last` marks the last
+    // real row. A halting segment (`halted = 1`) ends with the halt; any other segment has no
+    // halt and ends with `npc = end_pc`, where the next segment starts.
+    let halted = pv[PV_HALTED].clone();
     let mut first = builder.when_first_row();
     first.assert_one(r);
     first.assert_zero(loc.clk);
-    first.assert_zero(loc.out_idx);
-    first.assert_eq(loc.rom.pc, pv[0].clone());
+    first.assert_eq(loc.out_idx, pv[PV_OUT_START].clone());
+    first.assert_eq(loc.rom.pc, pv[PV_START_PC].clone());
+    builder.assert_bool(halted.clone());
     let mut tr = builder.when_transition();
     tr.assert_eq(nxt.clk, loc.clk + AB::F::ONE);
     tr.assert_eq(nxt.out_idx, loc.out_idx + loc.f_commit);
     tr.assert_zero((one.clone() - r) * nxt.is_real);
-    tr.assert_zero(r * (one.clone() - loc.f_halt) * (one.clone() - nxt.is_real));
+    tr.assert_eq(loc.last, r * (one.clone() - nxt.is_real));
     tr.assert_zero(loc.f_halt * nxt.is_real);
     tr.assert_zero(nxt.is_real * (nxt.rom.pc - loc.npc));
-    builder.when_last_row().assert_zero(r * (one - loc.f_halt));
+    builder.when_last_row().assert_eq(loc.last, r);
+    builder.assert_zero(halted.clone() * loc.last * (one.clone() - loc.f_halt));
+    builder.assert_zero((one.clone() - halted.clone()) * loc.f_halt);
+    builder.assert_zero((one - halted) * loc.last * (loc.npc - pv[PV_END_PC].clone()));
 }
 
 fn eval_rom<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
@@ -729,6 +747,7 @@ fn eval_bitwise<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
 fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let main = builder.main();
+    let pv_halted: AB::Expr = builder.public_values()[0].into();
     let loc: &BoundaryCols<AB::Var> = main.current_slice().borrow();
     let nxt: &BoundaryCols<AB::Var> = main.next_slice().borrow();
     let one = AB::Expr::ONE;
@@ -787,6 +806,22 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         AB::Expr::ZERO,
         loc.is_real.into(),
     );
+    // Every non-zero final word is published to the final-state table (`fnz = [fin != 0]`).
+    let fsum = loc.fin[0] + loc.fin[1] + loc.fin[2] + loc.fin[3];
+    builder.assert_zero(fsum.clone() * (one.clone() - loc.fnz));
+    builder.assert_eq(loc.fnz, fsum * loc.finv);
+    builder.push_interaction(
+        BUS_FINAL,
+        [
+            loc.addr.into(),
+            loc.fin[0].into(),
+            loc.fin[1].into(),
+            loc.fin[2].into(),
+            loc.fin[3].into(),
+        ],
+        // Only segments that stop without halting publish their final state.
+        Count::bounded(loc.fnz * (one.clone() - pv_halted.clone()), 1),
+    );
     builder.assert_eq(loc.addr, bytes_value::<AB>(&loc.ab));
     for i in 0..3 {
         byte_lookup(
@@ -824,6 +859,24 @@ fn eval_image<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             p[5].into(),
         ],
         Count::bounded(p[0].into(), 1),
+    );
+}
+
+fn eval_final<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let dummy = builder.main().current_slice()[0];
+    builder.assert_zero(dummy);
+    builder.push_interaction(
+        BUS_FINAL,
+        [
+            p[1].into(),
+            p[2].into(),
+            p[3].into(),
+            p[4].into(),
+            p[5].into(),
+        ],
+        Count::bounded(-p[0].into(), 1),
     );
 }
 

@@ -104,6 +104,8 @@ pub(crate) struct CpuCols<T> {
     /// `sign_a xor sign_b` for signed compares.
     pub sx: T,
     pub jalr_bit0: T,
+    /// 1 on the last real row.
+    pub last: T,
     /// Per access (rs1, rs2, memory, rd): `ts - prev_ts - 1` as 3 bytes.
     pub ts_gap: [[T; 3]; 4],
 }
@@ -125,6 +127,9 @@ pub(crate) struct BoundaryCols<T> {
     pub gap: [T; 4],
     /// `addr` as 4 bytes (bounds it below 2^29).
     pub ab: [T; 4],
+    /// `fin != 0`, and the inverse of the byte sum of `fin`.
+    pub fnz: T,
+    pub finv: T,
 }
 
 /// Width of the boundary table.

@@ -144,6 +144,26 @@ pub struct Proof {
     pub bytes: Vec<u8>,
 }
 
+/// The proof of one segment of a run split by [`prove_segments`], with the public data the
+/// verifier needs to link it to its neighbours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentProof {
+    /// The segment's proof.
+    pub proof: Proof,
+    /// Where the next segment starts (0 for the halting segment).
+    pub end_pc: u32,
+    /// Whether the segment ends with the halt syscall (only the last one does).
+    pub halted: bool,
+    /// The exit code (halting segment only; 0 otherwise).
+    pub exit_code: u32,
+    /// The words this segment commits.
+    pub output: Vec<u32>,
+    /// The machine state at the end of a non-halting segment: every non-zero register
+    /// (address `0..32`) and memory word (address `32 + byte_address / 4`), sorted. Empty for the
+    /// halting segment. It is the next segment's initial state.
+    pub final_state: Vec<(u32, u32)>,
+}
+
 /// Figures of one proving run.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProofStats {
@@ -157,41 +177,80 @@ pub struct ProofStats {
     pub rom_rows: usize,
     /// Main-trace cells over all tables.
     pub main_cells: usize,
-    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io, bitwise, mul).
+    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io,
+    /// bitwise, mul).
     pub main_widths: [usize; 8],
     /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
     pub aux_widths: [usize; 8],
 }
 
-/// The tables of a program, in proof order: CPU, ROM, bytes, boundary, image, io, bitwise, mul.
-fn airs(program: &Program, output: &[u32]) -> Vec<ZkvmAir> {
+/// The public inputs of one segment, as the verifier derives them.
+struct Segment<'a> {
+    start_pc: u32,
+    end_pc: u32,
+    halted: bool,
+    exit_code: u32,
+    out_start: u32,
+    output: &'a [u32],
+    state_in: &'a trace::State,
+    /// Published final state (non-halting segments).
+    state_out: Option<&'a trace::State>,
+}
+
+/// The tables of a segment, in proof order: CPU, ROM, bytes, boundary, image (initial state),
+/// io, bitwise, mul, and the final-state table for a segment that does not halt.
+fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
     let mut airs = vec![
         ZkvmAir::Cpu,
         ZkvmAir::Rom(trace::shared(trace::rom_table(program))),
         ZkvmAir::Bytes(trace::shared(trace::byte_table())),
         ZkvmAir::Boundary,
-        ZkvmAir::Image(trace::shared(trace::image_table(program))),
-        ZkvmAir::Io(trace::shared(trace::io_table(output))),
+        ZkvmAir::Image(trace::shared(trace::state_table(seg.state_in))),
+        ZkvmAir::Io(trace::shared(trace::io_table(seg.output, seg.out_start))),
+        ZkvmAir::Bitwise,
+        ZkvmAir::Mul,
     ];
-    airs.push(ZkvmAir::Bitwise);
-    airs.push(ZkvmAir::Mul);
+    if let Some(out) = seg.state_out {
+        airs.push(ZkvmAir::Final(trace::shared(trace::state_table(out))));
+    }
     airs
 }
 
-fn public_values(entry: u32, exit_code: u32, tables: usize) -> Vec<Vec<Val>> {
+fn public_values(seg: &Segment<'_>, tables: usize) -> Vec<Vec<Val>> {
+    let f = Val::from_u32;
     let mut cpu = Vec::with_capacity(CPU_PUBLIC_VALUES);
-    cpu.push(Val::from_u32(entry));
-    cpu.extend(exit_code.to_le_bytes().map(|b| Val::from_u32(u32::from(b))));
+    cpu.extend([f(seg.start_pc), f(seg.end_pc), f(u32::from(seg.halted))]);
+    cpu.extend(seg.exit_code.to_le_bytes().map(|b| f(u32::from(b))));
+    cpu.push(f(seg.out_start));
     let mut pvs = vec![vec![]; tables];
     pvs[0] = cpu;
+    pvs[3] = vec![f(u32::from(seg.halted))];
     pvs
 }
 
-/// Runs `program` on `input` and proves the run.
+fn run(program: &Program, input: &[u32], max_cycles: u64) -> Result<crate::Execution, ProveError> {
+    execute(
+        program,
+        input,
+        &ExecConfig {
+            max_cycles: max_cycles + 1,
+            trace: true,
+        },
+    )
+    .map_err(|e| match e {
+        crate::ExecError::CycleLimit { .. } => ProveError::TooManyCycles {
+            cycles: max_cycles + 1,
+            max: max_cycles,
+        },
+        e => ProveError::Exec(e),
+    })
+}
+
+/// Runs `program` on `input` and proves the run in one segment.
 ///
 /// # Errors
-/// [`ProveError`] when the run fails, is longer than [`MAX_SEGMENT_CYCLES`], or executes an
-/// instruction the v1 AIR does not support (shifts and the M extension): no proof is made then.
+/// [`ProveError`] when the run fails or is longer than [`MAX_SEGMENT_CYCLES`] (use
+/// [`prove_segments`] then); no proof is made.
 pub fn prove(
     program: &Program,
     input: &[u32],
@@ -207,39 +266,124 @@ fn prove_with(
     params: &SecurityParams,
     tamper: &mut dyn FnMut(&mut trace::MainTraces),
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
-    let run = execute(
-        program,
-        input,
-        &ExecConfig {
-            max_cycles: MAX_SEGMENT_CYCLES + 1,
-            trace: true,
-        },
-    )
-    .map_err(|e| match e {
-        crate::ExecError::CycleLimit { .. } => ProveError::TooManyCycles {
-            cycles: MAX_SEGMENT_CYCLES + 1,
-            max: MAX_SEGMENT_CYCLES,
-        },
-        e => ProveError::Exec(e),
-    })?;
-    let claim = Claim {
-        exit_code: run.exit_code,
-        output: run.output.clone(),
-    };
-    let airs = airs(program, &run.output);
-    let height_of = |a: &ZkvmAir| match a {
-        ZkvmAir::Rom(m) | ZkvmAir::Image(m) | ZkvmAir::Io(m) | ZkvmAir::Bytes(m) => m.height(),
-        _ => 0,
-    };
-    let traces = trace::generate(
+    let run = run(program, input, MAX_SEGMENT_CYCLES)?;
+    let init = trace::image_state(program);
+    let (sp, _, stats) = prove_segment(
         program,
         &run.trace,
-        height_of(&airs[1]),
-        height_of(&airs[4]),
-        height_of(&airs[5]),
+        &init,
+        0,
+        run.exit_code,
+        None,
+        params,
+        tamper,
     )?;
-    let mut traces = traces;
+    let claim = Claim {
+        exit_code: run.exit_code,
+        output: run.output,
+    };
+    Ok((claim, sp.proof, stats))
+}
+
+/// Runs `program` on `input` (at most `max_cycles`) and proves it in segments of
+/// `segment_cycles` cycles (continuations). Returns the claim and one [`SegmentProof`] per
+/// segment; [`verify_segments`] checks them together with their linked boundaries.
+///
+/// Proving memory is bounded by the segment size; the executor still records the whole run.
+///
+/// # Errors
+/// [`ProveError`] when the run fails, is longer than `max_cycles`, or `segment_cycles` is 0 or
+/// above [`MAX_SEGMENT_CYCLES`].
+pub fn prove_segments(
+    program: &Program,
+    input: &[u32],
+    segment_cycles: u64,
+    max_cycles: u64,
+    params: &SecurityParams,
+) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
+    if segment_cycles == 0 || segment_cycles > MAX_SEGMENT_CYCLES {
+        return Err(ProveError::TooManyCycles {
+            cycles: segment_cycles,
+            max: MAX_SEGMENT_CYCLES,
+        });
+    }
+    let run = run(program, input, max_cycles)?;
+    let mut state = trace::image_state(program);
+    let mut out_start = 0u32;
+    let chunks: Vec<&[crate::Step]> = run.trace.chunks(segment_cycles as usize).collect();
+    let mut proofs = Vec::with_capacity(chunks.len());
+    for (i, steps) in chunks.iter().enumerate() {
+        let next_pc = chunks.get(i + 1).map(|c| c[0].pc);
+        let (sp, state_out, _) = prove_segment(
+            program,
+            steps,
+            &state,
+            out_start,
+            run.exit_code,
+            next_pc,
+            params,
+            &mut |_| {},
+        )?;
+        out_start += sp.output.len() as u32;
+        state = state_out;
+        proofs.push(sp);
+    }
+    Ok((
+        Claim {
+            exit_code: run.exit_code,
+            output: run.output,
+        },
+        proofs,
+    ))
+}
+
+/// Proves one segment: `steps` from state `init`; `next_pc` is `None` for the halting segment.
+#[allow(clippy::too_many_arguments)]
+fn prove_segment(
+    program: &Program,
+    steps: &[crate::Step],
+    init: &trace::State,
+    out_start: u32,
+    exit_code: u32,
+    next_pc: Option<u32>,
+    params: &SecurityParams,
+    tamper: &mut dyn FnMut(&mut trace::MainTraces),
+) -> Result<(SegmentProof, trace::State, ProofStats), ProveError> {
+    let halted = next_pc.is_none();
+    let output: Vec<u32> = steps
+        .iter()
+        .filter(|s| s.ins.op == crate::Op::Ecall && s.rs1_val == crate::syscall::COMMIT_WORD)
+        .map(|s| s.rs2_val)
+        .collect();
+    let start_pc = steps.first().map_or(program.entry, |s| s.pc);
+    let rom = trace::rom_table(program);
+    let image = trace::state_table(init);
+    let io = trace::io_table(&output, out_start);
+    let (mut traces, state_out) = trace::generate(
+        program,
+        steps,
+        init,
+        out_start,
+        rom.height(),
+        image.height(),
+        io.height(),
+    )?;
     tamper(&mut traces);
+    let seg = Segment {
+        start_pc,
+        end_pc: next_pc.unwrap_or(0),
+        halted,
+        exit_code: if halted { exit_code } else { 0 },
+        out_start,
+        output: &output,
+        state_in: init,
+        state_out: (!halted).then_some(&state_out),
+    };
+    let airs = airs(program, &seg);
+    let final_dummy = p3_matrix::dense::RowMajorMatrix::new(
+        vec![Val::ZERO; trace::state_table(&state_out).height()],
+        1,
+    );
     let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
         .iter()
         .map(|a| match a {
@@ -251,10 +395,11 @@ fn prove_with(
             ZkvmAir::Boundary => &traces.boundary,
             ZkvmAir::Image(_) => &traces.image,
             ZkvmAir::Io(_) => &traces.io,
+            ZkvmAir::Final(_) => &final_dummy,
         })
         .collect();
-    let stats = ProofStats {
-        cycles: run.cycles,
+    let mut stats = ProofStats {
+        cycles: steps.len() as u64,
         cpu_rows: traces.cpu.height(),
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
@@ -262,7 +407,7 @@ fn prove_with(
         main_widths: [0; 8],
         aux_widths: [0; 8],
     };
-    let pvs = public_values(program.entry, run.exit_code, airs.len());
+    let pvs = public_values(&seg, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
         .iter()
         .zip(mats)
@@ -280,13 +425,24 @@ fn prove_with(
     }))
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
-    let mut stats = stats;
     for (i, inst) in proof.opened_values.instances.iter().enumerate().take(8) {
         stats.aux_widths[i] = inst.permutation_local.len();
         stats.main_widths[i] = airs[i].width();
     }
     let bytes = postcard::to_allocvec(&proof).map_err(|e| ProveError::Stark(e.to_string()))?;
-    Ok((claim, Proof { bytes }, stats))
+    let sp = SegmentProof {
+        proof: Proof { bytes },
+        end_pc: seg.end_pc,
+        halted,
+        exit_code: seg.exit_code,
+        output: output.clone(),
+        final_state: if halted {
+            Vec::new()
+        } else {
+            state_out.iter().map(|(&a, &w)| (a, w)).collect()
+        },
+    };
+    Ok((sp, state_out, stats))
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -296,7 +452,7 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-/// Verifies that `program` halts with `claim` (exit code and output).
+/// Verifies that `program` halts with `claim` (exit code and output), proven in one segment.
 ///
 /// The verifier rebuilds the ROM, the initial-memory image and the output table from the ELF
 /// and the claim, so a proof of another program or another output does not verify.
@@ -309,9 +465,82 @@ pub fn verify(
     proof: &Proof,
     params: &SecurityParams,
 ) -> Result<(), VerifyError> {
+    let init = trace::image_state(program);
+    let seg = Segment {
+        start_pc: program.entry,
+        end_pc: 0,
+        halted: true,
+        exit_code: claim.exit_code,
+        out_start: 0,
+        output: &claim.output,
+        state_in: &init,
+        state_out: None,
+    };
+    verify_segment(program, &seg, proof, params)
+}
+
+/// Verifies a run proven in segments: the first starts at the ELF's entry in its initial state,
+/// each next one starts where the previous one ended (pc and published final state), outputs
+/// concatenate, only the last one halts. Returns the run's claim.
+///
+/// # Errors
+/// [`VerifyError`] when a segment does not verify or the segments do not link.
+pub fn verify_segments(
+    program: &Program,
+    segments: &[SegmentProof],
+    params: &SecurityParams,
+) -> Result<Claim, VerifyError> {
+    let mut state = trace::image_state(program);
+    let mut pc = program.entry;
+    let mut output = Vec::new();
+    for (i, sp) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        if sp.halted != last {
+            return Err(VerifyError::Shape(format!(
+                "segment {i}: halted = {}",
+                sp.halted
+            )));
+        }
+        let state_out: trace::State = sp.final_state.iter().copied().collect();
+        if state_out.len() != sp.final_state.len() || state_out.values().any(|&w| w == 0) {
+            return Err(VerifyError::Shape(format!(
+                "segment {i}: final state not canonical"
+            )));
+        }
+        let seg = Segment {
+            start_pc: pc,
+            end_pc: sp.end_pc,
+            halted: sp.halted,
+            exit_code: sp.exit_code,
+            out_start: output.len() as u32,
+            output: &sp.output,
+            state_in: &state,
+            state_out: (!sp.halted).then_some(&state_out),
+        };
+        verify_segment(program, &seg, &sp.proof, params)
+            .map_err(|e| VerifyError::Stark(format!("segment {i}: {e}")))?;
+        output.extend_from_slice(&sp.output);
+        pc = sp.end_pc;
+        state = state_out;
+    }
+    match segments.last() {
+        Some(sp) => Ok(Claim {
+            exit_code: sp.exit_code,
+            output,
+        }),
+        None => Err(VerifyError::Shape("no segments".into())),
+    }
+}
+
+fn verify_segment(
+    program: &Program,
+    seg: &Segment<'_>,
+    proof: &Proof,
+    params: &SecurityParams,
+) -> Result<(), VerifyError> {
     let proof: BatchProof<Config> =
         postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
-    let airs = airs(program, &claim.output);
+    let airs = airs(program, seg);
     if proof.degree_bits.len() != airs.len() {
         return Err(VerifyError::Shape(format!(
             "{} tables, expected {}",
@@ -322,12 +551,13 @@ pub fn verify(
     let max_bits = log2_strict(MAX_SEGMENT_CYCLES as usize);
     for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
         let ok = match air {
-            ZkvmAir::Rom(m) | ZkvmAir::Bytes(m) | ZkvmAir::Image(m) | ZkvmAir::Io(m) => {
-                bits == log2_strict(m.height())
-            }
-            ZkvmAir::Cpu => (2..=max_bits).contains(&bits),
-            ZkvmAir::Boundary => (2..=max_bits + 2).contains(&bits),
-            ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
+            ZkvmAir::Rom(m)
+            | ZkvmAir::Bytes(m)
+            | ZkvmAir::Image(m)
+            | ZkvmAir::Io(m)
+            | ZkvmAir::Final(m) => bits == log2_strict(m.height()),
+            ZkvmAir::Cpu | ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
+            ZkvmAir::Boundary => (2..=max_bits + 3).contains(&bits),
         };
         if !ok {
             return Err(VerifyError::Shape(format!(
@@ -335,7 +565,7 @@ pub fn verify(
             )));
         }
     }
-    let pvs = public_values(program.entry, claim.exit_code, airs.len());
+    let pvs = public_values(seg, airs.len());
     let config = config(params);
     catch_unwind(AssertUnwindSafe(|| {
         let data = ProverData::from_airs_and_degrees(&config, &airs, &proof.degree_bits)

@@ -313,3 +313,79 @@ fn wrong_quotient_rejected() {
         Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
     }
 }
+
+/// A loop: sums 1..=n (n from input) with loads and stores, commits the sum, exits 0.
+fn loop_program() -> Program {
+    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
+    code.extend([
+        asm::addi(A7, ZERO, syscall::READ_WORD as i32),
+        asm::ECALL,
+        asm::sw(ZERO, S0, 0),
+        // loop:
+        asm::lw(T0, S0, 0),
+        asm::add(T0, T0, A0),
+        asm::sw(T0, S0, 0),
+        asm::addi(A0, A0, -1),
+        asm::bne(A0, ZERO, -16),
+        asm::lw(A0, S0, 0),
+        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
+        asm::ECALL,
+        asm::addi(A0, ZERO, 0),
+    ]);
+    code.extend(asm::HALT);
+    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+}
+
+#[test]
+fn segments_prove_and_link() {
+    let p = loop_program();
+    let (claim, segs) = prove_segments(&p, &[10], 16, 1 << 20, &FAST_TEST).unwrap();
+    assert_eq!(
+        claim,
+        Claim {
+            exit_code: 0,
+            output: vec![55]
+        }
+    );
+    assert!(segs.len() >= 4, "{} segments", segs.len());
+    assert_eq!(verify_segments(&p, &segs, &FAST_TEST).unwrap(), claim);
+
+    // Broken links are rejected.
+    let mut bad = segs.clone();
+    let (addr, w) = bad[1].final_state[0];
+    bad[1].final_state[0] = (addr, w + 1);
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "changed carried state"
+    );
+    let mut bad = segs.clone();
+    bad[0].end_pc += 4;
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "changed end pc"
+    );
+    let mut bad = segs.clone();
+    bad.swap(1, 2);
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "swapped segments"
+    );
+    let mut bad = segs.clone();
+    bad.remove(1);
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "dropped segment"
+    );
+    let mut bad = segs.clone();
+    bad[0].output = vec![1];
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "output in a non-final segment"
+    );
+    let mut bad = segs;
+    bad.last_mut().unwrap().output = vec![56];
+    assert!(
+        verify_segments(&p, &bad, &FAST_TEST).is_err(),
+        "changed output"
+    );
+}

@@ -220,20 +220,32 @@ fn keyed_words(rows: impl Iterator<Item = (u32, u32)>) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, 6)
 }
 
-/// The preprocessed initial-memory table: every non-zero word of the ELF image.
-pub(crate) fn image_table(program: &Program) -> RowMajorMatrix<Val> {
-    keyed_words(
-        program
-            .image
-            .iter()
-            .filter(|&(_, &w)| w != 0)
-            .map(|(&a, &w)| (MEM_ADDR_OFFSET + a / 4, w)),
-    )
+/// A machine state: every non-zero register (address `0..32`) and memory word (`32 + w`).
+pub(crate) type State = BTreeMap<u32, u32>;
+
+/// The initial state of a program: the non-zero words of its ELF image (registers are 0).
+pub(crate) fn image_state(program: &Program) -> State {
+    program
+        .image
+        .iter()
+        .filter(|&(_, &w)| w != 0)
+        .map(|(&a, &w)| (MEM_ADDR_OFFSET + a / 4, w))
+        .collect()
 }
 
-/// The preprocessed public-output table.
-pub(crate) fn io_table(output: &[u32]) -> RowMajorMatrix<Val> {
-    keyed_words(output.iter().enumerate().map(|(i, &w)| (i as u32, w)))
+/// A preprocessed state table (initial state, or published final state).
+pub(crate) fn state_table(state: &State) -> RowMajorMatrix<Val> {
+    keyed_words(state.iter().map(|(&a, &w)| (a, w)))
+}
+
+/// The preprocessed public-output table (indices from `out_start`).
+pub(crate) fn io_table(output: &[u32], out_start: u32) -> RowMajorMatrix<Val> {
+    keyed_words(
+        output
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| (out_start + i as u32, w)),
+    )
 }
 
 /// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
@@ -416,13 +428,16 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
 /// # Errors
 /// [`ProveError::UnsupportedInstruction`] when the run executed an op the AIR does not cover.
 #[allow(clippy::too_many_lines)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn generate(
     program: &Program,
     steps: &[Step],
+    init: &State,
+    out_start: u32,
     rom_height: usize,
     image_height: usize,
     io_height: usize,
-) -> Result<MainTraces, ProveError> {
+) -> Result<(MainTraces, State), ProveError> {
     let rom_index: HashMap<u32, usize> = {
         let mut m = HashMap::new();
         let mut row = 0;
@@ -444,10 +459,13 @@ pub(crate) fn generate(
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
 
     // (value, timestamp) of each register and touched memory word.
+    let init_word = |a: u32| init.get(&a).copied().unwrap_or(0);
     let mut regs = [(0u32, 0u32); 32];
+    for (i, r) in regs.iter_mut().enumerate() {
+        r.0 = init_word(i as u32);
+    }
     let mut mem: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
-    let image_word = |a: u32| program.image.get(&a).copied().unwrap_or(0);
-    let mut out_idx = 0u32;
+    let mut out_idx = out_start;
 
     for (clk, (s, row)) in steps
         .iter()
@@ -656,7 +674,7 @@ pub(crate) fn generate(
         gaps[1] = g2;
         if is_mem {
             let addr = MEM_ADDR_OFFSET + (res & !3) / 4;
-            let (_, t) = *mem.entry(addr).or_insert((image_word(res & !3), 0));
+            let (_, t) = *mem.entry(addr).or_insert((init_word(addr), 0));
             mem.insert(addr, (new, ts0 + 3));
             gaps[2] = ts0 + 3 - t - 1;
         }
@@ -674,6 +692,14 @@ pub(crate) fn generate(
             }
         }
     }
+    if let Some(row) = cpu
+        .values
+        .chunks_exact_mut(CPU_WIDTH)
+        .nth(steps.len().saturating_sub(1))
+    {
+        let row: &mut CpuCols<Val> = row.borrow_mut();
+        row.last = row.is_real;
+    }
     // Padding rows: clk counts on, npc = pc + 4 = 4, output index stays.
     for (clk, row) in cpu
         .values
@@ -687,15 +713,15 @@ pub(crate) fn generate(
         row.out_idx = f(out_idx);
     }
 
-    // Boundary: all registers, every touched word, every non-zero image word.
+    // Boundary: all registers, every touched word, every word of the initial state.
     let mut rows: BTreeMap<u32, (u32, bool, u32, u32)> = BTreeMap::new(); // addr -> (init, in_image, fin, fin_ts)
-    for (i, &(v, t)) in regs.iter().enumerate() {
-        rows.insert(i as u32, (0, false, v, t));
+    for (&a, &w) in init {
+        rows.insert(a, (w, true, w, 0));
     }
-    for (&a, &w) in &program.image {
-        if w != 0 {
-            rows.insert(MEM_ADDR_OFFSET + a / 4, (w, true, w, 0));
-        }
+    for (i, &(v, t)) in regs.iter().enumerate() {
+        let e = rows.entry(i as u32).or_insert((0, false, 0, 0));
+        e.2 = v;
+        e.3 = t;
     }
     for (&addr, &(v, t)) in &mem {
         let e = rows.entry(addr).or_insert((0, false, 0, 0));
@@ -717,6 +743,9 @@ pub(crate) fn generate(
         row.fin_ts = f(fin_ts);
         row.is_real = Val::ONE;
         row.in_image = f(u32::from(in_image));
+        let fsum: u32 = le(fin).iter().sum();
+        row.fnz = f(u32::from(fin != 0));
+        row.finv = f(fsum).try_inverse().unwrap_or(Val::ZERO);
         let gap = addrs.get(i + 1).map_or(0, |&n| n - addr - 1);
         set4(&mut row.gap, gap);
         let g = le(gap);
@@ -743,16 +772,24 @@ pub(crate) fn generate(
         let row: &mut MulCols<Val> = row.borrow_mut();
         *row = *src;
     }
-    Ok(MainTraces {
-        cpu,
-        rom,
-        bytes,
-        bitwise,
-        mul,
-        boundary,
-        image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
-        io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
-    })
+    let final_state: State = rows
+        .iter()
+        .filter(|(_, r)| r.2 != 0)
+        .map(|(&a, r)| (a, r.2))
+        .collect();
+    Ok((
+        MainTraces {
+            cpu,
+            rom,
+            bytes,
+            bitwise,
+            mul,
+            boundary,
+            image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
+            io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
+        },
+        final_state,
+    ))
 }
 
 /// Shared pointer helper for the preprocessed tables.

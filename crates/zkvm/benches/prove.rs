@@ -1,4 +1,7 @@
-//! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production]]`.
+//! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production] [seg=LOG2]]`.
+//!
+//! With `seg=LOG2` the run is proved in segments of 2^LOG2 cycles (`prove_segments`) and the
+//! times, sizes and memory are for all segments together.
 //!
 //! Runs a hand-assembled loop guest (adds, xors, loads and stores) of about 2^k cycles for each
 //! k in the range and prints cycles, trace rows, cells, proving time, cycles per second, proof
@@ -8,7 +11,10 @@
 use std::time::Instant;
 
 use ferrum_zkvm::asm::{self, reg::*};
-use ferrum_zkvm::{CPU_COLUMNS, FAST_TEST, PRODUCTION, Program, prove, syscall, verify};
+use ferrum_zkvm::{
+    CPU_COLUMNS, FAST_TEST, PRODUCTION, Program, prove, prove_segments, syscall, verify,
+    verify_segments,
+};
 
 /// A loop of `iters` iterations, 8 instructions each: about `8 * iters` cycles.
 fn loop_program() -> Program {
@@ -48,10 +54,14 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
+    let all: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    let seg: Option<u32> = all
+        .iter()
+        .find_map(|a| a.strip_prefix("seg=")?.parse().ok());
+    let args: Vec<String> = all.into_iter().filter(|a| !a.starts_with("seg=")).collect();
     let lo: u32 = args.first().and_then(|s| s.parse().ok()).unwrap_or(16);
     let hi: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(lo);
     let params = if args.get(2).map(String::as_str) == Some("fast") {
@@ -74,6 +84,28 @@ fn main() {
     let program = loop_program();
     for k in lo..=hi {
         let iters = ((1u64 << k) - 24) / 8;
+        if let Some(seg) = seg {
+            let t = Instant::now();
+            let (claim, segs) =
+                prove_segments(&program, &[iters as u32], 1 << seg, 1 << 26, &params).unwrap();
+            let prove_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            assert_eq!(verify_segments(&program, &segs, &params).unwrap(), claim);
+            let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+            let bytes: usize = segs
+                .iter()
+                .map(|s| s.proof.bytes.len() + 8 * s.final_state.len())
+                .sum();
+            let cycles = 8 * iters + 24;
+            println!(
+                "| {k} ({} segments of 2^{seg}) | ~{cycles} | | | {prove_s:.2} | {:.1} | {:.0} | {verify_ms:.0} | {:.0} |",
+                segs.len(),
+                cycles as f64 / prove_s / 1e3,
+                bytes as f64 / 1024.0,
+                peak_rss_mb()
+            );
+            continue;
+        }
         let t = Instant::now();
         let (claim, proof, stats) = prove(&program, &[iters as u32], &params).unwrap();
         let prove_s = t.elapsed().as_secs_f64();

@@ -6,7 +6,12 @@
 //! Flow: [`Program::from_elf`] loads and decodes the ELF; [`execute`] runs it to the halt
 //! syscall and, with [`ExecConfig::trace`], records one [`Step`] per cycle; [`prove`] turns
 //! the trace into a proof whose public values are the exit code and the committed output;
-//! [`verify`] checks such a proof against the ELF.
+//! [`verify`] checks such a proof against the ELF. Long runs are proved in segments
+//! (continuations) with [`prove_segments`] and checked, linked, with [`verify_segments`].
+//!
+//! Security parameters are named consts: [`PRODUCTION`] (116 conjectured bits) and
+//! [`FAST_TEST`] (tests only). Guest programs are built from `guest/` by `scripts/build-guest`;
+//! [`asm`] assembles small programs without a RISC-V toolchain.
 //!
 //! ```no_run
 //! use ferrum_zkvm::{ExecConfig, Program, execute};

@@ -141,3 +141,22 @@ fn deterministic() {
     };
     assert_eq!(execute(&p, &[], &cfg), execute(&p, &[], &cfg));
 }
+
+/// Corrupted ELFs never panic the loader (every byte of a valid ELF's headers flipped in turn,
+/// and truncations at every length up to the program data).
+#[test]
+fn corrupted_elfs_do_not_panic() {
+    let elf = asm::elf(&prog(&[asm::addi(A0, ZERO, 1)]), &[1, 2, 3]);
+    for i in 0..elf.len().min(200) {
+        for bit in [0x01, 0x80, 0xff] {
+            let mut bad = elf.clone();
+            bad[i] ^= bit;
+            if let Ok(p) = Program::from_elf(&bad) {
+                let _ = execute(&p, &[], &ExecConfig { max_cycles: 100, trace: false });
+            }
+        }
+    }
+    for n in 0..elf.len() {
+        let _ = Program::from_elf(&elf[..n]);
+    }
+}

@@ -256,6 +256,23 @@ pub fn execute(
     input: &[u32],
     config: &ExecConfig,
 ) -> Result<Execution, ExecError> {
+    run_chunked(program, input, config, None, &mut |_: &[Step], _| Ok(()))
+}
+
+/// The outcome of [`run_chunked`] per segment: the steps, and the next segment's pc (`None` for
+/// the halting segment).
+pub(crate) type ChunkFn<'a, E> = dyn FnMut(&[Step], Option<u32>) -> Result<(), E> + 'a;
+
+/// [`execute`], optionally handing the trace over in chunks of `chunk` steps as it is produced
+/// (the returned [`Execution`] then has an empty trace), so that a long run needs memory for
+/// one chunk only.
+pub(crate) fn run_chunked<E: From<ExecError>>(
+    program: &Program,
+    input: &[u32],
+    config: &ExecConfig,
+    chunk: Option<usize>,
+    on_chunk: &mut ChunkFn<'_, E>,
+) -> Result<Execution, E> {
     let mut regs = [0u32; 32];
     let mut mem = Memory::new(program);
     let mut pc = program.entry;
@@ -265,9 +282,9 @@ pub fn execute(
     let mut cycles: u64 = 0;
     loop {
         if cycles >= config.max_cycles {
-            return Err(ExecError::CycleLimit {
+            return Err(E::from(ExecError::CycleLimit {
                 limit: config.max_cycles,
-            });
+            }));
         }
         let ins = match program.fetch(pc) {
             Some(CodeWord::Ins(ins)) => ins,
@@ -275,15 +292,17 @@ pub fn execute(
                 word,
                 reason: DecodeError::Illegal,
             }) => {
-                return Err(ExecError::IllegalInstruction { pc, word });
+                return Err(E::from(ExecError::IllegalInstruction { pc, word }));
             }
             Some(CodeWord::Invalid {
                 word,
                 reason: DecodeError::System,
             }) => {
-                return Err(ExecError::SystemInstruction { pc, word });
+                return Err(E::from(ExecError::SystemInstruction { pc, word }));
             }
-            Some(CodeWord::NotExecutable) | None => return Err(ExecError::FetchFault { pc }),
+            Some(CodeWord::NotExecutable) | None => {
+                return Err(E::from(ExecError::FetchFault { pc }));
+            }
         };
         cycles += 1;
         let a = regs[ins.rs1 as usize];
@@ -325,10 +344,10 @@ pub fn execute(
                     _ => 4,
                 };
                 if addr % size != 0 {
-                    return Err(ExecError::MisalignedAccess { pc, addr, size });
+                    return Err(E::from(ExecError::MisalignedAccess { pc, addr, size }));
                 }
                 if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
-                    return Err(ExecError::Unmapped { pc, addr });
+                    return Err(E::from(ExecError::Unmapped { pc, addr }));
                 }
                 let waddr = addr & !3;
                 let word = mem.load(waddr);
@@ -354,13 +373,13 @@ pub fn execute(
                     _ => 4,
                 };
                 if addr % size != 0 {
-                    return Err(ExecError::MisalignedAccess { pc, addr, size });
+                    return Err(E::from(ExecError::MisalignedAccess { pc, addr, size }));
                 }
                 if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
-                    return Err(ExecError::Unmapped { pc, addr });
+                    return Err(E::from(ExecError::Unmapped { pc, addr }));
                 }
                 if !program.is_writable(addr) {
-                    return Err(ExecError::WriteToReadOnly { pc, addr });
+                    return Err(E::from(ExecError::WriteToReadOnly { pc, addr }));
                 }
                 let waddr = addr & !3;
                 let old = mem.load(waddr);
@@ -429,7 +448,7 @@ pub fn execute(
                     output.push(b);
                     b
                 }
-                number => return Err(ExecError::UnknownSyscall { pc, number }),
+                number => return Err(E::from(ExecError::UnknownSyscall { pc, number })),
             },
         };
         let rd_val = if ins.rd == 0 { 0 } else { rd_val };
@@ -445,12 +464,20 @@ pub fn execute(
             });
         }
         if let Some(exit_code) = halt {
+            if chunk.is_some() {
+                on_chunk(&trace, None)?;
+                trace.clear();
+            }
             return Ok(Execution {
                 exit_code,
                 cycles,
                 output,
                 trace,
             });
+        }
+        if chunk.is_some_and(|n| trace.len() >= n) {
+            on_chunk(&trace, Some(next_pc))?;
+            trace.clear();
         }
         pc = next_pc;
     }

@@ -289,7 +289,8 @@ fn prove_with(
 /// `segment_cycles` cycles (continuations). Returns the claim and one [`SegmentProof`] per
 /// segment; [`verify_segments`] checks them together with their linked boundaries.
 ///
-/// Proving memory is bounded by the segment size; the executor still records the whole run.
+/// Each segment is proved as soon as the executor has produced it, so memory is bounded by the
+/// segment size whatever the length of the run.
 ///
 /// # Errors
 /// [`ProveError`] when the run fails, is longer than `max_cycles`, or `segment_cycles` is 0 or
@@ -307,27 +308,43 @@ pub fn prove_segments(
             max: MAX_SEGMENT_CYCLES,
         });
     }
-    let run = run(program, input, max_cycles)?;
     let mut state = trace::image_state(program);
     let mut out_start = 0u32;
-    let chunks: Vec<&[crate::Step]> = run.trace.chunks(segment_cycles as usize).collect();
-    let mut proofs = Vec::with_capacity(chunks.len());
-    for (i, steps) in chunks.iter().enumerate() {
-        let next_pc = chunks.get(i + 1).map(|c| c[0].pc);
-        let (sp, state_out, _) = prove_segment(
-            program,
-            steps,
-            &state,
-            out_start,
-            run.exit_code,
-            next_pc,
-            params,
-            &mut |_| {},
-        )?;
-        out_start += sp.output.len() as u32;
-        state = state_out;
-        proofs.push(sp);
-    }
+    let mut proofs = Vec::new();
+    let config = ExecConfig {
+        max_cycles,
+        trace: true,
+    };
+    let run = crate::executor::run_chunked(
+        program,
+        input,
+        &config,
+        Some(segment_cycles as usize),
+        &mut |steps: &[crate::Step], next_pc: Option<u32>| -> Result<(), ProveError> {
+            let exit_code = steps.last().map_or(0, |s| s.rs2_val);
+            let (sp, state_out, _) = prove_segment(
+                program,
+                steps,
+                &state,
+                out_start,
+                exit_code,
+                next_pc,
+                params,
+                &mut |_| {},
+            )?;
+            out_start += sp.output.len() as u32;
+            state = state_out;
+            proofs.push(sp);
+            Ok(())
+        },
+    )
+    .map_err(|e| match e {
+        ProveError::Exec(crate::ExecError::CycleLimit { .. }) => ProveError::TooManyCycles {
+            cycles: max_cycles,
+            max: max_cycles,
+        },
+        e => e,
+    })?;
     Ok((
         Claim {
             exit_code: run.exit_code,

@@ -152,7 +152,14 @@ fn corrupted_elfs_do_not_panic() {
             let mut bad = elf.clone();
             bad[i] ^= bit;
             if let Ok(p) = Program::from_elf(&bad) {
-                let _ = execute(&p, &[], &ExecConfig { max_cycles: 100, trace: false });
+                let _ = execute(
+                    &p,
+                    &[],
+                    &ExecConfig {
+                        max_cycles: 100,
+                        trace: false,
+                    },
+                );
             }
         }
     }

@@ -71,13 +71,20 @@ impl PoolTx {
         self.tx.envelope.max_fee_per_gas()
     }
     fn tip_cap(&self) -> u128 {
-        self.tx.envelope.max_priority_fee_per_gas().unwrap_or_else(|| self.fee_cap())
+        self.tx
+            .envelope
+            .max_priority_fee_per_gas()
+            .unwrap_or_else(|| self.fee_cap())
     }
     /// Tip per gas the block producer gets at `base_fee`.
     pub fn effective_tip(&self, base_fee: u64) -> u128 {
-        self.tip_cap().min(self.fee_cap().saturating_sub(base_fee as u128))
+        self.tip_cap()
+            .min(self.fee_cap().saturating_sub(base_fee as u128))
     }
 }
+
+/// Number of sender queues above which empty ones are dropped.
+const EMPTY_QUEUE_PRUNE_AT: usize = 100_000;
 
 #[derive(Default)]
 struct SenderQueue {
@@ -125,14 +132,19 @@ impl PartialOrd for HeapItem {
 impl Ord for HeapItem {
     fn cmp(&self, other: &Self) -> Ordering {
         // Max-heap: higher tip first, then earlier arrival.
-        self.tip.cmp(&other.tip).then_with(|| other.seq.cmp(&self.seq))
+        self.tip
+            .cmp(&other.tip)
+            .then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
 impl Mempool {
     /// An empty pool.
     pub fn new(config: PoolConfig) -> Self {
-        Self { config, inner: Mutex::new(Inner::default()) }
+        Self {
+            config,
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
     /// The pool's configuration.
@@ -159,14 +171,20 @@ impl Mempool {
     fn check_static(&self, tx: &RecoveredTx, base_fee: u64) -> Result<(), PoolError> {
         let env = &tx.envelope;
         if env.chain_id() != Some(self.config.chain_id) {
-            return Err(PoolError::InvalidChainId { expected: self.config.chain_id, got: env.chain_id() });
+            return Err(PoolError::InvalidChainId {
+                expected: self.config.chain_id,
+                got: env.chain_id(),
+            });
         }
         if env.gas_limit() > self.config.block_gas_limit {
             return Err(PoolError::ExceedsBlockGasLimit);
         }
         let want = intrinsic_gas(env);
         if env.gas_limit() < want {
-            return Err(PoolError::IntrinsicGasTooLow { have: env.gas_limit(), want });
+            return Err(PoolError::IntrinsicGasTooLow {
+                have: env.gas_limit(),
+                want,
+            });
         }
         if let Some(tip) = env.max_priority_fee_per_gas()
             && tip > env.max_fee_per_gas()
@@ -174,28 +192,49 @@ impl Mempool {
             return Err(PoolError::TipAboveFeeCap);
         }
         if env.max_fee_per_gas() < base_fee as u128 {
-            return Err(PoolError::FeeCapTooLow { fee_cap: env.max_fee_per_gas(), base_fee });
+            return Err(PoolError::FeeCapTooLow {
+                fee_cap: env.max_fee_per_gas(),
+                base_fee,
+            });
         }
         Ok(())
     }
 
     /// Admits `tx`. On error the pool is unchanged.
+    ///
+    /// `state.nonce` may be stale (read before the latest block was committed): the pool never
+    /// lets a sender's known nonce go backwards.
     pub fn add(&self, tx: RecoveredTx, state: AdmissionState) -> Result<B256, PoolError> {
         self.check_static(&tx, state.base_fee)?;
         let nonce = tx.envelope.nonce();
-        if nonce < state.nonce {
-            return Err(PoolError::NonceTooLow { state: state.nonce, tx: nonce });
-        }
-        if nonce - state.nonce > self.config.max_nonce_gap {
-            return Err(PoolError::NonceGapTooLarge { state: state.nonce, tx: nonce, max_gap: self.config.max_nonce_gap });
-        }
-        let cost = U256::from(tx.envelope.gas_limit()) * U256::from(tx.envelope.max_fee_per_gas()) + tx.envelope.value();
+        let cost = U256::from(tx.envelope.gas_limit()) * U256::from(tx.envelope.max_fee_per_gas())
+            + tx.envelope.value();
         if cost > state.balance {
-            return Err(PoolError::InsufficientFunds { balance: state.balance, cost });
+            return Err(PoolError::InsufficientFunds {
+                balance: state.balance,
+                cost,
+            });
         }
         let hash = tx.hash;
         let sender = tx.sender;
         let mut inner = self.inner.lock();
+        let state_nonce = inner
+            .senders
+            .get(&sender)
+            .map_or(state.nonce, |q| q.state_nonce.max(state.nonce));
+        if nonce < state_nonce {
+            return Err(PoolError::NonceTooLow {
+                state: state_nonce,
+                tx: nonce,
+            });
+        }
+        if nonce - state_nonce > self.config.max_nonce_gap {
+            return Err(PoolError::NonceGapTooLarge {
+                state: state_nonce,
+                tx: nonce,
+                max_gap: self.config.max_nonce_gap,
+            });
+        }
         if inner.by_hash.contains_key(&hash) {
             return Err(PoolError::AlreadyKnown);
         }
@@ -205,25 +244,36 @@ impl Mempool {
         let bump = |old: u128| old + old * self.config.price_bump_percent / 100;
         let mut removed: Vec<B256> = Vec::new();
         {
+            if full && !inner.senders.contains_key(&sender) {
+                return Err(PoolError::PoolFull);
+            }
             let queue = inner.senders.entry(sender).or_default();
             // Transactions the chain already executed (the head moved since they were pooled).
-            let stale = queue.txs.range(..state.nonce).count();
+            let stale = queue.txs.range(..state_nonce).count();
             if let Some(existing) = queue.txs.get(&nonce) {
-                if new.fee_cap() < bump(existing.fee_cap()) || new.tip_cap() < bump(existing.tip_cap()) {
+                if new.fee_cap() < bump(existing.fee_cap())
+                    || new.tip_cap() < bump(existing.tip_cap())
+                {
                     return Err(PoolError::ReplacementUnderpriced);
                 }
                 removed.push(existing.tx.hash);
             } else {
                 if queue.txs.len() - stale >= self.config.max_per_sender {
-                    return Err(PoolError::SenderLimit { limit: self.config.max_per_sender });
+                    return Err(PoolError::SenderLimit {
+                        limit: self.config.max_per_sender,
+                    });
                 }
                 if full && stale == 0 {
                     return Err(PoolError::PoolFull);
                 }
             }
-            queue.state_nonce = state.nonce;
-            let keep = queue.txs.split_off(&state.nonce);
-            removed.extend(std::mem::replace(&mut queue.txs, keep).into_values().map(|t| t.tx.hash));
+            queue.state_nonce = state_nonce;
+            let keep = queue.txs.split_off(&state_nonce);
+            removed.extend(
+                std::mem::replace(&mut queue.txs, keep)
+                    .into_values()
+                    .map(|t| t.tx.hash),
+            );
             queue.txs.insert(nonce, new.clone());
         }
         for h in removed {
@@ -255,7 +305,11 @@ impl Mempool {
             if let Some(tx) = q.txs.get(&q.state_nonce)
                 && tx.fee_cap() >= base_fee as u128
             {
-                heap.push(HeapItem { tip: tx.effective_tip(base_fee), seq: tx.seq, tx: tx.clone() });
+                heap.push(HeapItem {
+                    tip: tx.effective_tip(base_fee),
+                    seq: tx.seq,
+                    tx: tx.clone(),
+                });
             }
         }
         let mut out = Vec::with_capacity(max.min(inner.by_hash.len()));
@@ -266,7 +320,11 @@ impl Mempool {
                 && let Some(next) = q.txs.get(&next_nonce)
                 && next.fee_cap() >= base_fee as u128
             {
-                heap.push(HeapItem { tip: next.effective_tip(base_fee), seq: next.seq, tx: next.clone() });
+                heap.push(HeapItem {
+                    tip: next.effective_tip(base_fee),
+                    seq: next.seq,
+                    tx: next.clone(),
+                });
             }
             out.push(item.tx);
         }
@@ -282,25 +340,42 @@ impl Mempool {
             if let Some(q) = inner.senders.get_mut(sender) {
                 q.state_nonce = q.state_nonce.max(nonce + 1);
                 let keep = q.txs.split_off(&(nonce + 1));
-                dropped.extend(std::mem::replace(&mut q.txs, keep).into_values().map(|t| t.tx.hash));
-                if q.txs.is_empty() {
-                    inner.senders.remove(sender);
-                }
+                dropped.extend(
+                    std::mem::replace(&mut q.txs, keep)
+                        .into_values()
+                        .map(|t| t.tx.hash),
+                );
+                // An emptied queue is kept: its nonce guards against admissions that read the
+                // account before this block was committed.
             }
         }
         for h in dropped {
             inner.by_hash.remove(&h);
         }
+        if inner.senders.len() > EMPTY_QUEUE_PRUNE_AT {
+            inner.senders.retain(|_, q| !q.txs.is_empty());
+        }
     }
 
-    /// Removes one transaction (e.g. found invalid at execution) and its sender's later ones,
-    /// which can no longer execute.
-    pub fn remove(&self, hash: &B256) {
+    /// Removes a transaction found invalid at execution; with `descendants`, also its sender's
+    /// later ones (which can no longer execute once this nonce is gone).
+    pub fn remove(&self, hash: &B256, descendants: bool) {
         let mut inner = self.inner.lock();
-        let Some(tx) = inner.by_hash.get(hash).cloned() else { return };
+        let Some(tx) = inner.by_hash.get(hash).cloned() else {
+            return;
+        };
         let mut dropped = Vec::new();
         if let Some(q) = inner.senders.get_mut(&tx.tx.sender) {
-            dropped.extend(q.txs.split_off(&tx.nonce()).into_values().map(|t| t.tx.hash));
+            if descendants {
+                dropped.extend(
+                    q.txs
+                        .split_off(&tx.nonce())
+                        .into_values()
+                        .map(|t| t.tx.hash),
+                );
+            } else if let Some(t) = q.txs.remove(&tx.nonce()) {
+                dropped.push(t.tx.hash);
+            }
             if q.txs.is_empty() {
                 inner.senders.remove(&tx.tx.sender);
             }
@@ -339,11 +414,20 @@ mod tests {
     }
 
     fn rich(nonce: u64) -> AdmissionState {
-        AdmissionState { nonce, balance: U256::from(10u128.pow(20)), base_fee: 10 }
+        AdmissionState {
+            nonce,
+            balance: U256::from(10u128.pow(20)),
+            base_fee: 10,
+        }
     }
 
     fn pool() -> Mempool {
-        Mempool::new(PoolConfig { max_txs: 4, max_per_sender: 3, max_nonce_gap: 5, ..Default::default() })
+        Mempool::new(PoolConfig {
+            max_txs: 4,
+            max_per_sender: 3,
+            max_nonce_gap: 5,
+            ..Default::default()
+        })
     }
 
     #[test]
@@ -354,8 +438,15 @@ mod tests {
         p.add(tx(&a, 1, 100, 50), rich(0)).unwrap();
         p.add(tx(&b, 0, 100, 5), rich(0)).unwrap();
         p.add(tx(&b, 2, 100, 90), rich(0)).unwrap(); // gap: nonce 1 missing
-        let best: Vec<_> = p.best(10, 10).iter().map(|t| (t.tx.sender, t.nonce())).collect();
-        assert_eq!(best, vec![(b.address(), 0), (a.address(), 0), (a.address(), 1)]);
+        let best: Vec<_> = p
+            .best(10, 10)
+            .iter()
+            .map(|t| (t.tx.sender, t.nonce()))
+            .collect();
+        assert_eq!(
+            best,
+            vec![(b.address(), 0), (a.address(), 0), (a.address(), 1)]
+        );
         assert_eq!(p.pending_nonce(&a.address()), Some(2));
         assert_eq!(p.pending_nonce(&b.address()), Some(1));
     }
@@ -367,20 +458,51 @@ mod tests {
         let t = tx(&a, 0, 100, 1);
         p.add(t.clone(), rich(0)).unwrap();
         assert_eq!(p.add(t, rich(0)), Err(PoolError::AlreadyKnown));
-        assert!(matches!(p.add(tx(&a, 0, 105, 1), rich(0)), Err(PoolError::ReplacementUnderpriced)));
-        assert!(matches!(p.add(tx(&a, 3, 100, 1), rich(5)), Err(PoolError::NonceTooLow { .. })));
-        assert!(matches!(p.add(tx(&a, 9, 100, 1), rich(0)), Err(PoolError::NonceGapTooLarge { .. })));
-        assert!(matches!(p.add(tx(&a, 1, 5, 1), rich(0)), Err(PoolError::FeeCapTooLow { .. })));
-        assert!(matches!(p.add(tx(&a, 1, 5, 6), rich(0)), Err(PoolError::TipAboveFeeCap)));
-        let poor = AdmissionState { balance: U256::from(1), ..rich(0) };
-        assert!(matches!(p.add(tx(&a, 1, 100, 1), poor), Err(PoolError::InsufficientFunds { .. })));
+        assert!(matches!(
+            p.add(tx(&a, 0, 105, 1), rich(0)),
+            Err(PoolError::ReplacementUnderpriced)
+        ));
+        assert!(matches!(
+            p.add(tx(&signer(4), 3, 100, 1), rich(5)),
+            Err(PoolError::NonceTooLow { .. })
+        ));
+        assert!(matches!(
+            p.add(tx(&a, 9, 100, 1), rich(0)),
+            Err(PoolError::NonceGapTooLarge { .. })
+        ));
+        assert!(matches!(
+            p.add(tx(&a, 1, 5, 1), rich(0)),
+            Err(PoolError::FeeCapTooLow { .. })
+        ));
+        assert!(matches!(
+            p.add(tx(&a, 1, 5, 6), rich(0)),
+            Err(PoolError::TipAboveFeeCap)
+        ));
+        let poor = AdmissionState {
+            balance: U256::from(1),
+            ..rich(0)
+        };
+        assert!(matches!(
+            p.add(tx(&a, 1, 100, 1), poor),
+            Err(PoolError::InsufficientFunds { .. })
+        ));
         assert_eq!(p.len(), 1);
         // Wrong chain id (legacy with chain id 1).
-        let mut l = TxLegacy { chain_id: Some(1), gas_limit: 21_000, gas_price: 100, to: TxKind::Call(Address::ZERO), ..Default::default() };
+        let mut l = TxLegacy {
+            chain_id: Some(1),
+            gas_limit: 21_000,
+            gas_price: 100,
+            to: TxKind::Call(Address::ZERO),
+            ..Default::default()
+        };
         let sig = a.sign_transaction_sync(&mut l).unwrap();
         let env: alloy_consensus::TxEnvelope = l.into_signed(sig).into();
-        let rt = ferrum_primitives::recover_tx(&alloy_eips::Encodable2718::encoded_2718(&env)).unwrap();
-        assert!(matches!(p.add(rt, rich(0)), Err(PoolError::InvalidChainId { .. })));
+        let rt =
+            ferrum_primitives::recover_tx(&alloy_eips::Encodable2718::encoded_2718(&env)).unwrap();
+        assert!(matches!(
+            p.add(rt, rich(0)),
+            Err(PoolError::InvalidChainId { .. })
+        ));
     }
 
     #[test]
@@ -394,14 +516,20 @@ mod tests {
         assert_eq!(p.best(10, 1)[0].tx.hash, h);
         p.add(tx(&a, 1, 100, 1), rich(0)).unwrap();
         p.add(tx(&a, 2, 100, 1), rich(0)).unwrap();
-        assert!(matches!(p.add(tx(&a, 3, 100, 1), rich(0)), Err(PoolError::SenderLimit { .. })));
+        assert!(matches!(
+            p.add(tx(&a, 3, 100, 1), rich(0)),
+            Err(PoolError::SenderLimit { .. })
+        ));
         let b = signer(2);
         p.add(tx(&b, 0, 100, 1), rich(0)).unwrap();
-        assert_eq!(p.add(tx(&signer(3), 0, 100, 1), rich(0)), Err(PoolError::PoolFull));
+        assert_eq!(
+            p.add(tx(&signer(3), 0, 100, 1), rich(0)),
+            Err(PoolError::PoolFull)
+        );
         p.remove_executed(&[(a.address(), 1)]);
         assert_eq!(p.len(), 2);
         assert_eq!(p.pending_nonce(&a.address()), Some(3));
-        p.remove(&p.best(10, 10)[0].tx.hash);
+        p.remove(&p.best(10, 10)[0].tx.hash, true);
         assert_eq!(p.len(), 1);
     }
 }

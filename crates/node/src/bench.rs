@@ -23,7 +23,7 @@ use alloy::{
 };
 use alloy_primitives::{B256, Bytes, TxKind, U256, keccak256};
 use anyhow::{Context as _, bail};
-use jsonrpsee::core::client::{ClientT as _, SubscriptionClientT};
+use jsonrpsee::core::client::SubscriptionClientT;
 use parking_lot::Mutex;
 use serde_json::{Value, json};
 
@@ -41,7 +41,9 @@ sol! {
 /// Creation code of `crates/node/fixtures/BenchToken.sol` (solc-js 0.8.37, see `scripts/build-fixtures`).
 pub fn bench_token_creation_code() -> anyhow::Result<Bytes> {
     let json: Value = serde_json::from_str(include_str!("../fixtures/BenchToken.json"))?;
-    let hex = json["bytecode"]["object"].as_str().context("fixture has no bytecode")?;
+    let hex = json["bytecode"]["object"]
+        .as_str()
+        .context("fixture has no bytecode")?;
     Ok(hex.parse()?)
 }
 
@@ -116,7 +118,15 @@ struct Rpc {
 impl Rpc {
     async fn call(&self, method: &str, params: Value) -> anyhow::Result<Value> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let resp: Value = self.http.post(&self.url).header("content-type", "application/json").body(body.to_string()).send().await?.json().await?;
+        let resp: Value = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await?
+            .json()
+            .await?;
         if let Some(e) = resp.get("error") {
             bail!("{method}: {e}");
         }
@@ -137,10 +147,20 @@ impl Rpc {
             if i > 0 {
                 body.push(',');
             }
-            body.push_str(&format!(r#"{{"jsonrpc":"2.0","id":{i},"method":"eth_sendRawTransaction","params":["{r}"]}}"#));
+            body.push_str(&format!(
+                r#"{{"jsonrpc":"2.0","id":{i},"method":"eth_sendRawTransaction","params":["{r}"]}}"#
+            ));
         }
         body.push(']');
-        let resp: Value = self.http.post(&self.url).header("content-type", "application/json").body(body).send().await?.json().await?;
+        let resp: Value = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await?
+            .json()
+            .await?;
         let items = resp.as_array().context("batch response is not an array")?;
         let errors: Vec<_> = items.iter().filter_map(|i| i.get("error")).collect();
         Ok((errors.len(), errors.first().map(|e| e.to_string())))
@@ -149,7 +169,9 @@ impl Rpc {
     async fn wait_receipt(&self, hash: B256, timeout: Duration) -> anyhow::Result<Value> {
         let start = Instant::now();
         loop {
-            let r = self.call("eth_getTransactionReceipt", json!([hash])).await?;
+            let r = self
+                .call("eth_getTransactionReceipt", json!([hash]))
+                .await?;
             if !r.is_null() {
                 return Ok(r);
             }
@@ -166,7 +188,15 @@ struct Fees {
     max_fee: u128,
 }
 
-fn sign(signer: &PrivateKeySigner, fees: &Fees, nonce: u64, to: TxKind, value: U256, input: Bytes, gas: u64) -> anyhow::Result<TxEnvelope> {
+fn sign(
+    signer: &PrivateKeySigner,
+    fees: &Fees,
+    nonce: u64,
+    to: TxKind,
+    value: U256,
+    input: Bytes,
+    gas: u64,
+) -> anyhow::Result<TxEnvelope> {
     let mut tx = TxEip1559 {
         chain_id: fees.chain_id,
         nonce,
@@ -192,7 +222,10 @@ async fn send_and_wait(rpc: &Rpc, txs: &[TxEnvelope], timeout: Duration) -> anyh
         let raws: Vec<String> = chunk.iter().map(raw_hex).collect();
         let (errors, first) = rpc.send_batch(&raws).await?;
         if errors > 0 {
-            bail!("setup transactions rejected: {errors}, first: {}", first.unwrap_or_default());
+            bail!(
+                "setup transactions rejected: {errors}, first: {}",
+                first.unwrap_or_default()
+            );
         }
     }
     if let Some(last) = txs.last() {
@@ -208,7 +241,13 @@ async fn send_and_wait(rpc: &Rpc, txs: &[TxEnvelope], timeout: Duration) -> anyh
 pub async fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     let kinds: &[BenchKind] = match args.kind {
         BenchKind::Both => &[BenchKind::Eth, BenchKind::Erc20],
-        k => if k == BenchKind::Eth { &[BenchKind::Eth] } else { &[BenchKind::Erc20] },
+        k => {
+            if k == BenchKind::Eth {
+                &[BenchKind::Eth]
+            } else {
+                &[BenchKind::Erc20]
+            }
+        }
     };
     for (i, kind) in kinds.iter().enumerate() {
         let r = run_one(&args, *kind, i as u64).await?;
@@ -229,54 +268,106 @@ pub async fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
 /// One workload: setup, pre-sign, send, wait, measure.
 pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Result<BenchReport> {
     let timeout = Duration::from_secs(args.timeout_secs);
-    let rpc = Arc::new(Rpc { http: reqwest::Client::new(), url: args.rpc.clone() });
+    let rpc = Arc::new(Rpc {
+        http: reqwest::Client::new(),
+        url: args.rpc.clone(),
+    });
     let funder = match args.funder_key {
         Some(k) => PrivateKeySigner::from_bytes(&k)?,
         None => dev_signers(1)?.remove(0),
     };
     let chain_id = rpc.u64("eth_chainId", json!([])).await?;
     let gas_price = rpc.u64("eth_gasPrice", json!([])).await? as u128;
-    let fees = Fees { chain_id, max_fee: gas_price.max(1) * 4 };
+    let fees = Fees {
+        chain_id,
+        max_fee: gas_price.max(1) * 4,
+    };
     let m = args.accounts.max(1);
     let per_account = args.txs.div_ceil(m);
     let run_id = rpc.u64("eth_blockNumber", json!([])).await?;
     let accounts: Vec<PrivateKeySigner> = (0..m)
         .map(|i| {
-            let seed = keccak256([&salt.to_be_bytes()[..], &run_id.to_be_bytes(), &(i as u64).to_be_bytes()].concat());
+            let seed = keccak256(
+                [
+                    &salt.to_be_bytes()[..],
+                    &run_id.to_be_bytes(),
+                    &(i as u64).to_be_bytes(),
+                ]
+                .concat(),
+            );
             PrivateKeySigner::from_bytes(&seed)
         })
         .collect::<Result<_, _>>()?;
 
     // Setup: fund the accounts (and deploy + distribute the token).
-    let mut nonce = rpc.u64("eth_getTransactionCount", json!([funder.address(), "pending"])).await?;
+    let mut nonce = rpc
+        .u64(
+            "eth_getTransactionCount",
+            json!([funder.address(), "pending"]),
+        )
+        .await?;
     let (tx_gas, call_gas) = (21_000u64, 80_000u64);
-    let per_account_cost = U256::from(per_account as u64 + 1) * U256::from(call_gas) * U256::from(fees.max_fee) + U256::from(10u64).pow(U256::from(16u64));
+    let per_account_cost =
+        U256::from(per_account as u64 + 1) * U256::from(call_gas) * U256::from(fees.max_fee)
+            + U256::from(10u64).pow(U256::from(16u64));
     let mut setup = Vec::new();
     for a in &accounts {
-        setup.push(sign(&funder, &fees, nonce, TxKind::Call(a.address()), per_account_cost, Bytes::new(), tx_gas)?);
+        setup.push(sign(
+            &funder,
+            &fees,
+            nonce,
+            TxKind::Call(a.address()),
+            per_account_cost,
+            Bytes::new(),
+            tx_gas,
+        )?);
         nonce += 1;
     }
     let token = if kind == BenchKind::Erc20 {
         let supply = U256::from(10u64).pow(U256::from(30u64));
         let mut code = bench_token_creation_code()?.to_vec();
         code.extend_from_slice(&BenchToken::constructorCall { supply }.abi_encode());
-        let deploy = sign(&funder, &fees, nonce, TxKind::Create, U256::ZERO, code.into(), 2_000_000)?;
+        let deploy = sign(
+            &funder,
+            &fees,
+            nonce,
+            TxKind::Create,
+            U256::ZERO,
+            code.into(),
+            2_000_000,
+        )?;
         let token = funder.address().create(nonce);
         nonce += 1;
         setup.push(deploy);
         for a in &accounts {
-            let data = BenchToken::transferCall { to: a.address(), value: U256::from(10u64).pow(U256::from(24u64)) }.abi_encode();
-            setup.push(sign(&funder, &fees, nonce, TxKind::Call(token), U256::ZERO, data.into(), call_gas)?);
+            let data = BenchToken::transferCall {
+                to: a.address(),
+                value: U256::from(10u64).pow(U256::from(24u64)),
+            }
+            .abi_encode();
+            setup.push(sign(
+                &funder,
+                &fees,
+                nonce,
+                TxKind::Call(token),
+                U256::ZERO,
+                data.into(),
+                call_gas,
+            )?);
             nonce += 1;
         }
         Some(token)
     } else {
         None
     };
-    send_and_wait(&rpc, &setup, timeout).await.context("bench setup")?;
+    send_and_wait(&rpc, &setup, timeout)
+        .await
+        .context("bench setup")?;
 
     // Pre-sign the load in parallel, interleaved across accounts so each batch spans senders.
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let signed: Vec<Vec<(B256, String)>> = std::thread::scope(|s| {
         let handles: Vec<_> = accounts
             .chunks(m.div_ceil(threads))
@@ -294,10 +385,30 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
                             (0..per_account as u64)
                                 .map(|n| {
                                     let env = match token {
-                                        None => sign(a, fees, n, TxKind::Call(to), U256::from(1u64), Bytes::new(), tx_gas)?,
+                                        None => sign(
+                                            a,
+                                            fees,
+                                            n,
+                                            TxKind::Call(to),
+                                            U256::from(1u64),
+                                            Bytes::new(),
+                                            tx_gas,
+                                        )?,
                                         Some(t) => {
-                                            let data = BenchToken::transferCall { to, value: U256::from(1u64) }.abi_encode();
-                                            sign(a, fees, n, TxKind::Call(t), U256::ZERO, data.into(), call_gas)?
+                                            let data = BenchToken::transferCall {
+                                                to,
+                                                value: U256::from(1u64),
+                                            }
+                                            .abi_encode();
+                                            sign(
+                                                a,
+                                                fees,
+                                                n,
+                                                TxKind::Call(t),
+                                                U256::ZERO,
+                                                data.into(),
+                                                call_gas,
+                                            )?
                                         }
                                     };
                                     Ok((*env.tx_hash(), raw_hex(&env)))
@@ -308,7 +419,13 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().map_err(|_| anyhow::anyhow!("signer thread panicked"))?).collect::<anyhow::Result<Vec<_>>>()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("signer thread panicked"))?
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
     })?
     .into_iter()
     .flatten()
@@ -324,17 +441,25 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
     }
 
     // Follow inclusion over WebSocket.
-    let ws_url = args.ws.clone().unwrap_or_else(|| args.rpc.replacen("http", "ws", 1));
+    let ws_url = args
+        .ws
+        .clone()
+        .unwrap_or_else(|| args.rpc.replacen("http", "ws", 1));
     let (sender, receiver) = jsonrpsee::client_transport::ws::WsTransportClientBuilder::default()
         .build(ws_url.parse().context("ws url")?)
         .await
         .context("connecting websocket")?;
     let ws = jsonrpsee::core::client::ClientBuilder::default().build_with_tokio(sender, receiver);
     let mut heads = ws
-        .subscribe::<Value, _>("eth_subscribe", jsonrpsee::rpc_params!["newHeads"], "eth_unsubscribe")
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["newHeads"],
+            "eth_unsubscribe",
+        )
         .await
         .context("eth_subscribe newHeads")?;
-    let submitted: Arc<Mutex<HashMap<B256, Instant>>> = Arc::new(Mutex::new(HashMap::with_capacity(load.len())));
+    let submitted: Arc<Mutex<HashMap<B256, Instant>>> =
+        Arc::new(Mutex::new(HashMap::with_capacity(load.len())));
     let wanted: std::collections::HashSet<B256> = load.iter().map(|(h, _)| *h).collect();
     let start_block = rpc.u64("eth_blockNumber", json!([])).await?;
 
@@ -348,14 +473,31 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
             while latencies.len() < wanted.len() {
                 let head = match tokio::time::timeout(timeout, heads.next()).await {
                     Ok(Some(Ok(h))) => h,
-                    _ => bail!("new-heads subscription ended with {} of {} included", latencies.len(), wanted.len()),
+                    _ => bail!(
+                        "new-heads subscription ended with {} of {} included",
+                        latencies.len(),
+                        wanted.len()
+                    ),
                 };
-                let number = u64::from_str_radix(head["number"].as_str().unwrap_or("0x0").trim_start_matches("0x"), 16)?;
+                let number = u64::from_str_radix(
+                    head["number"]
+                        .as_str()
+                        .unwrap_or("0x0")
+                        .trim_start_matches("0x"),
+                    16,
+                )?;
                 while next <= number {
-                    let block = rpc.call("eth_getBlockByNumber", json!([format!("0x{next:x}"), false])).await?;
+                    let block = rpc
+                        .call(
+                            "eth_getBlockByNumber",
+                            json!([format!("0x{next:x}"), false]),
+                        )
+                        .await?;
                     let now = Instant::now();
                     for h in block["transactions"].as_array().into_iter().flatten() {
-                        let Some(hash) = h.as_str().and_then(|s| s.parse::<B256>().ok()) else { continue };
+                        let Some(hash) = h.as_str().and_then(|s| s.parse::<B256>().ok()) else {
+                            continue;
+                        };
                         if wanted.contains(&hash) {
                             let sent = submitted.lock().get(&hash).copied().unwrap_or(now);
                             latencies.push(now.duration_since(sent));
@@ -372,14 +514,22 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
     // Send.
     let started = Instant::now();
     let rejected = Arc::new(Mutex::new((0usize, None::<String>)));
-    let chunks: Vec<Vec<(B256, String)>> = load.chunks(args.batch.max(1)).map(|c| c.to_vec()).collect();
+    let chunks: Vec<Vec<(B256, String)>> =
+        load.chunks(args.batch.max(1)).map(|c| c.to_vec()).collect();
     let queue = Arc::new(Mutex::new(chunks.into_iter()));
     let mut workers = Vec::new();
     for _ in 0..args.concurrency.max(1) {
-        let (queue, rpc, submitted, rejected) = (queue.clone(), rpc.clone(), submitted.clone(), rejected.clone());
+        let (queue, rpc, submitted, rejected) = (
+            queue.clone(),
+            rpc.clone(),
+            submitted.clone(),
+            rejected.clone(),
+        );
         workers.push(tokio::spawn(async move {
             loop {
-                let Some(chunk) = queue.lock().next() else { break };
+                let Some(chunk) = queue.lock().next() else {
+                    break;
+                };
                 let now = Instant::now();
                 {
                     let mut s = submitted.lock();
@@ -405,11 +555,26 @@ pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Re
     }
     let (rejected, first_rejection) = rejected.lock().clone();
     if rejected > 0 {
-        bail!("{rejected} transactions rejected; first: {}", first_rejection.unwrap_or_default());
+        bail!(
+            "{rejected} transactions rejected; first: {}",
+            first_rejection.unwrap_or_default()
+        );
     }
     let (mut latencies, last) = follower.await??;
     let seconds = last.duration_since(started).as_secs_f64();
     latencies.sort_unstable();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
-    Ok(BenchReport { txs: latencies.len(), seconds, tps: latencies.len() as f64 / seconds.max(1e-9), p50_ms: pct(0.5), p99_ms: pct(0.99), rejected })
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    };
+    Ok(BenchReport {
+        txs: latencies.len(),
+        seconds,
+        tps: latencies.len() as f64 / seconds.max(1e-9),
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        rejected,
+    })
 }

@@ -127,7 +127,12 @@ impl Default for NodeConfig {
 impl Default for ChainSection {
     fn default() -> Self {
         let c = ferrum_stf::ChainConfig::default();
-        Self { chain_id: c.chain_id, block_gas_limit: c.block_gas_limit, min_base_fee: c.fee.min_base_fee, fee_recipient: Address::ZERO }
+        Self {
+            chain_id: c.chain_id,
+            block_gas_limit: c.block_gas_limit,
+            min_base_fee: c.fee.min_base_fee,
+            fee_recipient: Address::ZERO,
+        }
     }
 }
 
@@ -163,7 +168,11 @@ impl Default for SequencerSection {
 impl Default for MempoolSection {
     fn default() -> Self {
         let m = ferrum_mempool::PoolConfig::default();
-        Self { max_txs: m.max_txs, max_per_sender: m.max_per_sender, max_nonce_gap: m.max_nonce_gap }
+        Self {
+            max_txs: m.max_txs,
+            max_per_sender: m.max_per_sender,
+            max_nonce_gap: m.max_nonce_gap,
+        }
     }
 }
 
@@ -177,7 +186,10 @@ impl NodeConfig {
         ferrum_stf::ChainConfig {
             chain_id: self.chain.chain_id,
             block_gas_limit: self.chain.block_gas_limit,
-            fee: ferrum_primitives::FeeParams { min_base_fee: self.chain.min_base_fee, ..Default::default() },
+            fee: ferrum_primitives::FeeParams {
+                min_base_fee: self.chain.min_base_fee,
+                ..Default::default()
+            },
         }
     }
 

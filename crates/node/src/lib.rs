@@ -3,7 +3,6 @@
 //! [`spawn`] starts a whole node (store, state tree, mempool, sequencer, JSON-RPC) from a
 //! [`NodeConfig`]; the binary and the end-to-end tests both use it. [`bench`] is the load
 //! generator behind `ferrum bench`.
-#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod bench;
 pub mod config;

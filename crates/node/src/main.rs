@@ -14,7 +14,11 @@ use ferrum_node::{
 };
 
 #[derive(Parser)]
-#[command(name = "ferrum", version, about = "Ferrum: a ZK-rollup stack for Ethereum")]
+#[command(
+    name = "ferrum",
+    version,
+    about = "Ferrum: a ZK-rollup stack for Ethereum"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +36,8 @@ enum Command {
     },
     /// Load-test a node (or any Ethereum JSON-RPC endpoint) and print TPS and latency.
     Bench(BenchArgs),
+    /// Print the default node configuration (TOML) to start a `ferrum.toml` from.
+    Config,
 }
 
 #[derive(clap::Args)]
@@ -59,7 +65,10 @@ struct DevnetArgs {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
@@ -72,14 +81,25 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         }
     };
     let balance = U256::from(10_000u64) * U256::from(10u64).pow(U256::from(18u64));
-    let mut config = NodeConfig { data_dir: data_dir.clone(), sync_per_block: !args.no_sync, ..Default::default() };
+    let mut config = NodeConfig {
+        data_dir: data_dir.clone(),
+        sync_per_block: !args.no_sync,
+        ..Default::default()
+    };
     config.chain.chain_id = args.chain_id;
     config.rpc.addr = SocketAddr::new(args.host, args.port);
     config.sequencer.block_time_ms = args.block_time_ms;
-    config.genesis.alloc = signers.iter().map(|s| GenesisAccount { address: s.address(), balance }).collect();
+    config.genesis.alloc = signers
+        .iter()
+        .map(|s| GenesisAccount {
+            address: s.address(),
+            balance,
+        })
+        .collect();
     let node = spawn(config).await?;
 
-    let mut banner = String::from("\nFerrum devnet\n=============\n\nAvailable accounts (10,000 ETH each)\n");
+    let mut banner =
+        String::from("\nFerrum devnet\n=============\n\nAvailable accounts (10,000 ETH each)\n");
     for (i, s) in signers.iter().enumerate() {
         banner += &format!("({i}) {}\n", s.address());
     }
@@ -88,9 +108,18 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         banner += &format!("({i}) 0x{}\n", alloy_primitives::hex::encode(s.to_bytes()));
     }
     banner += &format!("\nMnemonic: {DEV_MNEMONIC}\nDerivation path: m/44'/60'/0'/0/<index>\n");
-    banner += &format!("\nChain id: {}\nData dir: {}\nHead block: {}\n", args.chain_id, data_dir.display(), node.chain.head().header.number);
+    banner += &format!(
+        "\nChain id: {}\nData dir: {}\nHead block: {}\n",
+        args.chain_id,
+        data_dir.display(),
+        node.chain.head().header.number
+    );
     banner += "Settlement: none yet (L1 settlement is not wired into the devnet in this version)\n";
-    banner += &format!("\nRPC (HTTP): {}\nRPC (WS):   {}\n", node.http_url(), node.ws_url());
+    banner += &format!(
+        "\nRPC (HTTP): {}\nRPC (WS):   {}\n",
+        node.http_url(),
+        node.ws_url()
+    );
     println!("{banner}");
 
     wait_for_shutdown(&node).await;
@@ -122,13 +151,23 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Devnet(args) => devnet(args).await,
         Command::Node { config } => {
-            let text = std::fs::read_to_string(&config).with_context(|| format!("reading {}", config.display()))?;
-            let config = NodeConfig::from_toml(&text).with_context(|| format!("parsing {}", config.display()))?;
+            let text = std::fs::read_to_string(&config)
+                .with_context(|| format!("reading {}", config.display()))?;
+            let config = NodeConfig::from_toml(&text)
+                .with_context(|| format!("parsing {}", config.display()))?;
             let node = spawn(config).await?;
-            println!("RPC (HTTP): {}\nRPC (WS):   {}", node.http_url(), node.ws_url());
+            println!(
+                "RPC (HTTP): {}\nRPC (WS):   {}",
+                node.http_url(),
+                node.ws_url()
+            );
             wait_for_shutdown(&node).await;
             node.stop().await
         }
         Command::Bench(args) => run_bench(args).await,
+        Command::Config => {
+            print!("{}", toml::to_string(&NodeConfig::default())?);
+            Ok(())
+        }
     }
 }

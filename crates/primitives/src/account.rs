@@ -6,7 +6,8 @@ use crate::hash::blake2s;
 
 /// The reserved (system) address under whose storage every account's properties live, as in
 /// ZKsync OS: the tree key of an account is `tree_key(ACCOUNT_PROPERTIES_ADDRESS, address)`.
-pub const ACCOUNT_PROPERTIES_ADDRESS: Address = address!("0x0000000000000000000000000000000000008003");
+pub const ACCOUNT_PROPERTIES_ADDRESS: Address =
+    address!("0x0000000000000000000000000000000000008003");
 
 /// Nonce, balance and code of one account: the preimage of its tree leaf value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -57,7 +58,11 @@ impl AccountState {
     /// The value stored in the account's tree leaf: `blake2s(encode())`, or zero for an empty
     /// account (so that an emptied account is the same as one never touched).
     pub fn tree_value(&self) -> B256 {
-        if self.is_empty() { B256::ZERO } else { blake2s(&[&self.encode()]) }
+        if self.is_empty() {
+            B256::ZERO
+        } else {
+            blake2s(&[&self.encode()])
+        }
     }
 }
 
@@ -67,7 +72,11 @@ mod tests {
 
     #[test]
     fn encode_roundtrip_and_empty_value() {
-        let a = AccountState { nonce: 7, balance: U256::from(1234u64), code_hash: B256::repeat_byte(9) };
+        let a = AccountState {
+            nonce: 7,
+            balance: U256::from(1234u64),
+            code_hash: B256::repeat_byte(9),
+        };
         assert_eq!(AccountState::decode(&a.encode()), Some(a));
         assert_eq!(AccountState::decode(&[0u8; 3]), None);
         assert_eq!(AccountState::default().tree_value(), B256::ZERO);

@@ -84,8 +84,19 @@ impl BatchOutput {
 
 /// The batch public input the verifier checks:
 /// `keccak256(commitment_before.hash() ‖ commitment_after.hash() ‖ output.hash())`.
-pub fn batch_public_input(before: &StateCommitment, after: &StateCommitment, output: &BatchOutput) -> B256 {
-    keccak256([before.hash().as_slice(), after.hash().as_slice(), output.hash().as_slice()].concat())
+pub fn batch_public_input(
+    before: &StateCommitment,
+    after: &StateCommitment,
+    output: &BatchOutput,
+) -> B256 {
+    keccak256(
+        [
+            before.hash().as_slice(),
+            after.hash().as_slice(),
+            output.hash().as_slice(),
+        ]
+        .concat(),
+    )
 }
 
 #[cfg(test)]
@@ -100,10 +111,19 @@ mod tests {
     #[test]
     fn public_input_binds_every_part() {
         let a = StateCommitment::default();
-        let b = StateCommitment { block_number: 1, ..Default::default() };
-        let o = BatchOutput { chain_id: 270, ..Default::default() };
+        let b = StateCommitment {
+            block_number: 1,
+            ..Default::default()
+        };
+        let o = BatchOutput {
+            chain_id: 270,
+            ..Default::default()
+        };
         let pi = batch_public_input(&a, &b, &o);
         assert_ne!(pi, batch_public_input(&b, &a, &o));
-        assert_ne!(pi, batch_public_input(&a, &b, &BatchOutput { chain_id: 271, ..o }));
+        assert_ne!(
+            pi,
+            batch_public_input(&a, &b, &BatchOutput { chain_id: 271, ..o })
+        );
     }
 }

@@ -14,7 +14,11 @@ pub struct FeeParams {
 
 impl Default for FeeParams {
     fn default() -> Self {
-        Self { min_base_fee: 25_000_000, elasticity_multiplier: 2, max_change_denominator: 8 }
+        Self {
+            min_base_fee: 25_000_000,
+            elasticity_multiplier: 2,
+            max_change_denominator: 8,
+        }
     }
 }
 
@@ -41,7 +45,10 @@ mod tests {
 
     #[test]
     fn follows_eip1559_and_floor() {
-        let p = FeeParams { min_base_fee: 7, ..Default::default() };
+        let p = FeeParams {
+            min_base_fee: 7,
+            ..Default::default()
+        };
         // Full block: +12.5%.
         assert_eq!(next_base_fee(&p, 100, 100, 1_000_000_000), 1_125_000_000);
         // Empty block: -12.5%.

@@ -73,7 +73,10 @@ mod tests {
         let one = l2_to_l1_logs_root(&[L2ToL1Log::default()]).unwrap();
         // A default log encodes as 88 zero bytes, the padding leaf itself.
         assert_eq!(empty, one);
-        let log = L2ToL1Log { value: B256::repeat_byte(1), ..Default::default() };
+        let log = L2ToL1Log {
+            value: B256::repeat_byte(1),
+            ..Default::default()
+        };
         assert_ne!(l2_to_l1_logs_root(&[log]).unwrap(), empty);
     }
 }

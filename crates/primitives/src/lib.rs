@@ -22,9 +22,11 @@ mod transaction;
 pub mod tree;
 
 pub use account::{ACCOUNT_PROPERTIES_ADDRESS, AccountState};
-pub use batch::{BatchOutput, StateCommitment, batch_public_input, EMPTY_PRIORITY_OPS_HASH};
+pub use batch::{BatchOutput, EMPTY_PRIORITY_OPS_HASH, StateCommitment, batch_public_input};
 pub use fee::{FeeParams, next_base_fee};
-pub use l2_log::{L2_TO_L1_LOG_SERIALIZE_SIZE, L2ToL1Log, L2_TO_L1_LOGS_TREE_DEPTH, l2_to_l1_logs_root};
+pub use l2_log::{
+    L2_TO_L1_LOG_SERIALIZE_SIZE, L2_TO_L1_LOGS_TREE_DEPTH, L2ToL1Log, l2_to_l1_logs_root,
+};
 pub use numbers::{BatchNumber, BlockNumber};
 pub use transaction::{RecoveredTx, TxError, intrinsic_gas, recover_tx};
 

@@ -29,7 +29,7 @@ pub enum TxError {
     #[error("failed to decode signed transaction: {0}")]
     Decode(alloy_rlp::Error),
     /// A blob (EIP-4844) transaction: Ferrum L2 has no blobs.
-    #[error("transaction type not supported")]
+    #[error("failed to decode signed transaction: transaction type not supported")]
     UnsupportedType,
     /// The signature does not recover to a valid signer.
     #[error("invalid sender: invalid signature")]
@@ -42,8 +42,12 @@ pub enum TxError {
 /// Decodes an EIP-2718 transaction and recovers its signer (EIP-2 low-s enforced).
 pub fn recover_tx(mut raw: &[u8]) -> Result<RecoveredTx, TxError> {
     let envelope = TxEnvelope::decode_2718(&mut raw).map_err(|e| match e {
+        // A first byte up to 0x7f names a transaction type we do not know.
+        alloy_eips::eip2718::Eip2718Error::UnexpectedType(ty) if ty <= 0x7f => {
+            TxError::UnsupportedType
+        }
         alloy_eips::eip2718::Eip2718Error::RlpError(e) => TxError::Decode(e),
-        _ => TxError::UnsupportedType,
+        _ => TxError::Decode(alloy_rlp::Error::Custom("invalid transaction envelope")),
     })?;
     if !raw.is_empty() {
         return Err(TxError::TrailingBytes);
@@ -51,9 +55,15 @@ pub fn recover_tx(mut raw: &[u8]) -> Result<RecoveredTx, TxError> {
     if envelope.is_eip4844() {
         return Err(TxError::UnsupportedType);
     }
-    let sender = envelope.recover_signer().map_err(|_| TxError::InvalidSignature)?;
+    let sender = envelope
+        .recover_signer()
+        .map_err(|_| TxError::InvalidSignature)?;
     let hash = *envelope.tx_hash();
-    Ok(RecoveredTx { envelope, sender, hash })
+    Ok(RecoveredTx {
+        envelope,
+        sender,
+        hash,
+    })
 }
 
 /// Intrinsic gas of a transaction under Prague rules (the larger of the standard cost and the

@@ -112,7 +112,11 @@ impl LeafProof {
         let mut node = self.leaf.hash();
         let mut index = self.index;
         for sibling in &self.siblings {
-            node = if index & 1 == 0 { blake2s_pair(&node, sibling) } else { blake2s_pair(sibling, &node) };
+            node = if index & 1 == 0 {
+                blake2s_pair(&node, sibling)
+            } else {
+                blake2s_pair(sibling, &node)
+            };
             index >>= 1;
         }
         Some(node)
@@ -162,7 +166,8 @@ impl KeyProof {
                 Ok(p.leaf.value)
             }
             Self::Absent { left, right } => {
-                if !(left.leaf.key < *key && *key < right.leaf.key && left.leaf.next == right.index) {
+                if !(left.leaf.key < *key && *key < right.leaf.key && left.leaf.next == right.index)
+                {
                     return Err(TreeProofError::NotNeighbours);
                 }
                 if left.root() != Some(*root) || right.root() != Some(*root) {
@@ -180,7 +185,11 @@ mod tests {
 
     #[test]
     fn leaf_encoding_roundtrips() {
-        let l = Leaf { key: B256::repeat_byte(1), value: B256::repeat_byte(2), next: 0x0102 };
+        let l = Leaf {
+            key: B256::repeat_byte(1),
+            value: B256::repeat_byte(2),
+            next: 0x0102,
+        };
         assert_eq!(Leaf::decode(&l.encode()), Some(l));
         assert_eq!(l.encode()[64], 0x02, "next is little-endian");
     }
@@ -195,7 +204,10 @@ mod tests {
     #[test]
     fn keys_differ_per_address_and_slot() {
         let a = Address::repeat_byte(1);
-        assert_ne!(tree_key(&a, &B256::ZERO), tree_key(&a, &B256::with_last_byte(1)));
+        assert_ne!(
+            tree_key(&a, &B256::ZERO),
+            tree_key(&a, &B256::with_last_byte(1))
+        );
         assert_ne!(account_key(&a), tree_key(&a, &B256::ZERO));
     }
 }

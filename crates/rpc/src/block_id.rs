@@ -8,13 +8,24 @@ use crate::error::{internal, server};
 
 /// Number of the last block of the last sealed batch ("finalized" until L1 settlement lands).
 pub(crate) fn finalized_block(chain: &Chain) -> Result<u64, ErrorObjectOwned> {
-    let Some(n) = chain.store.last_batch().map_err(internal)? else { return Ok(0) };
-    let raw = chain.store.batch(n).map_err(internal)?.ok_or_else(|| internal("batch vanished"))?;
-    Ok(BatchRecord::decode_stored(&raw).map_err(internal)?.last_block)
+    let Some(n) = chain.store.last_batch().map_err(internal)? else {
+        return Ok(0);
+    };
+    let raw = chain
+        .store
+        .batch(n)
+        .map_err(internal)?
+        .ok_or_else(|| internal("batch vanished"))?;
+    Ok(BatchRecord::decode_stored(&raw)
+        .map_err(internal)?
+        .last_block)
 }
 
 /// Resolves a tag or number; `None` if the block does not exist (yet).
-pub(crate) fn resolve_number(chain: &Chain, tag: BlockNumberOrTag) -> Result<Option<u64>, ErrorObjectOwned> {
+pub(crate) fn resolve_number(
+    chain: &Chain,
+    tag: BlockNumberOrTag,
+) -> Result<Option<u64>, ErrorObjectOwned> {
     let head = chain.head().header.number;
     let n = match tag {
         BlockNumberOrTag::Latest | BlockNumberOrTag::Pending | BlockNumberOrTag::Safe => head,
@@ -35,9 +46,15 @@ pub(crate) fn resolve(chain: &Chain, id: BlockId) -> Result<Option<u64>, ErrorOb
 
 /// State position for a read: `None` = the head (fast path), `Some(n)` = after block `n`.
 /// Unknown blocks are an error, as in geth.
-pub(crate) fn state_at(chain: &Chain, id: Option<BlockId>) -> Result<Option<u64>, ErrorObjectOwned> {
+pub(crate) fn state_at(
+    chain: &Chain,
+    id: Option<BlockId>,
+) -> Result<Option<u64>, ErrorObjectOwned> {
     let id = id.unwrap_or(BlockId::latest());
-    if matches!(id, BlockId::Number(BlockNumberOrTag::Latest | BlockNumberOrTag::Pending)) {
+    if matches!(
+        id,
+        BlockId::Number(BlockNumberOrTag::Latest | BlockNumberOrTag::Pending)
+    ) {
         return Ok(None);
     }
     let n = resolve(chain, id)?.ok_or_else(|| server("header not found"))?;

@@ -1,6 +1,8 @@
 //! Stored records → RPC types.
 
-use alloy_consensus::{Header, ReceiptEnvelope, Transaction as _, TxEnvelope, transaction::Recovered};
+use alloy_consensus::{
+    Header, ReceiptEnvelope, Transaction as _, TxEnvelope, transaction::Recovered,
+};
 use alloy_eips::Decodable2718;
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_types_eth::{Block, BlockTransactions, Log, Transaction, TransactionReceipt};
@@ -11,7 +13,12 @@ use crate::error::internal;
 
 pub(crate) fn rpc_header(header: Header, hash: B256) -> alloy_rpc_types_eth::Header {
     let size = alloy_rlp::Encodable::length(&header);
-    alloy_rpc_types_eth::Header { hash, inner: header, total_difficulty: Some(U256::ZERO), size: Some(U256::from(size)) }
+    alloy_rpc_types_eth::Header {
+        hash,
+        inner: header,
+        total_difficulty: Some(U256::ZERO),
+        size: Some(U256::from(size)),
+    }
 }
 
 pub(crate) fn decode_tx(stored: &StoredTx) -> Result<TxEnvelope, ErrorObjectOwned> {
@@ -71,7 +78,8 @@ pub(crate) fn rpc_receipt(
         blob_gas_price: None,
         from: stored.sender,
         to: env.to(),
-        contract_address: (stored.contract_address.len() == 20).then(|| Address::from_slice(&stored.contract_address)),
+        contract_address: (stored.contract_address.len() == 20)
+            .then(|| Address::from_slice(&stored.contract_address)),
     })
 }
 
@@ -83,12 +91,22 @@ pub(crate) fn rpc_block(
 ) -> Result<Block<Transaction>, ErrorObjectOwned> {
     let transactions = if full {
         BlockTransactions::Full(
-            txs.iter().enumerate().map(|(i, t)| rpc_tx(t, hash, &header, i as u64)).collect::<Result<_, _>>()?,
+            txs.iter()
+                .enumerate()
+                .map(|(i, t)| rpc_tx(t, hash, &header, i as u64))
+                .collect::<Result<_, _>>()?,
         )
     } else {
         BlockTransactions::Hashes(
-            txs.iter().map(|t| decode_tx(t).map(|e| *e.tx_hash())).collect::<Result<_, _>>()?,
+            txs.iter()
+                .map(|t| decode_tx(t).map(|e| *e.tx_hash()))
+                .collect::<Result<_, _>>()?,
         )
     };
-    Ok(Block { header: rpc_header(header, hash), uncles: vec![], transactions, withdrawals: None })
+    Ok(Block {
+        header: rpc_header(header, hash),
+        uncles: vec![],
+        transactions,
+        withdrawals: None,
+    })
 }

@@ -41,7 +41,11 @@ pub(crate) fn reverted(data: &Bytes) -> ErrorObjectOwned {
         Some(reason) => format!("execution reverted: {reason}"),
         None => "execution reverted".to_string(),
     };
-    ErrorObjectOwned::owned(RpcErrorCode::ExecutionReverted as i32, msg, Some(data.to_string()))
+    ErrorObjectOwned::owned(
+        RpcErrorCode::ExecutionReverted as i32,
+        msg,
+        Some(data.to_string()),
+    )
 }
 
 /// Decodes `Error(string)` revert data.
@@ -63,11 +67,20 @@ mod tests {
 
     #[test]
     fn decodes_error_string() {
-        // Error("nope")
-        let data: Bytes = "0x08c379a000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000004e6f706500000000000000000000000000000000000000000000000000000000".parse().unwrap();
+        // Error("nope"): selector, offset 0x20, length 4, "nope" padded to 32 bytes.
+        let mut raw = vec![0x08, 0xc3, 0x79, 0xa0];
+        raw.extend_from_slice(&alloy_primitives::U256::from(32u64).to_be_bytes::<32>());
+        raw.extend_from_slice(&alloy_primitives::U256::from(4u64).to_be_bytes::<32>());
+        let mut word = [0u8; 32];
+        word[..4].copy_from_slice(b"nope");
+        raw.extend_from_slice(&word);
+        let data = Bytes::from(raw);
         let e = reverted(&data);
         assert_eq!(e.code(), 3);
         assert_eq!(e.message(), "execution reverted: nope");
-        assert_eq!(reverted(&Bytes::from_static(&[1, 2])).message(), "execution reverted");
+        assert_eq!(
+            reverted(&Bytes::from_static(&[1, 2])).message(),
+            "execution reverted"
+        );
     }
 }

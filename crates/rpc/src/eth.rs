@@ -11,12 +11,11 @@ use alloy_rpc_types_eth::{
 use ferrum_mempool::AdmissionState;
 use ferrum_sequencer::Chain;
 use ferrum_state::StateView;
-use ferrum_stf::{CallRequest, simulate, estimate_gas};
+use ferrum_stf::{CallRequest, estimate_gas, simulate};
 use jsonrpsee::{
     PendingSubscriptionSink,
     core::{RpcResult, SubscriptionResult},
     proc_macros::rpc,
-    types::ErrorObjectOwned,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -61,7 +60,12 @@ pub(crate) trait EthApi {
     #[method(name = "eth_maxPriorityFeePerGas")]
     fn max_priority_fee(&self) -> RpcResult<U256>;
     #[method(name = "eth_feeHistory")]
-    fn fee_history(&self, count: U64, newest: BlockNumberOrTag, percentiles: Option<Vec<f64>>) -> RpcResult<FeeHistory>;
+    fn fee_history(
+        &self,
+        count: U64,
+        newest: BlockNumberOrTag,
+        percentiles: Option<Vec<f64>>,
+    ) -> RpcResult<FeeHistory>;
     #[method(name = "eth_sendRawTransaction")]
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256>;
     #[method(name = "eth_getTransactionByHash")]
@@ -79,7 +83,8 @@ pub(crate) trait EthApi {
     #[method(name = "eth_getLogs", blocking)]
     fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>>;
     #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
-    async fn subscribe(&self, kind: SubscriptionKind, params: Option<Params>) -> SubscriptionResult;
+    async fn subscribe(&self, kind: SubscriptionKind, params: Option<Params>)
+    -> SubscriptionResult;
 }
 
 /// Implementation over the shared chain state.
@@ -92,8 +97,15 @@ pub(crate) struct EthApi {
 
 impl EthApi {
     fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block>> {
-        let Some(header) = self.chain.store.header(n).map_err(internal)? else { return Ok(None) };
-        let hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        let Some(header) = self.chain.store.header(n).map_err(internal)? else {
+            return Ok(None);
+        };
+        let hash = self
+            .chain
+            .store
+            .block_hash(n)
+            .map_err(internal)?
+            .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         rpc_block(header, hash, &txs, full).map(Some)
     }
@@ -101,7 +113,9 @@ impl EthApi {
     fn call_request(&self, r: &TransactionRequest) -> RpcResult<CallRequest> {
         let data = r.input.input().cloned().unwrap_or_default();
         if r.input.input.is_some() && r.input.data.is_some() && r.input.input != r.input.data {
-            return Err(invalid_params("both \"data\" and \"input\" are set and not equal"));
+            return Err(invalid_params(
+                "both \"data\" and \"input\" are set and not equal",
+            ));
         }
         Ok(CallRequest {
             from: r.from.unwrap_or_default(),
@@ -116,11 +130,19 @@ impl EthApi {
         })
     }
 
-    fn sim_context(&self, block: Option<BlockId>) -> RpcResult<(Option<u64>, ferrum_stf::BlockContext)> {
+    fn sim_context(
+        &self,
+        block: Option<BlockId>,
+    ) -> RpcResult<(Option<u64>, ferrum_stf::BlockContext)> {
         let at = state_at(&self.chain, block)?;
         let mut ctx = self.chain.next_block_context(0, Address::ZERO);
         if let Some(n) = at {
-            let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| server("header not found"))?;
+            let header = self
+                .chain
+                .store
+                .header(n)
+                .map_err(internal)?
+                .ok_or_else(|| server("header not found"))?;
             ctx.number = n + 1;
             ctx.timestamp = header.timestamp;
             ctx.parent_hash = header.hash_slow();
@@ -131,6 +153,7 @@ impl EthApi {
     }
 }
 
+#[jsonrpsee::core::async_trait]
 impl EthApiServer for EthApi {
     fn chain_id(&self) -> RpcResult<U64> {
         Ok(U64::from(self.chain.config.chain_id))
@@ -162,26 +185,58 @@ impl EthApiServer for EthApi {
 
     fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256> {
         let at = state_at(&self.chain, block)?;
-        Ok(self.chain.store.account(&address, at).map_err(internal)?.map(|a| a.balance).unwrap_or_default())
+        Ok(self
+            .chain
+            .store
+            .account(&address, at)
+            .map_err(internal)?
+            .map(|a| a.balance)
+            .unwrap_or_default())
     }
 
     fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64> {
         let pending = matches!(block, Some(BlockId::Number(BlockNumberOrTag::Pending)));
         let at = state_at(&self.chain, block)?;
-        let nonce = self.chain.store.account(&address, at).map_err(internal)?.map(|a| a.nonce).unwrap_or_default();
-        let nonce = if pending { self.chain.pool.pending_nonce(&address).unwrap_or(nonce).max(nonce) } else { nonce };
+        let nonce = self
+            .chain
+            .store
+            .account(&address, at)
+            .map_err(internal)?
+            .map(|a| a.nonce)
+            .unwrap_or_default();
+        let nonce = if pending {
+            self.chain
+                .pool
+                .pending_nonce(&address)
+                .unwrap_or(nonce)
+                .max(nonce)
+        } else {
+            nonce
+        };
         Ok(U64::from(nonce))
     }
 
     fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes> {
         let at = state_at(&self.chain, block)?;
-        let Some(account) = self.chain.store.account(&address, at).map_err(internal)? else { return Ok(Bytes::new()) };
-        Ok(self.chain.store.code(&account.code_hash).map_err(internal)?.unwrap_or_default())
+        let Some(account) = self.chain.store.account(&address, at).map_err(internal)? else {
+            return Ok(Bytes::new());
+        };
+        Ok(self
+            .chain
+            .store
+            .code(&account.code_hash)
+            .map_err(internal)?
+            .unwrap_or_default())
     }
 
     fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256> {
         let at = state_at(&self.chain, block)?;
-        Ok(self.chain.store.storage(&address, &slot, at).map_err(internal)?.into())
+        Ok(self
+            .chain
+            .store
+            .storage(&address, &slot, at)
+            .map_err(internal)?
+            .into())
     }
 
     fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes> {
@@ -203,7 +258,10 @@ impl EthApiServer for EthApi {
         match estimate_gas(&self.chain.config, &ctx, view, &req, self.gas_cap).map_err(internal)? {
             Ok(gas) => Ok(U64::from(gas)),
             Err(Ok(r)) if r.reverted => Err(reverted(&r.output)),
-            Err(Ok(_)) => Err(server(format!("gas required exceeds allowance ({})", req.gas.unwrap_or(self.gas_cap)))),
+            Err(Ok(_)) => Err(server(format!(
+                "gas required exceeds allowance ({})",
+                req.gas.unwrap_or(self.gas_cap)
+            ))),
             Err(Err(invalid)) => Err(server(invalid.to_string())),
         }
     }
@@ -217,11 +275,20 @@ impl EthApiServer for EthApi {
         Ok(U256::ZERO)
     }
 
-    fn fee_history(&self, count: U64, newest: BlockNumberOrTag, percentiles: Option<Vec<f64>>) -> RpcResult<FeeHistory> {
+    fn fee_history(
+        &self,
+        count: U64,
+        newest: BlockNumberOrTag,
+        percentiles: Option<Vec<f64>>,
+    ) -> RpcResult<FeeHistory> {
         let count = count.to::<u64>().min(self.fee_history_max);
-        let newest = resolve_number(&self.chain, newest)?.ok_or_else(|| invalid_params("unknown block"))?;
+        let newest =
+            resolve_number(&self.chain, newest)?.ok_or_else(|| invalid_params("unknown block"))?;
         if count == 0 {
-            return Ok(FeeHistory { oldest_block: newest, ..Default::default() });
+            return Ok(FeeHistory {
+                oldest_block: newest,
+                ..Default::default()
+            });
         }
         let oldest = newest.saturating_sub(count - 1);
         let mut base_fee_per_gas = Vec::new();
@@ -229,10 +296,19 @@ impl EthApiServer for EthApi {
         let mut reward = Vec::new();
         let mut last = None;
         for n in oldest..=newest {
-            let h = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
+            let h = self
+                .chain
+                .store
+                .header(n)
+                .map_err(internal)?
+                .ok_or_else(|| internal("missing header"))?;
             let base = h.base_fee_per_gas.unwrap_or_default();
             base_fee_per_gas.push(base as u128);
-            gas_used_ratio.push(if h.gas_limit == 0 { 0.0 } else { h.gas_used as f64 / h.gas_limit as f64 });
+            gas_used_ratio.push(if h.gas_limit == 0 {
+                0.0
+            } else {
+                h.gas_used as f64 / h.gas_limit as f64
+            });
             if let Some(p) = &percentiles {
                 let mut tips: Vec<u128> = self
                     .chain
@@ -279,20 +355,50 @@ impl EthApiServer for EthApi {
 
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256> {
         let tx = ferrum_primitives::recover_tx(&raw).map_err(|e| invalid_params(e.to_string()))?;
-        let account = self.chain.store.account(&tx.sender, None).map_err(internal)?.unwrap_or_default();
-        let state = AdmissionState { nonce: account.nonce, balance: account.balance, base_fee: self.chain.next_base_fee() };
-        self.chain.pool.add(tx, state).map_err(|e| server(e.to_string()))
+        let account = self
+            .chain
+            .store
+            .account(&tx.sender, None)
+            .map_err(internal)?
+            .unwrap_or_default();
+        let state = AdmissionState {
+            nonce: account.nonce,
+            balance: account.balance,
+            base_fee: self.chain.next_base_fee(),
+        };
+        self.chain
+            .pool
+            .add(tx, state)
+            .map_err(|e| server(e.to_string()))
     }
 
     fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>> {
         if let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? {
-            let stored = self.chain.store.tx(n, i).map_err(internal)?.ok_or_else(|| internal("missing tx"))?;
-            let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
-            let block_hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+            let stored = self
+                .chain
+                .store
+                .tx(n, i)
+                .map_err(internal)?
+                .ok_or_else(|| internal("missing tx"))?;
+            let header = self
+                .chain
+                .store
+                .header(n)
+                .map_err(internal)?
+                .ok_or_else(|| internal("missing header"))?;
+            let block_hash = self
+                .chain
+                .store
+                .block_hash(n)
+                .map_err(internal)?
+                .unwrap_or_default();
             return rpc_tx(&stored, block_hash, &header, i as u64).map(Some);
         }
         Ok(self.chain.pool.get(&hash).map(|p| Transaction {
-            inner: alloy_consensus::transaction::Recovered::new_unchecked(p.tx.envelope.clone(), p.tx.sender),
+            inner: alloy_consensus::transaction::Recovered::new_unchecked(
+                p.tx.envelope.clone(),
+                p.tx.sender,
+            ),
             block_hash: None,
             block_number: None,
             transaction_index: None,
@@ -302,10 +408,27 @@ impl EthApiServer for EthApi {
     }
 
     fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>> {
-        let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? else { return Ok(None) };
-        let stored = self.chain.store.tx(n, i).map_err(internal)?.ok_or_else(|| internal("missing tx"))?;
-        let header = self.chain.store.header(n).map_err(internal)?.ok_or_else(|| internal("missing header"))?;
-        let block_hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? else {
+            return Ok(None);
+        };
+        let stored = self
+            .chain
+            .store
+            .tx(n, i)
+            .map_err(internal)?
+            .ok_or_else(|| internal("missing tx"))?;
+        let header = self
+            .chain
+            .store
+            .header(n)
+            .map_err(internal)?
+            .ok_or_else(|| internal("missing header"))?;
+        let block_hash = self
+            .chain
+            .store
+            .block_hash(n)
+            .map_err(internal)?
+            .unwrap_or_default();
         rpc_receipt(&stored, block_hash, &header, i as u64).map(Some)
     }
 
@@ -325,34 +448,58 @@ impl EthApiServer for EthApi {
 
     fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>> {
         match resolve_number(&self.chain, number)? {
-            Some(n) => Ok(Some(U64::from(self.chain.store.block_txs(n).map_err(internal)?.len()))),
+            Some(n) => Ok(Some(U64::from(
+                self.chain.store.block_txs(n).map_err(internal)?.len(),
+            ))),
             None => Ok(None),
         }
     }
 
     fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>> {
-        let Some(n) = resolve(&self.chain, block)? else { return Ok(None) };
-        let Some(header) = self.chain.store.header(n).map_err(internal)? else { return Ok(None) };
-        let hash = self.chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        let Some(n) = resolve(&self.chain, block)? else {
+            return Ok(None);
+        };
+        let Some(header) = self.chain.store.header(n).map_err(internal)? else {
+            return Ok(None);
+        };
+        let hash = self
+            .chain
+            .store
+            .block_hash(n)
+            .map_err(internal)?
+            .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
-        txs.iter().enumerate().map(|(i, t)| rpc_receipt(t, hash, &header, i as u64)).collect::<Result<Vec<_>, _>>().map(Some)
+        txs.iter()
+            .enumerate()
+            .map(|(i, t)| rpc_receipt(t, hash, &header, i as u64))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 
     fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>> {
         get_logs(&self.chain, &filter, self.log_limits)
     }
 
-    async fn subscribe(&self, pending: PendingSubscriptionSink, kind: SubscriptionKind, params: Option<Params>) -> SubscriptionResult {
+    async fn subscribe(
+        &self,
+        pending: PendingSubscriptionSink,
+        kind: SubscriptionKind,
+        params: Option<Params>,
+    ) -> SubscriptionResult {
         let filter = match (kind, params) {
             (SubscriptionKind::NewHeads, None | Some(Params::None)) => None,
             (SubscriptionKind::Logs, None | Some(Params::None)) => Some(Filter::default()),
             (SubscriptionKind::Logs, Some(Params::Logs(f))) => Some(*f),
             (SubscriptionKind::NewHeads | SubscriptionKind::Logs, _) => {
-                pending.reject(invalid_params("invalid subscription parameters")).await;
+                pending
+                    .reject(invalid_params("invalid subscription parameters"))
+                    .await;
                 return Ok(());
             }
             _ => {
-                pending.reject(invalid_params("unsupported subscription kind")).await;
+                pending
+                    .reject(invalid_params("unsupported subscription kind"))
+                    .await;
                 return Ok(());
             }
         };
@@ -368,8 +515,14 @@ impl EthApiServer for EthApi {
                 },
             };
             let items: Vec<serde_json::Value> = match &filter {
-                None => vec![serde_json::to_value(crate::convert::rpc_header(event.header.clone(), event.hash))?],
-                Some(f) => block_logs(&event, f).into_iter().map(serde_json::to_value).collect::<Result<_, _>>()?,
+                None => vec![serde_json::to_value(crate::convert::rpc_header(
+                    event.header.clone(),
+                    event.hash,
+                ))?],
+                Some(f) => block_logs(&event, f)
+                    .into_iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<_, _>>()?,
             };
             for item in items {
                 let msg = serde_json::value::to_raw_value(&item)?;
@@ -380,4 +533,3 @@ impl EthApiServer for EthApi {
         }
     }
 }
-

@@ -18,14 +18,25 @@ pub(crate) struct LogLimits {
 }
 
 /// Logs of blocks `from..=to` matching `filter`.
-pub(crate) fn get_logs(chain: &Chain, filter: &Filter, limits: LogLimits) -> Result<Vec<Log>, ErrorObjectOwned> {
+pub(crate) fn get_logs(
+    chain: &Chain,
+    filter: &Filter,
+    limits: LogLimits,
+) -> Result<Vec<Log>, ErrorObjectOwned> {
     let head = chain.head().header.number;
     let (from, to) = match filter.block_option {
         FilterBlockOption::AtBlockHash(hash) => {
-            let n = chain.store.block_number(&hash).map_err(internal)?.ok_or_else(|| invalid_params("unknown block"))?;
+            let n = chain
+                .store
+                .block_number(&hash)
+                .map_err(internal)?
+                .ok_or_else(|| invalid_params("unknown block"))?;
             (n, n)
         }
-        FilterBlockOption::Range { from_block, to_block } => {
+        FilterBlockOption::Range {
+            from_block,
+            to_block,
+        } => {
             let resolve = |tag: Option<BlockNumberOrTag>| -> Result<u64, ErrorObjectOwned> {
                 let tag = tag.unwrap_or(BlockNumberOrTag::Latest);
                 Ok(resolve_number(chain, tag)?.unwrap_or(head))
@@ -34,22 +45,40 @@ pub(crate) fn get_logs(chain: &Chain, filter: &Filter, limits: LogLimits) -> Res
         }
     };
     if from > to {
-        return Err(invalid_params("invalid block range params: fromBlock is greater than toBlock"));
+        return Err(invalid_params(
+            "invalid block range params: fromBlock is greater than toBlock",
+        ));
     }
     if to - from >= limits.max_block_range {
         return Err(err(
             RpcErrorCode::LimitExceeded,
-            format!("block range too large: {} blocks, max {}", to - from + 1, limits.max_block_range),
+            format!(
+                "block range too large: {} blocks, max {}",
+                to - from + 1,
+                limits.max_block_range
+            ),
         ));
     }
     let mut out = Vec::new();
     for n in from..=to {
-        let Some(header) = chain.store.header(n).map_err(internal)? else { break };
+        let Some(header) = chain.store.header(n).map_err(internal)? else {
+            break;
+        };
         if !filter.matches_bloom(header.logs_bloom) {
             continue;
         }
-        let hash = chain.store.block_hash(n).map_err(internal)?.unwrap_or_default();
-        for (i, stored) in chain.store.block_txs(n).map_err(internal)?.iter().enumerate() {
+        let hash = chain
+            .store
+            .block_hash(n)
+            .map_err(internal)?
+            .unwrap_or_default();
+        for (i, stored) in chain
+            .store
+            .block_txs(n)
+            .map_err(internal)?
+            .iter()
+            .enumerate()
+        {
             let receipt = crate::convert::rpc_receipt(stored, hash, &header, i as u64)?;
             for log in receipt.inner.logs() {
                 if filter.matches(&log.inner) {

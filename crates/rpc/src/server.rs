@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use ferrum_sequencer::Chain;
-use jsonrpsee::server::{BatchRequestConfig, ServerBuilder, ServerHandle};
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 
 use crate::{
     eth::{EthApi, EthApiServer},
@@ -69,18 +69,24 @@ impl RpcServer {
 
 /// Starts HTTP + WebSocket JSON-RPC on `config.addr`.
 pub async fn start(chain: Arc<Chain>, config: RpcConfig) -> std::io::Result<RpcServer> {
-    let server = ServerBuilder::default()
+    let server_config = ServerConfig::builder()
         .max_request_body_size(config.max_request_body)
         .max_response_body_size(config.max_response_body)
         .max_connections(config.max_connections)
         .set_batch_request_config(BatchRequestConfig::Limit(config.max_batch_len))
+        .build();
+    let server = Server::builder()
+        .set_config(server_config)
         .build(config.addr)
         .await?;
     let local_addr = server.local_addr()?;
     let api = EthApi {
         chain,
         gas_cap: config.gas_cap,
-        log_limits: LogLimits { max_block_range: config.max_log_block_range, max_logs: config.max_logs },
+        log_limits: LogLimits {
+            max_block_range: config.max_log_block_range,
+            max_logs: config.max_logs,
+        },
         fee_history_max: 1024,
     };
     let handle = server.start(api.into_rpc());

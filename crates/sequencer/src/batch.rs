@@ -3,7 +3,8 @@
 use alloy_primitives::{B256, Bytes, keccak256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 use ferrum_primitives::{
-    BatchOutput, EMPTY_PRIORITY_OPS_HASH, PROTOCOL_VERSION, StateCommitment, batch_public_input, l2_to_l1_logs_root,
+    BatchOutput, EMPTY_PRIORITY_OPS_HASH, PROTOCOL_VERSION, StateCommitment, batch_public_input,
+    l2_to_l1_logs_root,
 };
 use ferrum_state::Store;
 use ferrum_stf::StateWrites;
@@ -56,7 +57,8 @@ pub struct BatchRecord {
 impl BatchRecord {
     /// Decodes a stored record.
     pub fn decode_stored(bytes: &[u8]) -> Result<Self, SequencerError> {
-        Self::decode(&mut &bytes[..]).map_err(|e| SequencerError::Inconsistent(format!("batch record: {e}")))
+        Self::decode(&mut &bytes[..])
+            .map_err(|e| SequencerError::Inconsistent(format!("batch record: {e}")))
     }
 
     /// RLP encoding for storage.
@@ -80,7 +82,7 @@ impl BatchRecord {
 
 /// Pubdata of a batch: `u32 BE log count ‖ logs (88 bytes each) ‖ StateWrites::encode()` of
 /// the batch's net state diff.
-pub fn pubdata(writes: &StateWrites) -> Vec<u8> {
+pub(crate) fn pubdata(writes: &StateWrites) -> Vec<u8> {
     let diff = writes.encode();
     let mut out = Vec::with_capacity(4 + diff.len());
     out.extend_from_slice(&0u32.to_be_bytes());
@@ -109,17 +111,25 @@ pub struct BatchSealer {
 
 impl std::fmt::Debug for BatchSealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchSealer").field("last", &self.last.number).finish()
+        f.debug_struct("BatchSealer")
+            .field("last", &self.last.number)
+            .finish()
     }
 }
 
 impl BatchSealer {
     /// Restores the sealer from the store: the last sealed batch (creating the genesis batch if
     /// needed) and the blocks after it.
-    pub fn load(store: &Store, config: BatchSealConfig, chain_id: u64) -> Result<Self, SequencerError> {
+    pub fn load(
+        store: &Store,
+        config: BatchSealConfig,
+        chain_id: u64,
+    ) -> Result<Self, SequencerError> {
         let last = match store.last_batch()? {
             Some(n) => BatchRecord::decode_stored(
-                &store.batch(n)?.ok_or_else(|| SequencerError::Inconsistent("batch vanished".into()))?,
+                &store
+                    .batch(n)?
+                    .ok_or_else(|| SequencerError::Inconsistent("batch vanished".into()))?,
             )?,
             None => {
                 let (genesis, _) = store
@@ -130,12 +140,20 @@ impl BatchSealer {
                 record
             }
         };
-        let mut sealer = Self { config, chain_id, last, open: None };
+        let mut sealer = Self {
+            config,
+            chain_id,
+            last,
+            open: None,
+        };
         let head = store.head()?.unwrap_or(0);
         for n in sealer.last.last_block + 1..=head {
-            let (commitment, writes) =
-                store.block_state(n)?.ok_or_else(|| SequencerError::Inconsistent(format!("block {n} missing")))?;
-            let header = store.header(n)?.ok_or_else(|| SequencerError::Inconsistent(format!("header {n} missing")))?;
+            let (commitment, writes) = store
+                .block_state(n)?
+                .ok_or_else(|| SequencerError::Inconsistent(format!("block {n} missing")))?;
+            let header = store
+                .header(n)?
+                .ok_or_else(|| SequencerError::Inconsistent(format!("header {n} missing")))?;
             let txs = store.block_txs(n)?.len() as u64;
             sealer.add_block(commitment, &writes, txs, header.gas_used);
         }
@@ -148,7 +166,13 @@ impl BatchSealer {
     }
 
     /// Adds a committed block to the open batch.
-    pub fn add_block(&mut self, commitment: StateCommitment, writes: &StateWrites, txs: u64, gas: u64) {
+    pub fn add_block(
+        &mut self,
+        commitment: StateCommitment,
+        writes: &StateWrites,
+        txs: u64,
+        gas: u64,
+    ) {
         let open = self.open.get_or_insert_with(|| OpenBatch {
             first_block: commitment.block_number,
             first_ts: commitment.timestamp,
@@ -180,7 +204,9 @@ impl BatchSealer {
 
     /// Seals the open batch (if any), stores and returns it.
     pub fn seal(&mut self, store: &Store) -> Result<Option<BatchRecord>, SequencerError> {
-        let Some(open) = self.open.take() else { return Ok(None) };
+        let Some(open) = self.open.take() else {
+            return Ok(None);
+        };
         let pubdata = pubdata(&open.writes);
         let before = self.last.commitment();
         let output = BatchOutput {

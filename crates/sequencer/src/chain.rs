@@ -41,7 +41,11 @@ impl BlockEvent {
             header: block.header.clone(),
             hash: block.hash,
             tx_hashes: block.transactions.iter().map(|t| t.hash).collect(),
-            logs: block.receipts.iter().map(|r| r.envelope.logs().to_vec()).collect(),
+            logs: block
+                .receipts
+                .iter()
+                .map(|r| r.envelope.logs().to_vec())
+                .collect(),
         }
     }
 }
@@ -63,9 +67,22 @@ pub struct Chain {
 
 impl Chain {
     /// Wires the shared state together.
-    pub fn new(config: ChainConfig, store: Store, tree: MerkleTree, pool: Mempool, head: Head) -> Self {
+    pub fn new(
+        config: ChainConfig,
+        store: Store,
+        tree: MerkleTree,
+        pool: Mempool,
+        head: Head,
+    ) -> Self {
         let (events, _) = broadcast::channel(1024);
-        Self { config, store, tree: RwLock::new(tree), pool, head: RwLock::new(Arc::new(head)), events }
+        Self {
+            config,
+            store,
+            tree: RwLock::new(tree),
+            pool,
+            head: RwLock::new(Arc::new(head)),
+            events,
+        }
     }
 
     /// The latest committed block.
@@ -80,11 +97,20 @@ impl Chain {
     /// Base fee of the next block.
     pub fn next_base_fee(&self) -> u64 {
         let h = &self.head().header;
-        next_base_fee(&self.config.fee, h.gas_used, h.gas_limit, h.base_fee_per_gas.unwrap_or(self.config.fee.min_base_fee))
+        next_base_fee(
+            &self.config.fee,
+            h.gas_used,
+            h.gas_limit,
+            h.base_fee_per_gas.unwrap_or(self.config.fee.min_base_fee),
+        )
     }
 
     /// Context of the block that would follow the head at `timestamp`.
-    pub fn next_block_context(&self, timestamp: u64, fee_recipient: alloy_primitives::Address) -> BlockContext {
+    pub fn next_block_context(
+        &self,
+        timestamp: u64,
+        fee_recipient: alloy_primitives::Address,
+    ) -> BlockContext {
         let head = self.head();
         BlockContext {
             number: head.header.number + 1,

@@ -19,7 +19,11 @@ pub struct Genesis {
 
 /// Opens the chain in `store`, creating block 0 from `genesis` if the store is empty.
 /// Checks that the persisted tree matches the head's state root (the crash-safety invariant).
-pub fn init_or_load(store: &Store, config: &ChainConfig, genesis: &Genesis) -> Result<(MerkleTree, Head), SequencerError> {
+pub fn init_or_load(
+    store: &Store,
+    config: &ChainConfig,
+    genesis: &Genesis,
+) -> Result<(MerkleTree, Head), SequencerError> {
     if let Some(head) = store.head()? {
         let tree = MerkleTree::from_leaves(store.tree_leaves()?);
         let mut tree = tree;
@@ -27,25 +31,48 @@ pub fn init_or_load(store: &Store, config: &ChainConfig, genesis: &Genesis) -> R
         let (commitment, _) = store
             .block_state(head)?
             .ok_or_else(|| SequencerError::Inconsistent(format!("head block {head} missing")))?;
-        if tree.root() != commitment.tree_root || tree.next_free_index() != commitment.next_free_index {
+        if tree.root() != commitment.tree_root
+            || tree.next_free_index() != commitment.next_free_index
+        {
             return Err(SequencerError::Inconsistent(format!(
                 "state tree root {} does not match head block {head} state root {}",
                 tree.root(),
                 commitment.tree_root
             )));
         }
-        let header = store.header(head)?.ok_or_else(|| SequencerError::Inconsistent("head header missing".into()))?;
-        return Ok((tree, Head { hash: commitment.block_hash, header, commitment }));
+        let header = store
+            .header(head)?
+            .ok_or_else(|| SequencerError::Inconsistent("head header missing".into()))?;
+        return Ok((
+            tree,
+            Head {
+                hash: commitment.block_hash,
+                header,
+                commitment,
+            },
+        ));
     }
     let mut tree = MerkleTree::new();
     let mut accounts: Vec<(Address, AccountState)> = genesis
         .alloc
         .iter()
-        .map(|(a, b)| (*a, AccountState { nonce: 0, balance: *b, code_hash: KECCAK256_EMPTY }))
+        .map(|(a, b)| {
+            (
+                *a,
+                AccountState {
+                    nonce: 0,
+                    balance: *b,
+                    code_hash: KECCAK256_EMPTY,
+                },
+            )
+        })
         .collect();
     accounts.sort_by_key(|(a, _)| *a);
     accounts.dedup_by_key(|(a, _)| *a);
-    let writes = StateWrites { accounts, ..Default::default() };
+    let writes = StateWrites {
+        accounts,
+        ..Default::default()
+    };
     let (root, next_free) = match tree.apply(&writes.tree_writes()) {
         Ok(r) => r,
         Err(e) => match e {},
@@ -70,7 +97,21 @@ pub fn init_or_load(store: &Store, config: &ChainConfig, genesis: &Genesis) -> R
         block_hash: hash,
         timestamp: genesis.timestamp,
     };
-    let block = ExecutedBlock { header: header.clone(), hash, transactions: vec![], receipts: vec![], writes, commitment };
+    let block = ExecutedBlock {
+        header: header.clone(),
+        hash,
+        transactions: vec![],
+        receipts: vec![],
+        writes,
+        commitment,
+    };
     store.commit_block(&block, &tree.take_dirty_leaves())?;
-    Ok((tree, Head { header, hash, commitment }))
+    Ok((
+        tree,
+        Head {
+            header,
+            hash,
+            commitment,
+        },
+    ))
 }

@@ -11,13 +11,16 @@ use std::{
 };
 
 use alloy_consensus::Transaction;
-use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 use ferrum_state::StateView;
+use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 
 use crate::{BatchSealer, Chain, Head, SequencerConfig, SequencerError, chain::BlockEvent};
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 /// Builds blocks and seals batches.
@@ -29,7 +32,9 @@ pub struct Sequencer {
 
 impl std::fmt::Debug for Sequencer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sequencer").field("config", &self.config).finish()
+        f.debug_struct("Sequencer")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -46,7 +51,9 @@ impl SequencerHandle {
         self.stop.store(true, Ordering::SeqCst);
         match self.thread.take().map(|t| t.join()) {
             Some(Ok(r)) => r,
-            Some(Err(_)) => Err(SequencerError::Inconsistent("sequencer thread panicked".into())),
+            Some(Err(_)) => Err(SequencerError::Inconsistent(
+                "sequencer thread panicked".into(),
+            )),
             None => Ok(()),
         }
     }
@@ -70,7 +77,11 @@ impl Sequencer {
     /// A sequencer over `chain`, resuming the open batch from the store.
     pub fn new(chain: Arc<Chain>, config: SequencerConfig) -> Result<Self, SequencerError> {
         let batches = BatchSealer::load(&chain.store, config.batch, chain.config.chain_id)?;
-        Ok(Self { chain, config, batches })
+        Ok(Self {
+            chain,
+            config,
+            batches,
+        })
     }
 
     /// The batch sealer (last sealed batch).
@@ -124,7 +135,8 @@ impl Sequencer {
         if candidates.is_empty() {
             return Ok(0);
         }
-        let mut executor = BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+        let mut executor =
+            BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
         for candidate in candidates {
@@ -132,7 +144,10 @@ impl Sequencer {
             if blocked.contains(&tx.sender) {
                 continue;
             }
-            match executor.execute(tx.clone()).map_err(|e| SequencerError::Stf(e.to_string()))? {
+            match executor
+                .execute(tx.clone())
+                .map_err(|e| SequencerError::Stf(e.to_string()))?
+            {
                 TxOutcome::Included { .. } => {}
                 TxOutcome::Invalid(reason) => {
                     blocked.insert(tx.sender);
@@ -141,33 +156,55 @@ impl Sequencer {
                         InvalidTx::GasLimitExceedsBlock | InvalidTx::FeeCapTooLow => {}
                         // An earlier transaction of this sender is missing: keep waiting.
                         InvalidTx::NonceTooHigh { .. } => {}
+                        // Already executed (a stale copy): later nonces may still be fine.
+                        InvalidTx::NonceTooLow { .. } => evict.push((tx.hash, false)),
                         _ => {
                             tracing::debug!(tx = %tx.hash, %reason, "dropping invalid transaction");
-                            evict.push(tx.hash);
+                            evict.push((tx.hash, true));
                         }
                     }
                 }
             }
         }
-        for h in &evict {
-            chain.pool.remove(h);
+        for (h, descendants) in &evict {
+            chain.pool.remove(h, *descendants);
         }
         if executor.tx_count() == 0 {
             return Ok(0);
         }
         let block = {
             let mut tree = chain.tree.write();
-            let block = executor.finish(&mut *tree).map_err(|e| SequencerError::Stf(e.to_string()))?;
+            let block = executor
+                .finish(&mut *tree)
+                .map_err(|e| SequencerError::Stf(e.to_string()))?;
             let leaves = tree.take_dirty_leaves();
             chain.store.commit_block(&block, &leaves)?;
             block
         };
-        let executed: Vec<_> = block.transactions.iter().map(|t| (t.sender, t.envelope.nonce())).collect();
+        let executed: Vec<_> = block
+            .transactions
+            .iter()
+            .map(|t| (t.sender, t.envelope.nonce()))
+            .collect();
         chain.pool.remove_executed(&executed);
-        chain.set_head(Head { header: block.header.clone(), hash: block.hash, commitment: block.commitment });
-        self.batches.add_block(block.commitment, &block.writes, block.transactions.len() as u64, block.header.gas_used);
+        chain.set_head(Head {
+            header: block.header.clone(),
+            hash: block.hash,
+            commitment: block.commitment,
+        });
+        self.batches.add_block(
+            block.commitment,
+            &block.writes,
+            block.transactions.len() as u64,
+            block.header.gas_used,
+        );
         let count = block.transactions.len();
-        tracing::debug!(number = block.header.number, txs = count, gas = block.header.gas_used, "block committed");
+        tracing::debug!(
+            number = block.header.number,
+            txs = count,
+            gas = block.header.gas_used,
+            "block committed"
+        );
         chain.publish(BlockEvent::from_block(&block));
         Ok(count)
     }

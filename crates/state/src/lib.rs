@@ -17,5 +17,5 @@ mod view;
 
 pub use error::StoreError;
 pub use merkle::MerkleTree;
-pub use store::{StoreOptions, Store, StoredTx};
+pub use store::{Store, StoreOptions, StoredTx};
 pub use view::StateView;

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::B256;
 use ferrum_primitives::{
     hash::blake2s_pair,
-    tree::{KeyProof, Leaf, LeafProof, MAX_GUARD_KEY, MIN_GUARD_KEY, TREE_DEPTH, empty_subtree_hashes},
+    tree::{
+        KeyProof, Leaf, LeafProof, MAX_GUARD_KEY, MIN_GUARD_KEY, TREE_DEPTH, empty_subtree_hashes,
+    },
 };
 use ferrum_stf::StateTree;
 
@@ -32,15 +34,27 @@ impl MerkleTree {
     /// A tree holding only the two guard leaves.
     pub fn new() -> Self {
         let guards = vec![
-            Leaf { key: MIN_GUARD_KEY, value: B256::ZERO, next: 1 },
-            Leaf { key: MAX_GUARD_KEY, value: B256::ZERO, next: 0 },
+            Leaf {
+                key: MIN_GUARD_KEY,
+                value: B256::ZERO,
+                next: 1,
+            },
+            Leaf {
+                key: MAX_GUARD_KEY,
+                value: B256::ZERO,
+                next: 0,
+            },
         ];
         Self::from_leaves(guards)
     }
 
     /// Rebuilds a tree from its leaves in index order. Every leaf is marked as not yet persisted.
     pub fn from_leaves(leaves: Vec<Leaf>) -> Self {
-        let by_key = leaves.iter().enumerate().map(|(i, l)| (l.key, i as u64)).collect();
+        let by_key = leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.key, i as u64))
+            .collect();
         let mut tree = Self {
             leaves,
             by_key,
@@ -76,12 +90,18 @@ impl MerkleTree {
 
     /// Value stored under `key` (zero if absent).
     pub fn get(&self, key: &B256) -> B256 {
-        self.by_key.get(key).map(|i| self.leaves[*i as usize].value).unwrap_or_default()
+        self.by_key
+            .get(key)
+            .map(|i| self.leaves[*i as usize].value)
+            .unwrap_or_default()
     }
 
     /// Leaves changed since the last call, for persisting (index order).
     pub fn take_dirty_leaves(&mut self) -> Vec<(u64, Leaf)> {
-        std::mem::take(&mut self.dirty).into_iter().map(|i| (i, self.leaves[i as usize])).collect()
+        std::mem::take(&mut self.dirty)
+            .into_iter()
+            .map(|i| (i, self.leaves[i as usize]))
+            .collect()
     }
 
     fn set_leaf(&mut self, index: u64, leaf: Leaf, touched: &mut BTreeSet<u64>) {
@@ -99,7 +119,10 @@ impl MerkleTree {
     fn write(&mut self, key: B256, value: B256, touched: &mut BTreeSet<u64>) {
         if let Some(&i) = self.by_key.get(&key) {
             if self.leaves[i as usize].value != value {
-                let leaf = Leaf { value, ..self.leaves[i as usize] };
+                let leaf = Leaf {
+                    value,
+                    ..self.leaves[i as usize]
+                };
                 self.set_leaf(i, leaf, touched);
             }
             return;
@@ -109,11 +132,28 @@ impl MerkleTree {
             return;
         }
         // Guards make a predecessor always exist for keys strictly between them.
-        let Some((_, &pred)) = self.by_key.range(..key).next_back() else { return };
+        let Some((_, &pred)) = self.by_key.range(..key).next_back() else {
+            return;
+        };
         let index = self.leaves.len() as u64;
         let pred_leaf = self.leaves[pred as usize];
-        self.set_leaf(index, Leaf { key, value, next: pred_leaf.next }, touched);
-        self.set_leaf(pred, Leaf { next: index, ..pred_leaf }, touched);
+        self.set_leaf(
+            index,
+            Leaf {
+                key,
+                value,
+                next: pred_leaf.next,
+            },
+            touched,
+        );
+        self.set_leaf(
+            pred,
+            Leaf {
+                next: index,
+                ..pred_leaf
+            },
+            touched,
+        );
         self.by_key.insert(key, index);
     }
 
@@ -134,8 +174,14 @@ impl MerkleTree {
             indices.dedup();
             for &i in &indices {
                 let below = &self.levels[d - 1];
-                let l = below.get(2 * i as usize).copied().unwrap_or(self.empty[d - 1]);
-                let r = below.get(2 * i as usize + 1).copied().unwrap_or(self.empty[d - 1]);
+                let l = below
+                    .get(2 * i as usize)
+                    .copied()
+                    .unwrap_or(self.empty[d - 1]);
+                let r = below
+                    .get(2 * i as usize + 1)
+                    .copied()
+                    .unwrap_or(self.empty[d - 1]);
                 let h = blake2s_pair(&l, &r);
                 let level = &mut self.levels[d];
                 if i as usize >= level.len() {
@@ -153,7 +199,11 @@ impl MerkleTree {
                 self.levels[d].get(sib).copied().unwrap_or(self.empty[d])
             })
             .collect();
-        LeafProof { index, leaf: self.leaves[index as usize], siblings }
+        LeafProof {
+            index,
+            leaf: self.leaves[index as usize],
+            siblings,
+        }
     }
 
     /// Proof that `key` is present (with its value) or absent, against [`MerkleTree::root`].
@@ -162,9 +212,17 @@ impl MerkleTree {
             return KeyProof::Present(self.leaf_proof(i));
         }
         // Keys strictly between the guards always have both neighbours.
-        let left = self.by_key.range(..*key).next_back().map(|(_, i)| *i).unwrap_or(0);
+        let left = self
+            .by_key
+            .range(..*key)
+            .next_back()
+            .map(|(_, i)| *i)
+            .unwrap_or(0);
         let right = self.leaves[left as usize].next;
-        KeyProof::Absent { left: self.leaf_proof(left), right: self.leaf_proof(right) }
+        KeyProof::Absent {
+            left: self.leaf_proof(left),
+            right: self.leaf_proof(right),
+        }
     }
 }
 
@@ -193,7 +251,8 @@ mod tests {
     #[test]
     fn incremental_root_equals_rebuilt_root() {
         let mut t = MerkleTree::new();
-        t.apply(&[(key(5), key(1)), (key(3), key(2)), (key(9), key(3))]).unwrap();
+        t.apply(&[(key(5), key(1)), (key(3), key(2)), (key(9), key(3))])
+            .unwrap();
         t.apply(&[(key(3), key(7)), (key(4), key(8))]).unwrap();
         let rebuilt = MerkleTree::from_leaves(t.leaves.clone());
         assert_eq!(t.root(), rebuilt.root());
@@ -208,7 +267,10 @@ mod tests {
             }
             i = t.leaves[i as usize].next;
         }
-        assert_eq!(walk, vec![MIN_GUARD_KEY, key(3), key(4), key(5), key(9), MAX_GUARD_KEY]);
+        assert_eq!(
+            walk,
+            vec![MIN_GUARD_KEY, key(3), key(4), key(5), key(9), MAX_GUARD_KEY]
+        );
     }
 
     #[test]
@@ -219,17 +281,33 @@ mod tests {
         assert_eq!(t.prove(&key(5)).verify(&root, &key(5)), Ok(key(1)));
         assert_eq!(t.prove(&key(7)).verify(&root, &key(7)), Ok(B256::ZERO));
         // Wrong key for a membership proof.
-        assert_eq!(t.prove(&key(5)).verify(&root, &key(9)), Err(TreeProofError::KeyMismatch));
+        assert_eq!(
+            t.prove(&key(5)).verify(&root, &key(9)),
+            Err(TreeProofError::KeyMismatch)
+        );
         // A non-membership proof for a present key's neighbourhood does not bracket it.
-        assert_eq!(t.prove(&key(7)).verify(&root, &key(9)), Err(TreeProofError::NotNeighbours));
+        assert_eq!(
+            t.prove(&key(7)).verify(&root, &key(9)),
+            Err(TreeProofError::NotNeighbours)
+        );
         // Tampered value.
-        let KeyProof::Present(mut p) = t.prove(&key(5)) else { panic!("present") };
+        let KeyProof::Present(mut p) = t.prove(&key(5)) else {
+            panic!("present")
+        };
         p.leaf.value = key(2);
-        assert_eq!(KeyProof::Present(p).verify(&root, &key(5)), Err(TreeProofError::RootMismatch));
+        assert_eq!(
+            KeyProof::Present(p).verify(&root, &key(5)),
+            Err(TreeProofError::RootMismatch)
+        );
         // Tampered sibling.
-        let KeyProof::Absent { left, mut right } = t.prove(&key(7)) else { panic!("absent") };
+        let KeyProof::Absent { left, mut right } = t.prove(&key(7)) else {
+            panic!("absent")
+        };
         right.siblings[3] = B256::repeat_byte(1);
-        assert_eq!(KeyProof::Absent { left, right }.verify(&root, &key(7)), Err(TreeProofError::RootMismatch));
+        assert_eq!(
+            KeyProof::Absent { left, right }.verify(&root, &key(7)),
+            Err(TreeProofError::RootMismatch)
+        );
     }
 
     #[test]

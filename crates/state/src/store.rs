@@ -7,7 +7,10 @@ use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 use ferrum_primitives::{AccountState, StateCommitment, tree::Leaf};
 use ferrum_stf::{ExecutedBlock, StateWrites};
-use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions};
+use rocksdb::{
+    ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, ReadOptions, WriteBatch,
+    WriteOptions,
+};
 
 use crate::{StoreError, keys::*};
 
@@ -21,7 +24,9 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { sync_per_block: true }
+        Self {
+            sync_per_block: true,
+        }
     }
 }
 
@@ -55,12 +60,17 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.db.path()).finish()
+        f.debug_struct("Store")
+            .field("path", &self.db.path())
+            .finish()
     }
 }
 
 fn corrupt(table: &'static str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt { table, reason: reason.to_string() }
+    StoreError::Corrupt {
+        table,
+        reason: reason.to_string(),
+    }
 }
 
 impl Store {
@@ -72,14 +82,21 @@ impl Store {
         opts.increase_parallelism(2);
         opts.set_write_buffer_size(64 << 20);
         opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
-        let cfs = ALL_CFS.iter().map(|name| ColumnFamilyDescriptor::new(*name, opts.clone()));
+        let cfs = ALL_CFS
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(*name, opts.clone()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)?;
-        Ok(Self { db: Arc::new(db), options })
+        Ok(Self {
+            db: Arc::new(db),
+            options,
+        })
     }
 
     fn cf(&self, name: &'static str) -> &rocksdb::ColumnFamily {
         // Every name in ALL_CFS is created by `open`.
-        self.db.cf_handle(name).unwrap_or_else(|| unreachable!("column family {name} is created on open"))
+        self.db
+            .cf_handle(name)
+            .unwrap_or_else(|| unreachable!("column family {name} is created on open"))
     }
 
     fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
@@ -88,16 +105,29 @@ impl Store {
 
     /// Number of the last committed block, `None` for an empty database.
     pub fn head(&self) -> Result<Option<u64>, StoreError> {
-        self.get(CF_META, META_HEAD)?.map(|v| be_u64(&v).ok_or_else(|| corrupt(CF_META, "head"))).transpose()
+        self.get(CF_META, META_HEAD)?
+            .map(|v| be_u64(&v).ok_or_else(|| corrupt(CF_META, "head")))
+            .transpose()
     }
 
     /// Commits a block atomically: header, transactions, receipts, state, history, tree leaves
     /// and the new head. `leaves` are the tree leaves the block changed.
-    pub fn commit_block(&self, block: &ExecutedBlock, leaves: &[(u64, Leaf)]) -> Result<(), StoreError> {
+    pub fn commit_block(
+        &self,
+        block: &ExecutedBlock,
+        leaves: &[(u64, Leaf)],
+    ) -> Result<(), StoreError> {
         let number = block.header.number;
         match self.head()? {
-            Some(head) if head + 1 != number => return Err(StoreError::NonSequentialBlock { head, got: number }),
-            None if number != 0 => return Err(StoreError::NonSequentialBlock { head: 0, got: number }),
+            Some(head) if head + 1 != number => {
+                return Err(StoreError::NonSequentialBlock { head, got: number });
+            }
+            None if number != 0 => {
+                return Err(StoreError::NonSequentialBlock {
+                    head: 0,
+                    got: number,
+                });
+            }
             _ => {}
         }
         let mut batch = WriteBatch::default();
@@ -117,7 +147,10 @@ impl Store {
                 receipt: alloy_eips::Encodable2718::encoded_2718(&receipt.envelope).into(),
                 gas_used: receipt.gas_used,
                 effective_gas_price: receipt.effective_gas_price,
-                contract_address: receipt.contract_address.map(|a| Bytes::copy_from_slice(a.as_slice())).unwrap_or_default(),
+                contract_address: receipt
+                    .contract_address
+                    .map(|a| Bytes::copy_from_slice(a.as_slice()))
+                    .unwrap_or_default(),
                 output: receipt.output.clone(),
                 first_log_index: log_index,
             };
@@ -180,7 +213,13 @@ impl Store {
     /// Hash of block `number`.
     pub fn block_hash(&self, number: u64) -> Result<Option<B256>, StoreError> {
         self.get(CF_CANONICAL, &number.to_be_bytes())?
-            .map(|v| if v.len() == 32 { Ok(B256::from_slice(&v)) } else { Err(corrupt(CF_CANONICAL, "hash length")) })
+            .map(|v| {
+                if v.len() == 32 {
+                    Ok(B256::from_slice(&v))
+                } else {
+                    Err(corrupt(CF_CANONICAL, "hash length"))
+                }
+            })
             .transpose()
     }
 
@@ -216,7 +255,10 @@ impl Store {
     pub fn block_txs(&self, number: u64) -> Result<Vec<StoredTx>, StoreError> {
         let prefix = number.to_be_bytes();
         let mut out = Vec::new();
-        let iter = self.db.iterator_cf(self.cf(CF_TXS), IteratorMode::From(&prefix, Direction::Forward));
+        let iter = self.db.iterator_cf(
+            self.cf(CF_TXS),
+            IteratorMode::From(&prefix, Direction::Forward),
+        );
         for item in iter {
             let (k, v) = item?;
             if !k.starts_with(&prefix) {
@@ -232,32 +274,55 @@ impl Store {
         let mut ro = ReadOptions::default();
         ro.set_prefix_same_as_start(false);
         let start = history_key(prefix, at);
-        let mut iter = self.db.iterator_cf_opt(self.cf(CF_HISTORY), ro, IteratorMode::From(&start, Direction::Forward));
+        let mut iter = self.db.iterator_cf_opt(
+            self.cf(CF_HISTORY),
+            ro,
+            IteratorMode::From(&start, Direction::Forward),
+        );
         match iter.next() {
             Some(item) => {
                 let (k, v) = item?;
-                if k.len() == prefix.len() + 8 && k.starts_with(prefix) { Ok(Some(v.to_vec())) } else { Ok(None) }
+                if k.len() == prefix.len() + 8 && k.starts_with(prefix) {
+                    Ok(Some(v.to_vec()))
+                } else {
+                    Ok(None)
+                }
             }
             None => Ok(None),
         }
     }
 
     /// Account at the head (`at = None`) or after block `at`.
-    pub fn account(&self, address: &Address, at: Option<u64>) -> Result<Option<AccountState>, StoreError> {
+    pub fn account(
+        &self,
+        address: &Address,
+        at: Option<u64>,
+    ) -> Result<Option<AccountState>, StoreError> {
         let raw = match at {
             None => self.get(CF_ACCOUNTS, address.as_slice())?,
-            Some(n) => self.history_at(&history_prefix(address, None), n)?.filter(|v| !v.is_empty()),
+            Some(n) => self
+                .history_at(&history_prefix(address, None), n)?
+                .filter(|v| !v.is_empty()),
         };
-        raw.map(|v| AccountState::decode(&v).ok_or_else(|| corrupt(CF_ACCOUNTS, "account length"))).transpose()
+        raw.map(|v| AccountState::decode(&v).ok_or_else(|| corrupt(CF_ACCOUNTS, "account length")))
+            .transpose()
     }
 
     /// Storage slot at the head (`at = None`) or after block `at`.
-    pub fn storage(&self, address: &Address, slot: &U256, at: Option<u64>) -> Result<U256, StoreError> {
+    pub fn storage(
+        &self,
+        address: &Address,
+        slot: &U256,
+        at: Option<u64>,
+    ) -> Result<U256, StoreError> {
         let raw = match at {
             None => self.get(CF_STORAGE, &storage_key(address, slot))?,
             Some(n) => self.history_at(&history_prefix(address, Some(slot)), n)?,
         };
-        Ok(raw.filter(|v| !v.is_empty()).map(|v| U256::from_be_slice(&v)).unwrap_or_default())
+        Ok(raw
+            .filter(|v| !v.is_empty())
+            .map(|v| U256::from_be_slice(&v))
+            .unwrap_or_default())
     }
 
     /// Bytecode by keccak hash.
@@ -268,7 +333,11 @@ impl Store {
     /// All persisted tree leaves, in index order.
     pub fn tree_leaves(&self) -> Result<Vec<Leaf>, StoreError> {
         let mut out = Vec::new();
-        for (expected, item) in self.db.iterator_cf(self.cf(CF_TREE), IteratorMode::Start).enumerate() {
+        for (expected, item) in self
+            .db
+            .iterator_cf(self.cf(CF_TREE), IteratorMode::Start)
+            .enumerate()
+        {
             let (k, v) = item?;
             if be_u64(&k) != Some(expected as u64) {
                 return Err(corrupt(CF_TREE, "leaf indices are not dense"));
@@ -279,8 +348,13 @@ impl Store {
     }
 
     /// The state commitment after block `number` and the block's state writes.
-    pub fn block_state(&self, number: u64) -> Result<Option<(StateCommitment, StateWrites)>, StoreError> {
-        let Some(header) = self.header(number)? else { return Ok(None) };
+    pub fn block_state(
+        &self,
+        number: u64,
+    ) -> Result<Option<(StateCommitment, StateWrites)>, StoreError> {
+        let Some(header) = self.header(number)? else {
+            return Ok(None);
+        };
         let Some(raw) = self.get(CF_BLOCK_EXTRA, &number.to_be_bytes())? else {
             return Err(corrupt(CF_BLOCK_EXTRA, "missing for a stored header"));
         };
@@ -288,7 +362,8 @@ impl Store {
             return Err(corrupt(CF_BLOCK_EXTRA, "too short"));
         }
         let next_free_index = be_u64(&raw[..8]).ok_or_else(|| corrupt(CF_BLOCK_EXTRA, "index"))?;
-        let writes = StateWrites::decode(&raw[8..]).ok_or_else(|| corrupt(CF_BLOCK_EXTRA, "writes"))?;
+        let writes =
+            StateWrites::decode(&raw[8..]).ok_or_else(|| corrupt(CF_BLOCK_EXTRA, "writes"))?;
         let commitment = StateCommitment {
             tree_root: header.state_root,
             next_free_index,
@@ -303,7 +378,8 @@ impl Store {
     pub fn put_batch(&self, number: u64, record: &[u8]) -> Result<(), StoreError> {
         let mut wo = WriteOptions::default();
         wo.set_sync(self.options.sync_per_block);
-        self.db.put_cf_opt(self.cf(CF_BATCHES), number.to_be_bytes(), record, &wo)?;
+        self.db
+            .put_cf_opt(self.cf(CF_BATCHES), number.to_be_bytes(), record, &wo)?;
         Ok(())
     }
 
@@ -314,7 +390,11 @@ impl Store {
 
     /// The highest batch number with a record.
     pub fn last_batch(&self) -> Result<Option<u64>, StoreError> {
-        match self.db.iterator_cf(self.cf(CF_BATCHES), IteratorMode::End).next() {
+        match self
+            .db
+            .iterator_cf(self.cf(CF_BATCHES), IteratorMode::End)
+            .next()
+        {
             Some(item) => {
                 let (k, _) = item?;
                 Ok(Some(be_u64(&k).ok_or_else(|| corrupt(CF_BATCHES, "key"))?))

@@ -16,7 +16,11 @@ pub struct ChainConfig {
 
 impl Default for ChainConfig {
     fn default() -> Self {
-        Self { chain_id: 270, fee: FeeParams::default(), block_gas_limit: 1_000_000_000 }
+        Self {
+            chain_id: 270,
+            fee: FeeParams::default(),
+            block_gas_limit: 1_000_000_000,
+        }
     }
 }
 

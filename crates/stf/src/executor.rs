@@ -6,7 +6,11 @@ use alloy_primitives::{Bloom, Bytes, U256};
 use ferrum_primitives::RecoveredTx;
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
-    context::{BlockEnv, CfgEnv, result::{EVMError, ExecutionResult, InvalidTransaction, Output}},
+    context::{
+        BlockEnv, CfgEnv,
+        result::{EVMError, ExecutionResult, InvalidTransaction, Output},
+    },
+    context_interface::block::BlobExcessGasAndPrice,
     handler::{MainnetContext, MainnetEvm},
     primitives::hardfork::SpecId,
 };
@@ -40,7 +44,8 @@ pub(crate) fn block_env(ctx: &BlockContext) -> BlockEnv {
         basefee: ctx.base_fee,
         difficulty: U256::ZERO,
         prevrandao: Some(ctx.prevrandao),
-        blob_excess_gas_and_price: None,
+        // L2 has no blobs; Prague needs a blob price for BLOBBASEFEE (the minimum, 1 wei).
+        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new_with_spec(0, SpecId::PRAGUE)),
         slot_num: 0,
     }
 }
@@ -52,8 +57,16 @@ pub(crate) fn cfg_env(config: &ChainConfig) -> CfgEnv {
     cfg
 }
 
-pub(crate) fn build_evm<O: StateOracle>(config: &ChainConfig, ctx: &BlockContext, overlay: Overlay<O>) -> Evm<O> {
-    Context::mainnet().with_db(overlay).with_block(block_env(ctx)).with_cfg(cfg_env(config)).build_mainnet()
+pub(crate) fn build_evm<O: StateOracle>(
+    config: &ChainConfig,
+    ctx: &BlockContext,
+    overlay: Overlay<O>,
+) -> Evm<O> {
+    Context::mainnet()
+        .with_db(overlay)
+        .with_block(block_env(ctx))
+        .with_cfg(cfg_env(config))
+        .build_mainnet()
 }
 
 /// Maps revm's validation errors to ours.
@@ -61,15 +74,15 @@ pub(crate) fn invalid_tx(e: InvalidTransaction) -> InvalidTx {
     match e {
         InvalidTransaction::NonceTooLow { tx, state } => InvalidTx::NonceTooLow { state, tx },
         InvalidTransaction::NonceTooHigh { tx, state } => InvalidTx::NonceTooHigh { state, tx },
-        InvalidTransaction::LackOfFundForMaxFee { .. } | InvalidTransaction::OverflowPaymentInTransaction => {
-            InvalidTx::InsufficientFunds
-        }
+        InvalidTransaction::LackOfFundForMaxFee { .. }
+        | InvalidTransaction::OverflowPaymentInTransaction => InvalidTx::InsufficientFunds,
         InvalidTransaction::GasPriceLessThanBasefee => InvalidTx::FeeCapTooLow,
-        InvalidTransaction::CallGasCostMoreThanGasLimit { .. } | InvalidTransaction::GasFloorMoreThanGasLimit { .. } => {
-            InvalidTx::IntrinsicGasTooLow
-        }
+        InvalidTransaction::CallGasCostMoreThanGasLimit { .. }
+        | InvalidTransaction::GasFloorMoreThanGasLimit { .. } => InvalidTx::IntrinsicGasTooLow,
         InvalidTransaction::CallerGasLimitMoreThanBlock => InvalidTx::GasLimitExceedsBlock,
-        InvalidTransaction::InvalidChainId | InvalidTransaction::MissingChainId => InvalidTx::InvalidChainId,
+        InvalidTransaction::InvalidChainId | InvalidTransaction::MissingChainId => {
+            InvalidTx::InvalidChainId
+        }
         InvalidTransaction::RejectCallerWithCode => InvalidTx::SenderNotEoa,
         other => InvalidTx::Other(other.to_string()),
     }
@@ -89,7 +102,13 @@ pub(crate) fn classify<E>(e: EVMError<OracleError<E>>) -> Result<InvalidTx, StfE
 impl<O: StateOracle> BlockExecutor<O> {
     /// Starts a block on top of the state `oracle` reads.
     pub fn new(config: &ChainConfig, ctx: BlockContext, oracle: O) -> Self {
-        Self { evm: build_evm(config, &ctx, Overlay::new(oracle)), ctx, transactions: Vec::new(), receipts: Vec::new(), gas_used: 0 }
+        Self {
+            evm: build_evm(config, &ctx, Overlay::new(oracle)),
+            ctx,
+            transactions: Vec::new(),
+            receipts: Vec::new(),
+            gas_used: 0,
+        }
     }
 
     /// Gas used by the transactions included so far.
@@ -117,7 +136,12 @@ impl<O: StateOracle> BlockExecutor<O> {
         // Ferrum does not burn the base fee: the fee recipient (the operator) receives it, as
         // in ZKsync. revm already credited the priority fee.
         let base_fee_paid = U256::from(self.ctx.base_fee) * U256::from(gas_used);
-        self.evm.ctx.journaled_state.database.add_balance(self.ctx.fee_recipient, base_fee_paid).map_err(|e| StfError::Oracle(e.0))?;
+        self.evm
+            .ctx
+            .journaled_state
+            .database
+            .add_balance(self.ctx.fee_recipient, base_fee_paid)
+            .map_err(|e| StfError::Oracle(e.0))?;
         self.gas_used += gas_used;
 
         let effective_gas_price = tx.envelope.effective_gas_price(Some(self.ctx.base_fee));
@@ -132,7 +156,12 @@ impl<O: StateOracle> BlockExecutor<O> {
             ExecutionResult::Revert { output, logs, .. } => (false, logs, output, None),
             ExecutionResult::Halt { logs, .. } => (false, logs, Bytes::new(), None),
         };
-        let receipt = Receipt { status: success.into(), cumulative_gas_used: self.gas_used, logs }.with_bloom();
+        let receipt = Receipt {
+            status: success.into(),
+            cumulative_gas_used: self.gas_used,
+            logs,
+        }
+        .with_bloom();
         self.receipts.push(TxReceipt {
             envelope: ReceiptEnvelope::from_typed(tx.envelope.tx_type(), receipt),
             gas_used,
@@ -148,7 +177,9 @@ impl<O: StateOracle> BlockExecutor<O> {
     pub fn finish<T: StateTree>(self, tree: &mut T) -> Result<ExecutedBlock, StfError<O::Error>> {
         let ctx = self.ctx;
         let writes = self.evm.ctx.journaled_state.database.into_writes();
-        let (root, next_free) = tree.apply(&writes.tree_writes()).map_err(|e| StfError::Tree(e.to_string()))?;
+        let (root, next_free) = tree
+            .apply(&writes.tree_writes())
+            .map_err(|e| StfError::Tree(e.to_string()))?;
         let mut logs_bloom = Bloom::ZERO;
         for r in &self.receipts {
             logs_bloom.accrue_bloom(r.envelope.logs_bloom());

@@ -45,6 +45,18 @@ pub trait StateTree {
 }
 
 /// Convenience: a commitment for a block given the tree's result.
-pub(crate) fn commitment(root: B256, next_free: u64, number: u64, hash: B256, ts: u64) -> StateCommitment {
-    StateCommitment { tree_root: root, next_free_index: next_free, block_number: number, block_hash: hash, timestamp: ts }
+pub(crate) fn commitment(
+    root: B256,
+    next_free: u64,
+    number: u64,
+    hash: B256,
+    ts: u64,
+) -> StateCommitment {
+    StateCommitment {
+        tree_root: root,
+        next_free_index: next_free,
+        block_number: number,
+        block_hash: hash,
+        timestamp: ts,
+    }
 }

@@ -60,7 +60,8 @@ impl StateWrites {
     /// part of a batch's pubdata.
     pub fn encode(&self) -> Vec<u8> {
         let code_len: usize = self.codes.iter().map(|(_, c)| 36 + c.len()).sum();
-        let mut out = Vec::with_capacity(12 + self.accounts.len() * 92 + self.storage.len() * 84 + code_len);
+        let mut out =
+            Vec::with_capacity(12 + self.accounts.len() * 92 + self.storage.len() * 84 + code_len);
         out.extend_from_slice(&(self.accounts.len() as u32).to_be_bytes());
         for (a, s) in &self.accounts {
             out.extend_from_slice(a.as_slice());
@@ -100,7 +101,10 @@ impl StateWrites {
         let mut accounts = Vec::with_capacity(n.min(1 << 16));
         for _ in 0..n {
             let a = Address::from_slice(take(b, 20)?);
-            accounts.push((a, AccountState::decode(take(b, AccountState::ENCODED_LEN)?)?));
+            accounts.push((
+                a,
+                AccountState::decode(take(b, AccountState::ENCODED_LEN)?)?,
+            ));
         }
         let m = count(b)?;
         let mut storage = Vec::with_capacity(m.min(1 << 16));
@@ -119,7 +123,11 @@ impl StateWrites {
         if !b.is_empty() {
             return None;
         }
-        Some(Self { accounts, storage, codes })
+        Some(Self {
+            accounts,
+            storage,
+            codes,
+        })
     }
 
     /// Merges `later` into `self` (later values win), keeping the sorted order.
@@ -128,7 +136,11 @@ impl StateWrites {
         let mut accounts: BTreeMap<_, _> = self.accounts.drain(..).collect();
         accounts.extend(later.accounts.iter().copied());
         self.accounts = accounts.into_iter().collect();
-        let mut storage: BTreeMap<_, _> = self.storage.drain(..).map(|(a, s, v)| ((a, s), v)).collect();
+        let mut storage: BTreeMap<_, _> = self
+            .storage
+            .drain(..)
+            .map(|(a, s, v)| ((a, s), v))
+            .collect();
         storage.extend(later.storage.iter().map(|(a, s, v)| ((*a, *s), *v)));
         self.storage = storage.into_iter().map(|((a, s), v)| (a, s, v)).collect();
         let mut codes: BTreeMap<_, _> = self.codes.drain(..).collect();
@@ -143,7 +155,10 @@ impl StateWrites {
             out.push((tree::account_key(address), account.tree_value()));
         }
         for (address, slot, value) in &self.storage {
-            out.push((tree::tree_key(address, &B256::from(*slot)), B256::from(*value)));
+            out.push((
+                tree::tree_key(address, &B256::from(*slot)),
+                B256::from(*value),
+            ));
         }
         out
     }

@@ -23,7 +23,10 @@ impl<E: core::fmt::Display> core::fmt::Display for OracleError<E> {
     }
 }
 impl<E: core::error::Error> core::error::Error for OracleError<E> {}
-impl<E: core::error::Error + Send + Sync + 'static> revm::database_interface::DBErrorMarker for OracleError<E> {}
+impl<E: core::error::Error + Send + Sync + 'static> revm::database_interface::DBErrorMarker
+    for OracleError<E>
+{
+}
 
 /// State as the block sees it: oracle reads, cached, with this block's writes on top.
 pub(crate) struct Overlay<O> {
@@ -49,7 +52,10 @@ impl<O: StateOracle> Overlay<O> {
         }
     }
 
-    fn load_account(&mut self, address: Address) -> Result<Option<AccountState>, OracleError<O::Error>> {
+    fn load_account(
+        &mut self,
+        address: Address,
+    ) -> Result<Option<AccountState>, OracleError<O::Error>> {
         if let Some(a) = self.accounts.get(&address) {
             return Ok(*a);
         }
@@ -59,7 +65,11 @@ impl<O: StateOracle> Overlay<O> {
     }
 
     /// Adds `amount` to `address`'s balance (fee crediting outside the EVM).
-    pub(crate) fn add_balance(&mut self, address: Address, amount: U256) -> Result<(), OracleError<O::Error>> {
+    pub(crate) fn add_balance(
+        &mut self,
+        address: Address,
+        amount: U256,
+    ) -> Result<(), OracleError<O::Error>> {
         if amount.is_zero() {
             return Ok(());
         }
@@ -79,15 +89,30 @@ impl<O: StateOracle> Overlay<O> {
         let accounts = self
             .dirty_accounts
             .iter()
-            .map(|a| (*a, self.accounts.get(a).copied().flatten().unwrap_or_default()))
+            .map(|a| {
+                (
+                    *a,
+                    self.accounts.get(a).copied().flatten().unwrap_or_default(),
+                )
+            })
             .collect();
         let storage = self
             .dirty_storage
             .iter()
-            .map(|(a, s)| (*a, *s, self.storage.get(&(*a, *s)).copied().unwrap_or_default()))
+            .map(|(a, s)| {
+                (
+                    *a,
+                    *s,
+                    self.storage.get(&(*a, *s)).copied().unwrap_or_default(),
+                )
+            })
             .collect();
         let codes = self.new_codes.into_iter().collect::<Vec<_>>();
-        StateWrites { accounts, storage, codes }
+        StateWrites {
+            accounts,
+            storage,
+            codes,
+        }
     }
 }
 
@@ -98,7 +123,11 @@ impl<O: StateOracle> Database for Overlay<O> {
         Ok(self.load_account(address)?.map(|a| AccountInfo {
             balance: a.balance,
             nonce: a.nonce,
-            code_hash: if a.code_hash.is_zero() { KECCAK256_EMPTY } else { a.code_hash },
+            code_hash: if a.code_hash.is_zero() {
+                KECCAK256_EMPTY
+            } else {
+                a.code_hash
+            },
             account_id: None,
             code: None,
         }))
@@ -111,7 +140,11 @@ impl<O: StateOracle> Database for Overlay<O> {
         if let Some(c) = self.codes.get(&code_hash) {
             return Ok(c.clone());
         }
-        let raw = self.oracle.code(code_hash).map_err(OracleError)?.unwrap_or_default();
+        let raw = self
+            .oracle
+            .code(code_hash)
+            .map_err(OracleError)?
+            .unwrap_or_default();
         let code = Bytecode::new_raw(raw);
         self.codes.insert(code_hash, code.clone());
         Ok(code)
@@ -140,7 +173,12 @@ impl<O: StateOracle> DatabaseCommit for Overlay<O> {
             if account.is_selfdestructed() {
                 // Only possible for accounts created in the same transaction (EIP-6780): every
                 // slot they ever wrote is in this overlay.
-                let slots: Vec<_> = self.storage.keys().filter(|(a, _)| *a == address).copied().collect();
+                let slots: Vec<_> = self
+                    .storage
+                    .keys()
+                    .filter(|(a, _)| *a == address)
+                    .copied()
+                    .collect();
                 for key in slots {
                     self.storage.insert(key, U256::ZERO);
                     self.dirty_storage.insert(key);
@@ -157,8 +195,13 @@ impl<O: StateOracle> DatabaseCommit for Overlay<O> {
                 self.codes.insert(info.code_hash, code.clone());
                 self.new_codes.insert(info.code_hash, code.original_bytes());
             }
-            let state = AccountState { nonce: info.nonce, balance: info.balance, code_hash: info.code_hash };
-            self.accounts.insert(address, if state.is_empty() { None } else { Some(state) });
+            let state = AccountState {
+                nonce: info.nonce,
+                balance: info.balance,
+                code_hash: info.code_hash,
+            };
+            self.accounts
+                .insert(address, if state.is_empty() { None } else { Some(state) });
             self.dirty_accounts.insert(address);
             for (slot, value) in account.storage.iter() {
                 if value.is_changed() {

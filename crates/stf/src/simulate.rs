@@ -3,7 +3,10 @@
 use alloc::vec::Vec;
 use alloy_eips::eip2930::AccessList;
 use alloy_primitives::{Address, Bytes, Log, TxKind, U256};
-use revm::{ExecuteEvm, context::{TxEnv, result::ExecutionResult}};
+use revm::{
+    ExecuteEvm,
+    context::{TxEnv, result::ExecutionResult},
+};
 
 use crate::{
     BlockContext, ChainConfig, InvalidTx, StateOracle, StfError,
@@ -51,7 +54,11 @@ pub struct SimulationResult {
 
 fn call_tx_env(config: &ChainConfig, req: &CallRequest, gas: u64) -> TxEnv {
     TxEnv {
-        tx_type: if req.max_priority_fee_per_gas.is_some() { 2 } else { 0 },
+        tx_type: if req.max_priority_fee_per_gas.is_some() {
+            2
+        } else {
+            0
+        },
         caller: req.from,
         gas_limit: gas,
         gas_price: req.gas_price.unwrap_or(0),
@@ -105,15 +112,27 @@ impl<'r, O: StateOracle> Runner<'r, O> {
         };
         let gas_used = out.tx_gas_used();
         Ok(Ok(match out {
-            ExecutionResult::Success { logs, output, .. } => {
-                SimulationResult { success: true, reverted: false, gas_used, output: output.into_data(), logs }
-            }
-            ExecutionResult::Revert { output, logs, .. } => {
-                SimulationResult { success: false, reverted: true, gas_used, output, logs }
-            }
-            ExecutionResult::Halt { logs, .. } => {
-                SimulationResult { success: false, reverted: false, gas_used, output: Bytes::new(), logs }
-            }
+            ExecutionResult::Success { logs, output, .. } => SimulationResult {
+                success: true,
+                reverted: false,
+                gas_used,
+                output: output.into_data(),
+                logs,
+            },
+            ExecutionResult::Revert { output, logs, .. } => SimulationResult {
+                success: false,
+                reverted: true,
+                gas_used,
+                output,
+                logs,
+            },
+            ExecutionResult::Halt { logs, .. } => SimulationResult {
+                success: false,
+                reverted: false,
+                gas_used,
+                output: Bytes::new(),
+                logs,
+            },
         }))
     }
 }

@@ -1,0 +1,222 @@
+//! Malformed and invalid input: each gets a clear JSON-RPC error and changes nothing.
+
+use alloy::{
+    consensus::{SignableTransaction, TxEip1559, TxEnvelope, TxLegacy},
+    eips::Encodable2718,
+    network::TxSignerSync,
+    signers::local::PrivateKeySigner,
+};
+use alloy_primitives::{Address, B256, TxKind, U256};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn signed_1559(
+    s: &PrivateKeySigner,
+    chain_id: u64,
+    nonce: u64,
+    max_fee: u128,
+    value: U256,
+) -> String {
+    let mut tx = TxEip1559 {
+        chain_id,
+        nonce,
+        gas_limit: 21_000,
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: 0,
+        to: TxKind::Call(Address::repeat_byte(0x42)),
+        value,
+        ..Default::default()
+    };
+    let sig = s.sign_transaction_sync(&mut tx).unwrap();
+    let env: TxEnvelope = tx.into_signed(sig).into();
+    format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718()))
+}
+
+async fn send_raw(url: &str, raw: &str) -> Value {
+    call(url, "eth_sendRawTransaction", json!([raw])).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_and_transactions_are_rejected_without_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let url = node.http_url();
+    let alice = signer(0);
+    let fee = 1_000_000_000u128;
+
+    // Malformed JSON, invalid request, unknown method, wrong params.
+    let (_, r) = raw_call(&url, "{not json".into()).await;
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+    let (_, r) = raw_call(&url, json!({"jsonrpc": "2.0", "id": 1}).to_string()).await;
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    let r = call(&url, "eth_noSuchMethod", json!([])).await;
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let r = call(&url, "eth_getBalance", json!(["0x1234"])).await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = call(&url, "eth_getBlockByNumber", json!([{"x": 1}, false])).await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    // Oversize request body (limit 10 MiB).
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x{}"]}}"#,
+        "00".repeat(6 * 1024 * 1024)
+    );
+    let (status, r) = raw_call(&url, huge).await;
+    assert!(
+        status == 413 || r["error"]["code"] == -32007 || r["error"].is_object(),
+        "status {status}: {r}"
+    );
+
+    // Bad RLP, trailing bytes, bad signature.
+    let r = send_raw(&url, "0xdeadbeef").await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("failed to decode signed transaction"),
+        "{r}"
+    );
+    let good = signed_1559(&alice, 270, 0, fee, U256::from(1u64));
+    let r = send_raw(&url, &format!("{good}00")).await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Flip a byte inside s: either undecodable or a different/invalid signer; never admitted for alice.
+    let mut bytes = alloy_primitives::hex::decode(&good[2..]).unwrap();
+    let n = bytes.len();
+    bytes[n - 2] ^= 0xff;
+    let tampered = format!("0x{}", alloy_primitives::hex::encode(&bytes));
+    let r = send_raw(&url, &tampered).await;
+    assert!(
+        r["error"].is_object(),
+        "tampered signature must be rejected: {r}"
+    );
+    // r = 0 is not a valid signature.
+    let mut legacy = TxLegacy {
+        chain_id: Some(270),
+        gas_limit: 21_000,
+        gas_price: fee,
+        to: TxKind::Call(Address::ZERO),
+        ..Default::default()
+    };
+    let sig = alloy_primitives::Signature::new(U256::ZERO, U256::from(1u64), false);
+    let _ = alice.sign_transaction_sync(&mut legacy).unwrap();
+    let env: TxEnvelope = legacy.into_signed(sig).into();
+    let r = send_raw(
+        &url,
+        &format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718())),
+    )
+    .await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid sender"),
+        "{r}"
+    );
+
+    // Wrong chain id, nonce gap beyond the limit (16 in tests), fee below base fee, insufficient funds.
+    let r = send_raw(&url, &signed_1559(&alice, 1, 0, fee, U256::from(1u64))).await;
+    assert_eq!(r["error"]["code"], -32000);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid chain id"),
+        "{r}"
+    );
+    let r = send_raw(&url, &signed_1559(&alice, 270, 17, fee, U256::from(1u64))).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("nonce too high"),
+        "{r}"
+    );
+    let r = send_raw(&url, &signed_1559(&alice, 270, 0, 1, U256::from(1u64))).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("max fee per gas less than block base fee"),
+        "{r}"
+    );
+    let r = send_raw(&url, &signed_1559(&alice, 270, 0, fee, ether(2_000))).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("insufficient funds for gas * price + value"),
+        "{r}"
+    );
+    let poor = PrivateKeySigner::from_bytes(&B256::repeat_byte(0x77)).unwrap();
+    let r = send_raw(&url, &signed_1559(&poor, 270, 0, fee, U256::ZERO)).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("insufficient funds"),
+        "{r}"
+    );
+
+    // Nothing above changed state or the pool.
+    let nonce = call(
+        &url,
+        "eth_getTransactionCount",
+        json!([alice.address(), "pending"]),
+    )
+    .await;
+    assert_eq!(nonce["result"], "0x0");
+    assert_eq!(
+        call(&url, "eth_blockNumber", json!([])).await["result"],
+        "0x0"
+    );
+    assert!(node.chain.pool.is_empty());
+
+    // A valid one goes through; then the same nonce again is "nonce too low" and a duplicate "already known".
+    let r = send_raw(&url, &good).await;
+    let hash = r["result"].as_str().expect("accepted").to_string();
+    let dup = send_raw(&url, &good).await;
+    let dup_msg = dup["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        dup_msg == "already known" || dup_msg.starts_with("nonce too low"),
+        "{dup}"
+    );
+    for _ in 0..200 {
+        if !call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let r = send_raw(
+        &url,
+        &signed_1559(&alice, 270, 0, fee * 2, U256::from(2u64)),
+    )
+    .await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("nonce too low"),
+        "{r}"
+    );
+    // Underpriced replacement of a pooled transaction (nonce 5 waits for 1..4).
+    assert!(
+        send_raw(&url, &signed_1559(&alice, 270, 5, fee, U256::from(1u64))).await["result"]
+            .is_string()
+    );
+    let r = send_raw(
+        &url,
+        &signed_1559(&alice, 270, 5, fee + 1, U256::from(3u64)),
+    )
+    .await;
+    assert_eq!(
+        r["error"]["message"], "replacement transaction underpriced",
+        "{r}"
+    );
+    node.stop().await.unwrap();
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the real node (in-process on a random port, or the `ferrum` binary as a child
+//! process) driven over JSON-RPC by alloy's provider, raw HTTP and a WebSocket client.
+
+mod bad_input;
+mod common;
+mod crash;
+mod rpc_flow;

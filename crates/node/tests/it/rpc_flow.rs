@@ -1,0 +1,337 @@
+//! Transfers, contracts, logs, subscriptions, tags and restart, through alloy's provider.
+
+use alloy::{
+    eips::BlockNumberOrTag,
+    network::TransactionBuilder,
+    providers::Provider,
+    rpc::types::{Filter, TransactionRequest},
+    sol,
+    sol_types::{SolCall, SolEvent},
+};
+use alloy_primitives::{Address, U256};
+use jsonrpsee::core::client::SubscriptionClientT;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+sol! {
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    function transfer(address to, uint256 value) external returns (bool);
+    function balanceOf(address owner) external view returns (uint256);
+}
+
+async fn deploy_token(p: &impl Provider, supply: U256) -> Address {
+    let mut code = bench_token_code().to_vec();
+    code.extend_from_slice(&supply.to_be_bytes::<32>());
+    let receipt = p
+        .send_transaction(TransactionRequest::default().with_deploy_code(code))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    receipt.contract_address.expect("contract address")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_deploy_call_logs_estimate_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let url = node.http_url();
+    let alice = signer(0);
+    let bob = Address::repeat_byte(0xb0);
+    let p = provider(&url, alice.clone());
+
+    assert_eq!(p.get_chain_id().await.unwrap(), 270);
+    // ETH transfer.
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(bob)
+                .with_value(U256::from(12345u64)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(r.status());
+    assert_eq!(r.gas_used, 21_000);
+    assert_eq!(p.get_balance(bob).await.unwrap(), U256::from(12345u64));
+    let tx = p
+        .get_transaction_by_hash(r.transaction_hash)
+        .await
+        .unwrap()
+        .expect("tx");
+    assert_eq!(tx.block_number, r.block_number);
+
+    // Deploy the token, call it, transfer, read logs.
+    let supply = ether(1_000_000);
+    let token = deploy_token(&p, supply).await;
+    assert!(!p.get_code_at(token).await.unwrap().is_empty());
+    let bal = p
+        .call(
+            TransactionRequest::default().with_to(token).with_input(
+                balanceOfCall {
+                    owner: alice.address(),
+                }
+                .abi_encode(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(U256::from_be_slice(&bal), supply);
+    let data = transferCall {
+        to: bob,
+        value: U256::from(777u64),
+    }
+    .abi_encode();
+    let est = p
+        .estimate_gas(
+            TransactionRequest::default()
+                .from(alice.address())
+                .with_to(token)
+                .with_input(data.clone()),
+        )
+        .await
+        .unwrap();
+    assert!(est > 30_000 && est < 80_000, "estimate {est}");
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(token)
+                .with_input(data),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(r.status());
+    assert!(r.gas_used <= est);
+    let logs = r.inner.logs();
+    assert_eq!(logs.len(), 1);
+    let ev = Transfer::decode_log_data(&logs[0].inner.data).unwrap();
+    assert_eq!(
+        (ev.from, ev.to, ev.value),
+        (alice.address(), bob, U256::from(777u64))
+    );
+
+    let filter = Filter::new()
+        .address(token)
+        .event_signature(Transfer::SIGNATURE_HASH)
+        .from_block(0u64);
+    let found = p.get_logs(&filter).await.unwrap();
+    assert_eq!(found.len(), 2, "mint + transfer");
+    let to_bob = p
+        .get_logs(&filter.clone().topic2(bob.into_word()))
+        .await
+        .unwrap();
+    assert_eq!(to_bob.len(), 1);
+    assert_eq!(to_bob[0].transaction_hash, Some(r.transaction_hash));
+
+    // Revert with reason through eth_call and eth_estimateGas: code 3, data = revert data.
+    let too_much = transferCall {
+        to: bob,
+        value: supply * U256::from(2u64),
+    }
+    .abi_encode();
+    for method in ["eth_call", "eth_estimateGas"] {
+        let resp = call(&url, method, json!([{"from": alice.address(), "to": token, "data": format!("0x{}", alloy_primitives::hex::encode(&too_much))}, "latest"])).await;
+        assert_eq!(resp["error"]["code"], 3, "{method}: {resp}");
+        assert_eq!(
+            resp["error"]["message"],
+            "execution reverted: insufficient balance"
+        );
+        assert!(
+            resp["error"]["data"]
+                .as_str()
+                .unwrap()
+                .starts_with("0x08c379a0")
+        );
+    }
+
+    // A reverting transaction is included with status 0.
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(token)
+                .with_input(too_much)
+                .with_gas_limit(100_000),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(!r.status());
+
+    // Blocks, receipts and tags.
+    let head = p.get_block_number().await.unwrap();
+    let block = p
+        .get_block_by_number(BlockNumberOrTag::Number(head))
+        .full()
+        .await
+        .unwrap()
+        .expect("block");
+    assert_eq!(block.header.number, head);
+    let by_hash = p
+        .get_block_by_hash(block.header.hash)
+        .await
+        .unwrap()
+        .expect("by hash");
+    assert_eq!(by_hash.header.hash, block.header.hash);
+    let receipts = p
+        .get_block_receipts(head.into())
+        .await
+        .unwrap()
+        .expect("receipts");
+    assert_eq!(receipts.len(), block.transactions.len());
+    let earliest = call(&url, "eth_getBalance", json!([bob, "earliest"])).await;
+    assert_eq!(earliest["result"], "0x0");
+    let at_first = call(&url, "eth_getBalance", json!([bob, "0x1"])).await;
+    assert_eq!(at_first["result"], "0x3039");
+    let at_hash = call(
+        &url,
+        "eth_getBalance",
+        json!([bob, {"blockHash": block.header.hash}]),
+    )
+    .await;
+    assert_eq!(at_hash["result"], "0x3039");
+    for tag in ["latest", "pending", "safe", "finalized"] {
+        let r = call(&url, "eth_getBalance", json!([bob, tag])).await;
+        assert!(r["result"].is_string(), "{tag}: {r}");
+    }
+    let unknown = call(&url, "eth_getBalance", json!([bob, "0xffffff"])).await;
+    assert_eq!(unknown["error"]["message"], "header not found");
+    let fh = p
+        .get_fee_history(4, BlockNumberOrTag::Latest, &[50.0])
+        .await
+        .unwrap();
+    assert_eq!(fh.base_fee_per_gas.len(), 5);
+    assert!(p.get_gas_price().await.unwrap() >= 25_000_000);
+
+    // Restart on the same directory: same head, same state root, everything readable.
+    let root = block.header.state_root;
+    let tx_hash = r.transaction_hash;
+    node.stop().await.unwrap();
+    let node = start(dir.path()).await;
+    let p = provider(&node.http_url(), alice.clone());
+    assert_eq!(p.get_block_number().await.unwrap(), head);
+    let again = p
+        .get_block_by_number(BlockNumberOrTag::Number(head))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.header.state_root, root);
+    assert!(p.get_transaction_receipt(tx_hash).await.unwrap().is_some());
+    assert_eq!(p.get_balance(bob).await.unwrap(), U256::from(12345u64));
+    // And the chain continues.
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(bob)
+                .with_value(U256::from(1u64)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert_eq!(r.block_number, Some(head + 1));
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_deliver_heads_and_filtered_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let alice = signer(1);
+    let p = provider(&node.http_url(), alice.clone());
+    let token = deploy_token(&p, ether(10)).await;
+
+    let (tx, rx) = jsonrpsee::client_transport::ws::WsTransportClientBuilder::default()
+        .build(node.ws_url().parse().unwrap())
+        .await
+        .unwrap();
+    let ws = jsonrpsee::core::client::ClientBuilder::default().build_with_tokio(tx, rx);
+    let mut heads = ws
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["newHeads"],
+            "eth_unsubscribe",
+        )
+        .await
+        .unwrap();
+    let filter = json!({"address": token, "topics": [format!("{}", Transfer::SIGNATURE_HASH)]});
+    let mut logs = ws
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["logs", filter],
+            "eth_unsubscribe",
+        )
+        .await
+        .unwrap();
+    // A filter for another address must not see the transfer.
+    let other = json!({"address": Address::repeat_byte(7)});
+    let mut other_logs = ws
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["logs", other],
+            "eth_unsubscribe",
+        )
+        .await
+        .unwrap();
+
+    let data = transferCall {
+        to: Address::repeat_byte(0xee),
+        value: U256::from(5u64),
+    }
+    .abi_encode();
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(token)
+                .with_input(data),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+
+    let wait = std::time::Duration::from_secs(10);
+    let head = tokio::time::timeout(wait, heads.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(head["hash"].is_string() && head["number"].is_string());
+    let log = tokio::time::timeout(wait, logs.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(log["transactionHash"], json!(r.transaction_hash));
+    assert_eq!(
+        log["address"].as_str().unwrap().to_lowercase(),
+        format!("{token:?}").to_lowercase()
+    );
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(500), other_logs.next())
+            .await
+            .is_err()
+    );
+
+    // Bad subscription parameters are rejected.
+    let bad = ws
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["newHeads", json!({"address": 5})],
+            "eth_unsubscribe",
+        )
+        .await;
+    assert!(bad.is_err());
+    node.stop().await.unwrap();
+}

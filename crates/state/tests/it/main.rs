@@ -1,0 +1,152 @@
+//! Store round trips: atomic block commits, history reads, tree reload, ordering errors.
+
+use alloy_consensus::Header;
+use alloy_primitives::{Address, B256, Bytes, KECCAK256_EMPTY, U256, keccak256};
+use ferrum_primitives::{AccountState, StateCommitment};
+use ferrum_state::{MerkleTree, StateView, Store, StoreError, StoreOptions};
+use ferrum_stf::{ExecutedBlock, StateOracle, StateTree, StateWrites};
+
+fn block(
+    number: u64,
+    parent: B256,
+    writes: StateWrites,
+    tree: &mut MerkleTree,
+) -> (ExecutedBlock, Vec<(u64, ferrum_primitives::tree::Leaf)>) {
+    let (root, next) = tree.apply(&writes.tree_writes()).unwrap();
+    let header = Header {
+        number,
+        parent_hash: parent,
+        state_root: root,
+        timestamp: 1000 + number,
+        ..Default::default()
+    };
+    let hash = header.hash_slow();
+    let commitment = StateCommitment {
+        tree_root: root,
+        next_free_index: next,
+        block_number: number,
+        block_hash: hash,
+        timestamp: header.timestamp,
+    };
+    (
+        ExecutedBlock {
+            header,
+            hash,
+            transactions: vec![],
+            receipts: vec![],
+            writes,
+            commitment,
+        },
+        tree.take_dirty_leaves(),
+    )
+}
+
+fn acct(nonce: u64, balance: u64) -> AccountState {
+    AccountState {
+        nonce,
+        balance: U256::from(balance),
+        code_hash: KECCAK256_EMPTY,
+    }
+}
+
+#[test]
+fn commits_reads_history_and_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Address::repeat_byte(1);
+    let c = Address::repeat_byte(2);
+    let code = Bytes::from_static(&[0x60, 0x00]);
+    let code_hash = keccak256(&code);
+    let mut tree = MerkleTree::new();
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    assert_eq!(store.head().unwrap(), None);
+
+    let (b0, l0) = block(
+        0,
+        B256::ZERO,
+        StateWrites {
+            accounts: vec![(a, acct(0, 100))],
+            ..Default::default()
+        },
+        &mut tree,
+    );
+    store.commit_block(&b0, &l0).unwrap();
+    let w1 = StateWrites {
+        accounts: vec![
+            (a, acct(1, 90)),
+            (
+                c,
+                AccountState {
+                    nonce: 1,
+                    balance: U256::ZERO,
+                    code_hash,
+                },
+            ),
+        ],
+        storage: vec![(c, U256::from(7u64), U256::from(42u64))],
+        codes: vec![(code_hash, code.clone())],
+    };
+    let (b1, l1) = block(1, b0.hash, w1.clone(), &mut tree);
+    store.commit_block(&b1, &l1).unwrap();
+    let w2 = StateWrites {
+        storage: vec![(c, U256::from(7u64), U256::ZERO)],
+        accounts: vec![(a, AccountState::default())],
+        ..Default::default()
+    };
+    let (b2, l2) = block(2, b1.hash, w2, &mut tree);
+    store.commit_block(&b2, &l2).unwrap();
+
+    // Out-of-order commits are refused.
+    let (b9, l9) = block(9, b2.hash, StateWrites::default(), &mut tree.clone());
+    assert!(matches!(
+        store.commit_block(&b9, &l9),
+        Err(StoreError::NonSequentialBlock { head: 2, got: 9 })
+    ));
+
+    assert_eq!(store.head().unwrap(), Some(2));
+    assert_eq!(
+        store.account(&a, None).unwrap(),
+        None,
+        "emptied account is deleted"
+    );
+    assert_eq!(store.account(&a, Some(0)).unwrap(), Some(acct(0, 100)));
+    assert_eq!(store.account(&a, Some(1)).unwrap(), Some(acct(1, 90)));
+    assert_eq!(
+        store.storage(&c, &U256::from(7u64), Some(1)).unwrap(),
+        U256::from(42u64)
+    );
+    assert_eq!(
+        store.storage(&c, &U256::from(7u64), None).unwrap(),
+        U256::ZERO
+    );
+    assert_eq!(
+        store.storage(&c, &U256::from(7u64), Some(0)).unwrap(),
+        U256::ZERO
+    );
+    assert_eq!(store.code(&code_hash).unwrap(), Some(code));
+    assert_eq!(store.block_number(&b1.hash).unwrap(), Some(1));
+    assert_eq!(store.block_hash(2).unwrap(), Some(b2.hash));
+    let (commitment, writes) = store.block_state(1).unwrap().unwrap();
+    assert_eq!(commitment, b1.commitment);
+    assert_eq!(writes, w1);
+    let view = StateView::new(&store, Some(1));
+    assert_eq!(view.account(a).unwrap(), Some(acct(1, 90)));
+    assert_eq!(view.block_hash(1).unwrap(), b1.hash);
+
+    // Reopen: the tree rebuilt from its leaves has the head's root.
+    let root = tree.root();
+    drop(store);
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let reloaded = MerkleTree::from_leaves(store.tree_leaves().unwrap());
+    assert_eq!(reloaded.root(), root);
+    assert_eq!(
+        reloaded.root(),
+        store.header(2).unwrap().unwrap().state_root
+    );
+    assert_eq!(
+        reloaded.get(&ferrum_primitives::tree::tree_key(
+            &c,
+            &B256::from(U256::from(7u64))
+        )),
+        B256::ZERO
+    );
+}

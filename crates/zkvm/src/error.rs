@@ -124,6 +124,14 @@ pub enum ExecError {
         /// The data address.
         addr: u32,
     },
+    /// A load from an executable segment (code is not readable as data in this machine).
+    #[error("load from code address {addr:#x} at pc {pc:#x}")]
+    LoadFromCode {
+        /// Address of the instruction.
+        pc: u32,
+        /// The data address.
+        addr: u32,
+    },
     /// A store to a read-only segment (code or read-only data).
     #[error("store to read-only address {addr:#x} at pc {pc:#x}")]
     WriteToReadOnly {

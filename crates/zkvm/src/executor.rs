@@ -142,6 +142,12 @@ impl Program {
             .is_some_and(|&p| p > 0)
     }
 
+    /// Whether `addr` lies in an executable segment (code is not data: loads from it and stores
+    /// to it are refused, and the prover's memory image leaves it out).
+    pub fn is_code(&self, addr: u32) -> bool {
+        self.exec_ranges.iter().any(|&(s, e)| addr >= s && addr < e)
+    }
+
     fn is_writable(&self, addr: u32) -> bool {
         self.perms
             .get((addr / PAGE_SIZE) as usize)
@@ -348,6 +354,9 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
                 }
                 if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
                     return Err(E::from(ExecError::Unmapped { pc, addr }));
+                }
+                if program.is_code(addr) {
+                    return Err(E::from(ExecError::LoadFromCode { pc, addr }));
                 }
                 let waddr = addr & !3;
                 let word = mem.load(waddr);

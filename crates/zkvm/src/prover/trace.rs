@@ -223,12 +223,14 @@ fn keyed_words(rows: impl Iterator<Item = (u32, u32)>) -> RowMajorMatrix<Val> {
 /// A machine state: every non-zero register (address `0..32`) and memory word (`32 + w`).
 pub(crate) type State = BTreeMap<u32, u32>;
 
-/// The initial state of a program: the non-zero words of its ELF image (registers are 0).
+/// The initial state of a program: the non-zero words of its ELF image outside executable
+/// segments (code is only reachable through the ROM; the executor refuses loads from it).
+/// Registers are 0.
 pub(crate) fn image_state(program: &Program) -> State {
     program
         .image
         .iter()
-        .filter(|&(_, &w)| w != 0)
+        .filter(|&(&a, &w)| w != 0 && !program.is_code(a))
         .map(|(&a, &w)| (MEM_ADDR_OFFSET + a / 4, w))
         .collect()
 }

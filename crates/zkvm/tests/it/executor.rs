@@ -113,6 +113,13 @@ fn typed_errors() {
         })
     );
     assert_eq!(
+        run(&[code_addr[0], code_addr[1], asm::lw(T0, T1, 4)], &[], &[]),
+        Err(ExecError::LoadFromCode {
+            pc: base + 8,
+            addr: base + 4
+        })
+    );
+    assert_eq!(
         run(&[asm::addi(A7, ZERO, 7), asm::ECALL], &[], &[]),
         Err(ExecError::UnknownSyscall {
             pc: base + 4,

@@ -30,7 +30,7 @@ pub use error::{InvalidTx, StfError};
 pub use executor::BlockExecutor;
 pub use oracle::{StateOracle, StateTree};
 pub use output::{ExecutedBlock, StateWrites, TxOutcome, TxReceipt};
-pub use simulate::{CallRequest, SimulationResult, estimate_gas, simulate};
+pub use simulate::{CallRequest, Estimate, SimulationResult, estimate_gas, simulate};
 pub use tx_env::tx_env;
 
 pub use revm;

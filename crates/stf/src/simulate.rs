@@ -137,22 +137,31 @@ impl<'r, O: StateOracle> Runner<'r, O> {
     }
 }
 
+/// Outcome of [`estimate_gas`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Estimate {
+    /// The smallest gas limit with which the call succeeds.
+    Gas(u64),
+    /// The call fails even at the cap (its revert data, if any, is in the result).
+    Failed(SimulationResult),
+    /// The call is not a valid transaction.
+    Invalid(InvalidTx),
+}
+
 /// Smallest gas limit (at most `gas_cap`) with which `req` succeeds, found by binary search.
-///
-/// Returns `Ok(Err(result))`-style failures as `Ok(Err(_))`: the failing run at the cap (so the
-/// caller can report revert data), or the invalid-transaction reason.
 pub fn estimate_gas<O: StateOracle>(
     config: &ChainConfig,
     ctx: &BlockContext,
     oracle: O,
     req: &CallRequest,
     gas_cap: u64,
-) -> Result<Result<u64, Result<SimulationResult, InvalidTx>>, StfError<O::Error>> {
+) -> Result<Estimate, StfError<O::Error>> {
     let mut runner = Runner::new(config, ctx, oracle, req);
     let hi_cap = req.gas.unwrap_or(gas_cap).min(gas_cap);
     let first = match runner.run(hi_cap)? {
         Ok(r) if r.success => r,
-        other => return Ok(Err(other)),
+        Ok(r) => return Ok(Estimate::Failed(r)),
+        Err(invalid) => return Ok(Estimate::Invalid(invalid)),
     };
     // Try the optimistic guess first: most calls need only gas_used plus the 63/64 reserve.
     let mut lo = first.gas_used.saturating_sub(1);
@@ -171,5 +180,5 @@ pub fn estimate_gas<O: StateOracle>(
             _ => lo = mid,
         }
     }
-    Ok(Ok(hi))
+    Ok(Estimate::Gas(hi))
 }

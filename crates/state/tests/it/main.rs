@@ -1,4 +1,5 @@
 //! Store round trips: atomic block commits, history reads, tree reload, ordering errors.
+#![allow(clippy::unwrap_used, clippy::too_many_arguments)] // test helpers: a failure is a test failure
 
 use alloy_consensus::Header;
 use alloy_primitives::{Address, B256, Bytes, KECCAK256_EMPTY, U256, keccak256};

@@ -1,4 +1,5 @@
 //! STF integration tests over an in-memory oracle.
+#![allow(clippy::unwrap_used, clippy::too_many_arguments)] // test helpers: a failure is a test failure
 
 use std::collections::BTreeMap;
 
@@ -310,7 +311,7 @@ fn create_call_revert_and_simulation() {
     assert!(sim.reverted && !sim.success);
     assert_eq!(sim.output, Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]));
     let est = estimate_gas(&config, &ctx(7), &state, &req, 1_000_000).unwrap();
-    assert!(matches!(est, Err(Ok(ref r)) if r.reverted));
+    assert!(matches!(est, ferrum_stf::Estimate::Failed(ref r) if r.reverted));
     let transfer = CallRequest {
         from: a.address(),
         to: TxKind::Call(Address::repeat_byte(5)),
@@ -318,10 +319,8 @@ fn create_call_revert_and_simulation() {
         ..Default::default()
     };
     assert_eq!(
-        estimate_gas(&config, &ctx(7), &state, &transfer, 1_000_000)
-            .unwrap()
-            .unwrap(),
-        21_000
+        estimate_gas(&config, &ctx(7), &state, &transfer, 1_000_000).unwrap(),
+        ferrum_stf::Estimate::Gas(21_000)
     );
     // Value above the balance is an invalid call, not a revert.
     let rich = CallRequest {

@@ -11,7 +11,7 @@ use alloy_rpc_types_eth::{
 use ferrum_mempool::AdmissionState;
 use ferrum_sequencer::Chain;
 use ferrum_state::StateView;
-use ferrum_stf::{CallRequest, estimate_gas, simulate};
+use ferrum_stf::{CallRequest, Estimate, estimate_gas, simulate};
 use jsonrpsee::{
     PendingSubscriptionSink,
     core::{RpcResult, SubscriptionResult},
@@ -108,6 +108,25 @@ impl EthApi {
             .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         rpc_block(header, hash, &txs, full).map(Some)
+    }
+
+    /// A stored transaction with its block's hash and header.
+    fn stored_tx(
+        &self,
+        n: u64,
+        i: u32,
+    ) -> RpcResult<(ferrum_state::StoredTx, B256, alloy_consensus::Header)> {
+        let store = &self.chain.store;
+        let stored = store
+            .tx(n, i)
+            .map_err(internal)?
+            .ok_or_else(|| internal("missing tx"))?;
+        let header = store
+            .header(n)
+            .map_err(internal)?
+            .ok_or_else(|| internal("missing header"))?;
+        let block_hash = store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        Ok((stored, block_hash, header))
     }
 
     fn call_request(&self, r: &TransactionRequest) -> RpcResult<CallRequest> {
@@ -256,13 +275,13 @@ impl EthApiServer for EthApi {
         let (at, ctx) = self.sim_context(block)?;
         let view = StateView::new(&self.chain.store, at);
         match estimate_gas(&self.chain.config, &ctx, view, &req, self.gas_cap).map_err(internal)? {
-            Ok(gas) => Ok(U64::from(gas)),
-            Err(Ok(r)) if r.reverted => Err(reverted(&r.output)),
-            Err(Ok(_)) => Err(server(format!(
+            Estimate::Gas(gas) => Ok(U64::from(gas)),
+            Estimate::Failed(r) if r.reverted => Err(reverted(&r.output)),
+            Estimate::Failed(_) => Err(server(format!(
                 "gas required exceeds allowance ({})",
                 req.gas.unwrap_or(self.gas_cap)
             ))),
-            Err(Err(invalid)) => Err(server(invalid.to_string())),
+            Estimate::Invalid(invalid) => Err(server(invalid.to_string())),
         }
     }
 
@@ -374,24 +393,7 @@ impl EthApiServer for EthApi {
 
     fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>> {
         if let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? {
-            let stored = self
-                .chain
-                .store
-                .tx(n, i)
-                .map_err(internal)?
-                .ok_or_else(|| internal("missing tx"))?;
-            let header = self
-                .chain
-                .store
-                .header(n)
-                .map_err(internal)?
-                .ok_or_else(|| internal("missing header"))?;
-            let block_hash = self
-                .chain
-                .store
-                .block_hash(n)
-                .map_err(internal)?
-                .unwrap_or_default();
+            let (stored, block_hash, header) = self.stored_tx(n, i)?;
             return rpc_tx(&stored, block_hash, &header, i as u64).map(Some);
         }
         Ok(self.chain.pool.get(&hash).map(|p| Transaction {
@@ -411,24 +413,7 @@ impl EthApiServer for EthApi {
         let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? else {
             return Ok(None);
         };
-        let stored = self
-            .chain
-            .store
-            .tx(n, i)
-            .map_err(internal)?
-            .ok_or_else(|| internal("missing tx"))?;
-        let header = self
-            .chain
-            .store
-            .header(n)
-            .map_err(internal)?
-            .ok_or_else(|| internal("missing header"))?;
-        let block_hash = self
-            .chain
-            .store
-            .block_hash(n)
-            .map_err(internal)?
-            .unwrap_or_default();
+        let (stored, block_hash, header) = self.stored_tx(n, i)?;
         rpc_receipt(&stored, block_hash, &header, i as u64).map(Some)
     }
 

@@ -62,11 +62,21 @@ async fn bad_requests_and_transactions_are_rejected_without_effect() {
         r#"{{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x{}"]}}"#,
         "00".repeat(6 * 1024 * 1024)
     );
-    let (status, r) = raw_call(&url, huge).await;
-    assert!(
-        status == 413 || r["error"]["code"] == -32007 || r["error"].is_object(),
-        "status {status}: {r}"
-    );
+    // Refused: HTTP 413, an error object, or the connection closed mid-upload.
+    let resp = alloy::transports::http::reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await;
+    if let Ok(resp) = resp {
+        let status = resp.status().as_u16();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(
+            status == 413 || body.contains("\"error\""),
+            "status {status}: {body}"
+        );
+    }
 
     // Bad RLP, trailing bytes, bad signature.
     let r = send_raw(&url, "0xdeadbeef").await;

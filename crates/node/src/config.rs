@@ -24,7 +24,49 @@ pub struct NodeConfig {
     pub genesis: GenesisSection,
     /// fsync once per block (crash of the machine loses nothing acknowledged).
     pub sync_per_block: bool,
+    /// Settlement on L1.
+    pub l1: L1Section,
 }
+
+/// `[l1]`: settlement. Without `rpc_url` the chain does not settle.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct L1Section {
+    /// JSON-RPC URL of the L1 (any Ethereum node).
+    pub rpc_url: Option<String>,
+    /// Hex private key of the operator: it deploys (devnet), and commits, proves and executes batches.
+    pub operator_private_key: String,
+    /// Deployment file (addresses); default `<data_dir>/l1-deployment.json`.
+    pub deployment_file: Option<PathBuf>,
+    /// Deploy the ecosystem and register the chain when the deployment file does not exist.
+    pub deploy_if_missing: bool,
+    /// Deploy `InsecureNoProofVerifier` and settle batches WITHOUT proofs. Explicit opt-in only.
+    pub insecure_no_proofs: bool,
+    /// Where pubdata goes: `calldata`, `validium` (`blobs` is not implemented yet).
+    pub pubdata: ferrum_l1::PubdataMode,
+    /// Milliseconds between L1 sender rounds when idle.
+    pub poll_interval_ms: u64,
+    /// Most batches per commit/prove/execute transaction.
+    pub max_batches_per_tx: u64,
+}
+
+impl Default for L1Section {
+    fn default() -> Self {
+        Self {
+            rpc_url: None,
+            operator_private_key: String::new(),
+            deployment_file: None,
+            deploy_if_missing: false,
+            insecure_no_proofs: false,
+            pubdata: ferrum_l1::PubdataMode::Calldata,
+            poll_interval_ms: 1_000,
+            max_batches_per_tx: 10,
+        }
+    }
+}
+
+/// Largest pubdata of a batch whose pubdata goes in calldata (L1 nodes refuse transactions over 128 KiB).
+pub const CALLDATA_PUBDATA_LIMIT: u64 = 120_000;
 
 /// `[chain]`
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,6 +162,7 @@ impl Default for NodeConfig {
             mempool: MempoolSection::default(),
             genesis: GenesisSection::default(),
             sync_per_block: true,
+            l1: L1Section::default(),
         }
     }
 }
@@ -203,7 +246,13 @@ impl NodeConfig {
                 max_blocks: s.batch_max_blocks,
                 max_txs: s.batch_max_txs,
                 max_gas: s.batch_max_gas,
-                max_pubdata_bytes: s.batch_max_pubdata_bytes,
+                max_pubdata_bytes: if self.l1.rpc_url.is_some()
+                    && self.l1.pubdata == ferrum_l1::PubdataMode::Calldata
+                {
+                    s.batch_max_pubdata_bytes.min(CALLDATA_PUBDATA_LIMIT)
+                } else {
+                    s.batch_max_pubdata_bytes
+                },
                 max_age: Duration::from_secs(s.batch_max_age_secs),
             },
         }
@@ -218,6 +267,14 @@ impl NodeConfig {
             block_gas_limit: self.chain.block_gas_limit,
             ..Default::default()
         }
+    }
+
+    /// Where the L1 deployment file lives.
+    pub fn deployment_file(&self) -> PathBuf {
+        self.l1
+            .deployment_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("l1-deployment.json"))
     }
 
     pub(crate) fn rpc_config(&self) -> ferrum_rpc::RpcConfig {

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod config;
 pub mod dev_accounts;
 mod node;
+mod settlement;
 
 pub use config::NodeConfig;
-pub use node::{RunningNode, spawn};
+pub use node::{RunningNode, chain_create, ecosystem_init, spawn};

@@ -38,6 +38,69 @@ enum Command {
     Bench(BenchArgs),
     /// Print the default node configuration (TOML) to start a `ferrum.toml` from.
     Config,
+    /// L1 ecosystem management.
+    #[command(subcommand)]
+    Ecosystem(EcosystemCommand),
+    /// Chain registration.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+}
+
+#[derive(Subcommand)]
+enum EcosystemCommand {
+    /// Create the chain's genesis, deploy the L1 ecosystem (Bridgehub, ChainTypeManager, shared bridge,
+    /// verifier, exodus verifier), register the chain, write the deployment file and print it.
+    Init(L1Args),
+}
+
+#[derive(Subcommand)]
+enum ChainCommand {
+    /// Register `--chain-id` (or the config's chain id) in the existing deployment.
+    Create {
+        #[command(flatten)]
+        l1: L1Args,
+        /// The new chain's id.
+        #[arg(long)]
+        chain_id: Option<u64>,
+    },
+}
+
+#[derive(clap::Args)]
+struct L1Args {
+    /// Node configuration (TOML); its `[l1]` section is the default for the flags below.
+    #[arg(long, env = "FERRUM_CONFIG")]
+    config: Option<PathBuf>,
+    /// L1 JSON-RPC URL.
+    #[arg(long, env = "FERRUM_L1_RPC")]
+    l1_rpc: Option<String>,
+    /// Operator (deployer, admin, validator) private key on L1.
+    #[arg(long, env = "FERRUM_L1_OPERATOR_KEY")]
+    l1_operator_key: Option<String>,
+    /// Deploy InsecureNoProofVerifier: batches settle WITHOUT proofs (the only verifier until the zkVM proves
+    /// the STF).
+    #[arg(long)]
+    insecure_no_proofs: bool,
+}
+
+impl L1Args {
+    fn node_config(&self) -> anyhow::Result<NodeConfig> {
+        let mut config = match &self.config {
+            Some(path) => NodeConfig::from_toml(
+                &std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+            )
+            .with_context(|| format!("parsing {}", path.display()))?,
+            None => NodeConfig::default(),
+        };
+        if let Some(u) = &self.l1_rpc {
+            config.l1.rpc_url = Some(u.clone());
+        }
+        if let Some(k) = &self.l1_operator_key {
+            config.l1.operator_private_key = k.clone();
+        }
+        config.l1.insecure_no_proofs |= self.insecure_no_proofs;
+        Ok(config)
+    }
 }
 
 #[derive(clap::Args)]
@@ -60,6 +123,19 @@ struct DevnetArgs {
     /// Do not fsync each block (faster; a machine crash may lose the last blocks).
     #[arg(long)]
     no_sync: bool,
+    /// Settle on this L1 (any Ethereum JSON-RPC, e.g. anvil): deploys the ecosystem on first start.
+    #[arg(long, env = "FERRUM_L1_RPC")]
+    l1_rpc: Option<String>,
+    /// Operator key on L1 (default: dev account 9 of the test mnemonic, funded on anvil).
+    #[arg(long, env = "FERRUM_L1_OPERATOR_KEY")]
+    l1_operator_key: Option<String>,
+    /// Settle batches WITHOUT validity proofs (deploys InsecureNoProofVerifier). Required until the zkVM
+    /// proves the STF; every batch is then reported UNPROVEN.
+    #[arg(long)]
+    insecure_no_proofs: bool,
+    /// Seconds after which an open batch is sealed.
+    #[arg(long, default_value_t = 10)]
+    batch_max_age_secs: u64,
 }
 
 fn init_tracing() {
@@ -96,6 +172,22 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
             balance,
         })
         .collect();
+    config.sequencer.batch_max_age_secs = args.batch_max_age_secs;
+    if let Some(url) = &args.l1_rpc {
+        config.l1.rpc_url = Some(url.clone());
+        config.l1.deploy_if_missing = true;
+        config.l1.insecure_no_proofs = args.insecure_no_proofs;
+        config.l1.poll_interval_ms = 200;
+        config.l1.operator_private_key = match &args.l1_operator_key {
+            Some(k) => k.clone(),
+            None => format!(
+                "0x{}",
+                alloy_primitives::hex::encode(dev_signers(10)?[9].to_bytes())
+            ),
+        };
+    } else if args.insecure_no_proofs {
+        anyhow::bail!("--insecure-no-proofs needs --l1-rpc (the embedded dev L1 is not built yet)");
+    }
     let node = spawn(config).await?;
 
     let mut banner =
@@ -114,7 +206,7 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         data_dir.display(),
         node.chain.head().header.number
     );
-    banner += "Settlement: none yet (L1 settlement is not wired into the devnet in this version)\n";
+    banner += &settlement_banner(&node);
     banner += &format!(
         "\nRPC (HTTP): {}\nRPC (WS):   {}\n",
         node.http_url(),
@@ -124,6 +216,31 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
 
     wait_for_shutdown(&node).await;
     node.stop().await
+}
+
+fn settlement_banner(node: &ferrum_node::RunningNode) -> String {
+    let Some(d) = &node.deployment else {
+        return "Settlement: none (no --l1-rpc given; the embedded dev L1 is not built yet)\n"
+            .into();
+    };
+    let chain = node.chain.config.chain_id;
+    let mut s = format!(
+        "\nL1 chain id: {}\nBridgehub: {}\nShared bridge: {}\nChainTypeManager: {}\nChain contract: {}\nVerifier: {}\n",
+        d.l1_chain_id,
+        d.bridgehub,
+        d.shared_bridge,
+        d.chain_type_manager,
+        d.chains
+            .get(&chain)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        d.verifier,
+    );
+    if d.insecure_verifier {
+        s += "\n!!! WARNING: --insecure-no-proofs: batches are settled on L1 WITHOUT validity proofs (UNPROVEN). !!!\n\
+              !!! Anyone who controls the operator key can steal every bridged asset. Never use with real funds. !!!\n";
+    }
+    s
 }
 
 async fn wait_for_shutdown(node: &ferrum_node::RunningNode) {
@@ -165,6 +282,27 @@ async fn main() -> anyhow::Result<()> {
             node.stop().await
         }
         Command::Bench(args) => run_bench(args).await,
+        Command::Ecosystem(EcosystemCommand::Init(args)) => {
+            let config = args.node_config()?;
+            let deployment = ferrum_node::ecosystem_init(config.clone()).await?;
+            println!("{}", serde_json::to_string_pretty(&deployment)?);
+            eprintln!("written to {}", config.deployment_file().display());
+            if deployment.insecure_verifier {
+                eprintln!(
+                    "WARNING: InsecureNoProofVerifier: batches of these chains settle UNPROVEN"
+                );
+            }
+            Ok(())
+        }
+        Command::Chain(ChainCommand::Create { l1, chain_id }) => {
+            let mut config = l1.node_config()?;
+            if let Some(id) = chain_id {
+                config.chain.chain_id = id;
+            }
+            let deployment = ferrum_node::chain_create(config.clone()).await?;
+            println!("{}", serde_json::to_string_pretty(&deployment)?);
+            Ok(())
+        }
         Command::Config => {
             print!("{}", toml::to_string(&NodeConfig::default())?);
             Ok(())

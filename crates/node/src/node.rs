@@ -12,7 +12,10 @@ use ferrum_rpc::RpcServer;
 use ferrum_sequencer::{Chain, Genesis, Sequencer, SequencerHandle, init_or_load};
 use ferrum_state::{Store, StoreOptions};
 
-use crate::NodeConfig;
+use crate::{
+    NodeConfig,
+    settlement::{self, Settlement},
+};
 
 /// A started node.
 #[derive(Debug)]
@@ -21,8 +24,11 @@ pub struct RunningNode {
     pub chain: Arc<Chain>,
     /// Bound RPC address.
     pub rpc_addr: SocketAddr,
+    /// The L1 deployment, when the chain settles on L1.
+    pub deployment: Option<ferrum_l1::Deployment>,
     rpc: RpcServer,
     sequencer: SequencerHandle,
+    settlement: Option<Settlement>,
 }
 
 impl RunningNode {
@@ -41,16 +47,19 @@ impl RunningNode {
         self.sequencer.is_running()
     }
 
-    /// Stops RPC, then the sequencer (after its block in progress).
+    /// Stops RPC, the L1 sender, then the sequencer (after its block in progress).
     pub async fn stop(self) -> anyhow::Result<()> {
         self.rpc.stop().await;
+        if let Some(s) = self.settlement {
+            s.stop().await;
+        }
         self.sequencer.stop()?;
         Ok(())
     }
 }
 
-/// Opens (or creates) the chain in `config.data_dir` and starts sequencer and RPC.
-pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
+/// Opens (or creates) the chain in `config.data_dir`: store, genesis, state tree, empty pool.
+fn open_chain(config: &NodeConfig) -> anyhow::Result<Arc<Chain>> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let store = Store::open(
@@ -81,15 +90,72 @@ pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
     let (tree, head) = init_or_load(&store, &chain_config, &genesis)?;
     let pool = Mempool::new(config.pool_config());
     let chain = Arc::new(Chain::new(chain_config, store, tree, pool, head));
-    let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?.spawn();
-    let rpc = ferrum_rpc::start(chain.clone(), config.rpc_config())
+    Ok(chain)
+}
+
+/// Opens (or creates) the chain in `config.data_dir` and starts sequencer, L1 sender and RPC.
+pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
+    let chain = open_chain(&config)?;
+    let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?;
+    let (deployment, settlement) = match &config.l1.rpc_url {
+        Some(url) => {
+            settlement::check_reachable(url).await?;
+            let deployment =
+                settlement::load_or_deploy(&chain, &config.l1, &config.deployment_file()).await?;
+            let sender = settlement::start_sender(chain.clone(), &config.l1, &deployment).await?;
+            (Some(deployment), Some(sender))
+        }
+        None => (None, None),
+    };
+    let sequencer = sequencer.spawn();
+    let l1 = deployment
+        .as_ref()
+        .and_then(|d| settlement::l1_contracts(d, chain.config.chain_id));
+    let rpc = ferrum_rpc::start(chain.clone(), config.rpc_config(), l1)
         .await
         .context("starting JSON-RPC server")?;
     tracing::info!(addr = %rpc.local_addr, head = chain.head().header.number, "node started");
     Ok(RunningNode {
         chain,
         rpc_addr: rpc.local_addr,
+        deployment,
         rpc,
         sequencer,
+        settlement,
     })
+}
+
+/// `ferrum ecosystem init`: creates the chain's genesis in `config.data_dir` (its commitment is the L1 genesis),
+/// deploys the L1 ecosystem, registers the chain and writes the deployment file. Returns the deployment.
+pub async fn ecosystem_init(mut config: NodeConfig) -> anyhow::Result<ferrum_l1::Deployment> {
+    let url = config
+        .l1
+        .rpc_url
+        .clone()
+        .context("ecosystem init needs an L1 (l1.rpc_url / --l1-rpc)")?;
+    settlement::check_reachable(&url).await?;
+    let path = config.deployment_file();
+    anyhow::ensure!(
+        !path.exists(),
+        "{} exists: the ecosystem is already deployed (use `ferrum chain create` to add a chain)",
+        path.display()
+    );
+    config.l1.deploy_if_missing = true;
+    let chain = open_chain(&config)?;
+    // Seals the genesis batch (batch 0) if this is a new data dir.
+    Sequencer::new(chain.clone(), config.sequencer_config())?;
+    settlement::load_or_deploy(&chain, &config.l1, &path).await
+}
+
+/// `ferrum chain create`: registers chain `config.chain.chain_id` in an existing deployment (the operator key
+/// must own the Bridgehub; the new chain starts from the same genesis as the ChainTypeManager's) and rewrites
+/// the deployment file.
+pub async fn chain_create(config: NodeConfig) -> anyhow::Result<ferrum_l1::Deployment> {
+    let url = config
+        .l1
+        .rpc_url
+        .clone()
+        .context("chain create needs an L1 (l1.rpc_url / --l1-rpc)")?;
+    settlement::check_reachable(&url).await?;
+    settlement::register_chain(&config.l1, &config.deployment_file(), config.chain.chain_id).await
 }

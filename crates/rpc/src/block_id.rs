@@ -6,9 +6,15 @@ use jsonrpsee::types::ErrorObjectOwned;
 
 use crate::error::{internal, server};
 
-/// Number of the last block of the last sealed batch ("finalized" until L1 settlement lands).
+/// "finalized": the last block of the last batch executed on L1 when the chain settles on L1, else the last
+/// block of the last sealed batch.
 pub(crate) fn finalized_block(chain: &Chain) -> Result<u64, ErrorObjectOwned> {
-    let Some(n) = chain.store.last_batch().map_err(internal)? else {
+    let last = if chain.settles_on_l1() {
+        chain.store.last_executed_batch().map_err(internal)?
+    } else {
+        chain.store.last_batch().map_err(internal)?
+    };
+    let Some(n) = last else {
         return Ok(0);
     };
     let raw = chain

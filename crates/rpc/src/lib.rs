@@ -12,6 +12,8 @@ mod error;
 mod eth;
 mod logs;
 mod server;
+mod zks;
 
 pub use error::RpcErrorCode;
 pub use server::{RpcConfig, RpcServer, start};
+pub use zks::L1Contracts;

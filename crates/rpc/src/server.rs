@@ -8,6 +8,7 @@ use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 use crate::{
     eth::{EthApi, EthApiServer},
     logs::LogLimits,
+    zks::{L1Contracts, ZksApi, ZksApiServer},
 };
 
 /// RPC server settings.
@@ -67,8 +68,12 @@ impl RpcServer {
     }
 }
 
-/// Starts HTTP + WebSocket JSON-RPC on `config.addr`.
-pub async fn start(chain: Arc<Chain>, config: RpcConfig) -> std::io::Result<RpcServer> {
+/// Starts HTTP + WebSocket JSON-RPC on `config.addr`; `l1` describes the L1 contracts when the chain settles.
+pub async fn start(
+    chain: Arc<Chain>,
+    config: RpcConfig,
+    l1: Option<L1Contracts>,
+) -> std::io::Result<RpcServer> {
     let server_config = ServerConfig::builder()
         .max_request_body_size(config.max_request_body)
         .max_response_body_size(config.max_response_body)
@@ -80,6 +85,10 @@ pub async fn start(chain: Arc<Chain>, config: RpcConfig) -> std::io::Result<RpcS
         .build(config.addr)
         .await?;
     let local_addr = server.local_addr()?;
+    let zks = ZksApi {
+        chain: chain.clone(),
+        l1,
+    };
     let api = EthApi {
         chain,
         gas_cap: config.gas_cap,
@@ -89,6 +98,10 @@ pub async fn start(chain: Arc<Chain>, config: RpcConfig) -> std::io::Result<RpcS
         },
         fee_history_max: 1024,
     };
-    let handle = server.start(api.into_rpc());
+    let mut module = api.into_rpc();
+    module
+        .merge(zks.into_rpc())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let handle = server.start(module);
     Ok(RpcServer { local_addr, handle })
 }

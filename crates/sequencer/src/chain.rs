@@ -1,6 +1,9 @@
 //! State shared between the sequencer and RPC.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 use alloy_consensus::Header;
 use alloy_primitives::{B256, keccak256};
@@ -63,6 +66,7 @@ pub struct Chain {
     pub pool: Mempool,
     head: RwLock<Arc<Head>>,
     events: broadcast::Sender<Arc<BlockEvent>>,
+    settles_on_l1: AtomicBool,
 }
 
 impl Chain {
@@ -82,7 +86,18 @@ impl Chain {
             pool,
             head: RwLock::new(Arc::new(head)),
             events,
+            settles_on_l1: AtomicBool::new(false),
         }
+    }
+
+    /// Marks the chain as settling on L1: "finalized" then means "executed on L1".
+    pub fn set_settles_on_l1(&self) {
+        self.settles_on_l1.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether an L1 sender settles this chain's batches.
+    pub fn settles_on_l1(&self) -> bool {
+        self.settles_on_l1.load(Ordering::Relaxed)
     }
 
     /// The latest committed block.

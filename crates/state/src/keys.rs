@@ -15,8 +15,10 @@ pub(crate) const CF_TREE: &str = "tree"; // leaf index BE8 -> Leaf::encode
 pub(crate) const CF_META: &str = "meta"; // name -> value
 pub(crate) const CF_BATCHES: &str = "batches"; // batch number BE8 -> sequencer record
 pub(crate) const CF_BLOCK_EXTRA: &str = "block_extra"; // number BE8 -> next_free_index BE8 ‖ StateWrites::encode
+pub(crate) const CF_SETTLEMENT: &str = "settlement"; // batch BE8 ‖ stage u8 -> L1TxRecord::encode
 
-pub(crate) const ALL_CFS: [&str; 13] = [
+pub(crate) const ALL_CFS: [&str; 14] = [
+    CF_SETTLEMENT,
     CF_BLOCK_EXTRA,
     CF_HEADERS,
     CF_CANONICAL,
@@ -33,6 +35,7 @@ pub(crate) const ALL_CFS: [&str; 13] = [
 ];
 
 pub(crate) const META_HEAD: &[u8] = b"head";
+pub(crate) const META_LAST_EXECUTED: &[u8] = b"last_executed_batch";
 
 pub(crate) const HISTORY_ACCOUNT: u8 = 0;
 pub(crate) const HISTORY_STORAGE: u8 = 1;
@@ -78,4 +81,11 @@ pub(crate) fn history_key(prefix: &[u8], number: u64) -> Vec<u8> {
 
 pub(crate) fn be_u64(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.try_into().ok()?))
+}
+
+pub(crate) fn settlement_key(batch: u64, stage: u8) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[..8].copy_from_slice(&batch.to_be_bytes());
+    k[8] = stage;
+    k
 }

@@ -17,5 +17,5 @@ mod view;
 
 pub use error::StoreError;
 pub use merkle::MerkleTree;
-pub use store::{Store, StoreOptions, StoredTx};
+pub use store::{L1TxRecord, SettlementStage, Store, StoreOptions, StoredTx};
 pub use view::StateView;

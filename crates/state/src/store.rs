@@ -51,6 +51,51 @@ pub struct StoredTx {
     pub first_log_index: u64,
 }
 
+/// A step of a batch's settlement on L1 (`docs/architecture.md`, "Settlement").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SettlementStage {
+    /// `commitBatchesSharedBridge` mined.
+    Committed = 0,
+    /// `proveBatchesSharedBridge` mined.
+    Proven = 1,
+    /// `executeBatchesSharedBridge` mined.
+    Executed = 2,
+}
+
+/// The L1 transaction that moved a batch to a [`SettlementStage`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct L1TxRecord {
+    /// L1 transaction hash.
+    pub tx_hash: B256,
+    /// L1 block that included it.
+    pub block_number: u64,
+    /// That block's timestamp.
+    pub timestamp: u64,
+}
+
+impl L1TxRecord {
+    /// `tx_hash (32) ‖ block_number u64 BE ‖ timestamp u64 BE`.
+    pub fn encode(&self) -> [u8; 48] {
+        let mut out = [0u8; 48];
+        out[..32].copy_from_slice(self.tx_hash.as_slice());
+        out[32..40].copy_from_slice(&self.block_number.to_be_bytes());
+        out[40..].copy_from_slice(&self.timestamp.to_be_bytes());
+        out
+    }
+
+    /// Inverse of [`L1TxRecord::encode`].
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != 48 {
+            return None;
+        }
+        Some(Self {
+            tx_hash: B256::from_slice(&bytes[..32]),
+            block_number: be_u64(&bytes[32..40])?,
+            timestamp: be_u64(&bytes[40..])?,
+        })
+    }
+}
+
 /// Handle to the database; cheap to clone and safe to share between threads.
 #[derive(Clone)]
 pub struct Store {
@@ -399,6 +444,54 @@ impl Store {
                 let (k, _) = item?;
                 Ok(Some(be_u64(&k).ok_or_else(|| corrupt(CF_BATCHES, "key"))?))
             }
+            None => Ok(None),
+        }
+    }
+
+    /// Records (durably) that `batch` reached `stage` on L1.
+    pub fn put_settlement(
+        &self,
+        batch: u64,
+        stage: SettlementStage,
+        record: &L1TxRecord,
+    ) -> Result<(), StoreError> {
+        let mut wo = WriteOptions::default();
+        wo.set_sync(self.options.sync_per_block);
+        let mut wb = WriteBatch::default();
+        wb.put_cf(
+            self.cf(CF_SETTLEMENT),
+            settlement_key(batch, stage as u8),
+            record.encode(),
+        );
+        if stage == SettlementStage::Executed
+            && self.last_executed_batch()?.is_none_or(|last| last < batch)
+        {
+            wb.put_cf(self.cf(CF_META), META_LAST_EXECUTED, batch.to_be_bytes());
+        }
+        self.db.write_opt(wb, &wo)?;
+        Ok(())
+    }
+
+    /// The L1 transaction that moved `batch` to `stage`, if it has happened.
+    pub fn settlement(
+        &self,
+        batch: u64,
+        stage: SettlementStage,
+    ) -> Result<Option<L1TxRecord>, StoreError> {
+        match self.get(CF_SETTLEMENT, &settlement_key(batch, stage as u8))? {
+            Some(v) => Ok(Some(
+                L1TxRecord::decode(&v).ok_or_else(|| corrupt(CF_SETTLEMENT, "record"))?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// The highest batch executed on L1 (as recorded by the L1 sender).
+    pub fn last_executed_batch(&self) -> Result<Option<u64>, StoreError> {
+        match self.get(CF_META, META_LAST_EXECUTED)? {
+            Some(v) => Ok(Some(
+                be_u64(&v).ok_or_else(|| corrupt(CF_META, "last executed batch"))?,
+            )),
             None => Ok(None),
         }
     }

@@ -6,3 +6,4 @@ mod bad_input;
 mod common;
 mod crash;
 mod rpc_flow;
+mod settlement;

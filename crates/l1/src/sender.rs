@@ -1,0 +1,336 @@
+//! The L1 sender: moves sealed batches through commit → prove → execute on the chain's L1 contract.
+//!
+//! L1 is the source of truth: every round reads the chain's `getTotalBatches{Committed,Verified,Executed}` and
+//! sends at most one transaction per stage for the batches after those counters, then waits for its receipt.
+//! A restart therefore never commits a batch twice: it waits for the operator's pending L1 transactions to be
+//! mined, reads the counters again and goes on from there. Each mined step is stored (`Store::put_settlement`)
+//! for `zks_getL1BatchDetails`.
+
+use std::time::Duration;
+
+use alloy::{providers::Provider, sol_types::SolValue};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use ferrum_primitives::EMPTY_PRIORITY_OPS_HASH;
+use ferrum_sequencer::BatchRecord;
+use ferrum_state::{L1TxRecord, SettlementStage, Store};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::{
+    L1Error,
+    bindings::zk_chain::{
+        IExecutor::{CommitBatchInfo, StoredBatchInfo},
+        ZKChain::{self, ZKChainInstance},
+    },
+    deploy::confirm,
+};
+
+/// Where a batch's pubdata goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PubdataMode {
+    /// In the commit transaction's calldata (`operatorDAInput = 0x00 ‖ pubdata`).
+    #[default]
+    Calldata,
+    /// EIP-4844 blobs. Not implemented yet: the sender refuses to start with it.
+    Blobs,
+    /// Validium: L1 keeps only `daCommitment`; the data stays with the operator.
+    Validium,
+}
+
+/// How batches get their proofs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProofMode {
+    /// Send an empty proof to `InsecureNoProofVerifier` (only with `--insecure-no-proofs`). Batches are UNPROVEN.
+    InsecureNoProofs,
+    /// Wait for zkVM proofs. The prover of the STF is not wired yet, so batches stop at "committed".
+    Zkvm,
+}
+
+/// Sender settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderConfig {
+    /// The L2 chain id.
+    pub chain_id: u64,
+    /// The chain's L1 contract.
+    pub chain_contract: Address,
+    /// The validator account the provider signs with.
+    pub operator: Address,
+    /// `commitment` of the genesis `StoredBatchInfo` (the CTM's `genesisBatchCommitment`).
+    pub genesis_batch_commitment: B256,
+    /// Pubdata placement.
+    pub pubdata: PubdataMode,
+    /// Proofs.
+    pub proofs: ProofMode,
+    /// Most batches per L1 transaction.
+    pub max_batches_per_tx: u64,
+    /// Pause between rounds with nothing to do, and after an L1 error.
+    pub poll_interval: Duration,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Batches committed in this round.
+    pub committed: u64,
+    /// Batches proven in this round.
+    pub proven: u64,
+    /// Batches executed in this round.
+    pub executed: u64,
+}
+
+impl Progress {
+    /// True if the round sent nothing.
+    pub fn is_idle(&self) -> bool {
+        self.committed + self.proven + self.executed == 0
+    }
+}
+
+/// The L1 sender of one chain.
+#[derive(Debug)]
+pub struct L1Sender<P: Provider + Clone> {
+    provider: P,
+    contract: ZKChainInstance<P>,
+    store: Store,
+    config: SenderConfig,
+}
+
+/// `StoredBatchInfo` of a sealed batch (batch 0: the genesis info L1 stores).
+pub fn stored_batch_info(record: &BatchRecord, genesis_commitment: B256) -> StoredBatchInfo {
+    if record.number == 0 {
+        return StoredBatchInfo {
+            batchNumber: 0,
+            batchHash: record.commitment_after,
+            indexRepeatedStorageChanges: 0,
+            numberOfLayer1Txs: U256::ZERO,
+            priorityOperationsHash: EMPTY_PRIORITY_OPS_HASH,
+            l2LogsTreeRoot: B256::ZERO,
+            timestamp: U256::ZERO,
+            commitment: genesis_commitment,
+        };
+    }
+    StoredBatchInfo {
+        batchNumber: record.number,
+        batchHash: record.commitment_after,
+        indexRepeatedStorageChanges: 0,
+        numberOfLayer1Txs: U256::from(record.priority_ops_count),
+        priorityOperationsHash: record.priority_ops_rolling_hash,
+        l2LogsTreeRoot: record.l2_to_l1_logs_root,
+        timestamp: U256::from(record.last_block_timestamp),
+        commitment: record.output_hash,
+    }
+}
+
+/// `CommitBatchInfo` of a sealed batch.
+pub fn commit_batch_info(
+    record: &BatchRecord,
+    chain_id: u64,
+    pubdata: PubdataMode,
+) -> CommitBatchInfo {
+    let operator_da_input = match pubdata {
+        PubdataMode::Calldata => [&[0u8][..], &record.pubdata].concat().into(),
+        PubdataMode::Blobs | PubdataMode::Validium => Bytes::new(),
+    };
+    CommitBatchInfo {
+        batchNumber: record.number,
+        newStateCommitment: record.commitment_after,
+        numberOfLayer1Txs: U256::from(record.priority_ops_count),
+        priorityOperationsHash: record.priority_ops_rolling_hash,
+        l2LogsTreeRoot: record.l2_to_l1_logs_root,
+        daCommitment: record.da_commitment,
+        firstBlockTimestamp: record.first_block_timestamp,
+        lastBlockTimestamp: record.last_block_timestamp,
+        chainId: U256::from(chain_id),
+        operatorDAInput: operator_da_input,
+    }
+}
+
+fn to_u64(v: U256, what: &str) -> Result<u64, L1Error> {
+    u64::try_from(v).map_err(|_| L1Error::Unexpected(format!("{what} = {v} does not fit u64")))
+}
+
+impl<P: Provider + Clone> L1Sender<P> {
+    /// A sender for `config.chain_contract`. Fails if L1's genesis batch is not this chain's genesis, or if the
+    /// configuration asks for what is not built yet (blobs).
+    pub async fn new(provider: P, store: Store, config: SenderConfig) -> Result<Self, L1Error> {
+        if config.pubdata == PubdataMode::Blobs {
+            return Err(L1Error::Unexpected(
+                "blob pubdata is not implemented yet; use calldata or validium".into(),
+            ));
+        }
+        let contract = ZKChain::new(config.chain_contract, provider.clone());
+        let sender = Self {
+            provider,
+            contract,
+            store,
+            config,
+        };
+        let genesis = sender.stored_info(0)?;
+        let on_l1 = sender.contract.storedBatchHash(U256::ZERO).call().await?;
+        let ours = keccak256(genesis.abi_encode());
+        if on_l1 != ours {
+            return Err(L1Error::Unexpected(format!(
+                "L1 genesis batch hash {on_l1} is not this chain's genesis {ours}: wrong chain contract or data dir"
+            )));
+        }
+        Ok(sender)
+    }
+
+    fn record(&self, n: u64) -> Result<BatchRecord, L1Error> {
+        let bytes = self
+            .store
+            .batch(n)
+            .map_err(|e| L1Error::Local(e.to_string()))?
+            .ok_or_else(|| L1Error::Local(format!("batch {n} is not sealed here")))?;
+        BatchRecord::decode_stored(&bytes).map_err(|e| L1Error::Local(e.to_string()))
+    }
+
+    fn stored_info(&self, n: u64) -> Result<StoredBatchInfo, L1Error> {
+        Ok(stored_batch_info(
+            &self.record(n)?,
+            self.config.genesis_batch_commitment,
+        ))
+    }
+
+    async fn mark(
+        &self,
+        batches: std::ops::RangeInclusive<u64>,
+        stage: SettlementStage,
+        receipt: &alloy::rpc::types::TransactionReceipt,
+    ) -> Result<(), L1Error> {
+        let block_number = receipt.block_number.unwrap_or_default();
+        let timestamp = match self
+            .provider
+            .get_block_by_number(block_number.into())
+            .await?
+        {
+            Some(b) => b.header.timestamp,
+            None => 0,
+        };
+        let record = L1TxRecord {
+            tx_hash: receipt.transaction_hash,
+            block_number,
+            timestamp,
+        };
+        for n in batches {
+            self.store
+                .put_settlement(n, stage, &record)
+                .map_err(|e| L1Error::Local(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// One round: waits for the operator's pending L1 transactions, then executes, proves and commits what L1
+    /// is ready for (one transaction per stage).
+    pub async fn step(&self) -> Result<Progress, L1Error> {
+        let op = self.config.operator;
+        let pending = self.provider.get_transaction_count(op).pending().await?;
+        let mined = self.provider.get_transaction_count(op).latest().await?;
+        if pending > mined {
+            // A transaction from before a restart (or another instance) is still in flight.
+            return Ok(Progress::default());
+        }
+        let committed = to_u64(
+            self.contract.getTotalBatchesCommitted().call().await?,
+            "committed",
+        )?;
+        let verified = to_u64(
+            self.contract.getTotalBatchesVerified().call().await?,
+            "verified",
+        )?;
+        let executed = to_u64(
+            self.contract.getTotalBatchesExecuted().call().await?,
+            "executed",
+        )?;
+        let sealed = self
+            .store
+            .last_batch()
+            .map_err(|e| L1Error::Local(e.to_string()))?
+            .unwrap_or(0);
+        let max = self.config.max_batches_per_tx.max(1);
+        let chain_id = U256::from(self.config.chain_id);
+        let mut progress = Progress::default();
+
+        if executed < verified {
+            let last = verified.min(executed + max);
+            let infos = (executed + 1..=last)
+                .map(|n| self.stored_info(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let receipt = confirm(
+                self.contract
+                    .executeBatchesSharedBridge(chain_id, infos)
+                    .send()
+                    .await?,
+            )
+            .await?;
+            self.mark(executed + 1..=last, SettlementStage::Executed, &receipt)
+                .await?;
+            tracing::info!(batches = %format!("{}..={last}", executed + 1), tx = %receipt.transaction_hash, "executed on L1");
+            progress.executed = last - executed;
+        }
+        if verified < committed && self.config.proofs == ProofMode::InsecureNoProofs {
+            let last = committed.min(verified + max);
+            let prev = self.stored_info(verified)?;
+            let infos = (verified + 1..=last)
+                .map(|n| self.stored_info(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let call = self
+                .contract
+                .proveBatchesSharedBridge(chain_id, prev, infos, Bytes::new());
+            let receipt = confirm(call.send().await?).await?;
+            self.mark(verified + 1..=last, SettlementStage::Proven, &receipt)
+                .await?;
+            tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "UNPROVEN: accepted by the insecure no-proof verifier");
+            progress.proven = last - verified;
+        }
+        if committed < sealed {
+            let last = sealed.min(committed + max);
+            let prev = self.stored_info(committed)?;
+            let infos = (committed + 1..=last)
+                .map(|n| {
+                    Ok(commit_batch_info(
+                        &self.record(n)?,
+                        self.config.chain_id,
+                        self.config.pubdata,
+                    ))
+                })
+                .collect::<Result<Vec<_>, L1Error>>()?;
+            let receipt = confirm(
+                self.contract
+                    .commitBatchesSharedBridge(chain_id, prev, infos)
+                    .send()
+                    .await?,
+            )
+            .await?;
+            self.mark(committed + 1..=last, SettlementStage::Committed, &receipt)
+                .await?;
+            tracing::info!(batches = %format!("{}..={last}", committed + 1), tx = %receipt.transaction_hash, "committed on L1");
+            progress.committed = last - committed;
+        }
+        Ok(progress)
+    }
+
+    /// Runs rounds until `stop` turns true. L1 errors are logged and retried after `poll_interval`: the L2 keeps
+    /// sequencing while L1 is away and the sender catches up when it returns.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let idle = match self.step().await {
+                Ok(p) => p.is_idle(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "L1 sender round failed; retrying");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.poll_interval) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+    }
+}

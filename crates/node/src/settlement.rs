@@ -1,0 +1,212 @@
+//! Settlement wiring: loads (or deploys) the L1 ecosystem, registers this chain, and runs the L1 sender.
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use alloy::{
+    network::EthereumWallet,
+    providers::{Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use anyhow::Context as _;
+use ferrum_l1::{
+    ChainParams, Deployment, EcosystemParams, L1Sender, ProofMode, SenderConfig,
+    deploy::{DaMode, ETH_TOKEN_ADDRESS, VerifierChoice},
+};
+use ferrum_rpc::L1Contracts;
+use ferrum_sequencer::{BatchRecord, Chain};
+use tokio::{sync::watch, task::JoinHandle};
+
+use crate::config::L1Section;
+
+/// The running L1 sender task.
+#[derive(Debug)]
+pub(crate) struct Settlement {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Settlement {
+    pub(crate) async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+fn operator(l1: &L1Section) -> anyhow::Result<PrivateKeySigner> {
+    l1.operator_private_key
+        .trim()
+        .parse::<PrivateKeySigner>()
+        .context("l1.operator_private_key is not a valid secp256k1 private key")
+}
+
+/// Loads the deployment file, or deploys the ecosystem and registers the chain when it is missing and
+/// `l1.deploy_if_missing` is set. Returns the deployment and the chain's contract.
+pub(crate) async fn load_or_deploy(
+    chain: &Chain,
+    l1: &L1Section,
+    deployment_path: &Path,
+) -> anyhow::Result<Deployment> {
+    let url = l1.rpc_url.as_deref().context("no l1.rpc_url")?;
+    let signer = operator(l1)?;
+    let me = signer.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let chain_id = chain.config.chain_id;
+    let mut deployment = match std::fs::read_to_string(deployment_path) {
+        Ok(text) => serde_json::from_str::<Deployment>(&text)
+            .with_context(|| format!("parsing {}", deployment_path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && l1.deploy_if_missing => {
+            let genesis = genesis_batch_hash(chain)?;
+            let verifier = if l1.insecure_no_proofs {
+                VerifierChoice::InsecureNoProofs
+            } else {
+                anyhow::bail!(
+                    "no zkVM verifier contract exists yet: deploying requires --insecure-no-proofs \
+                     (batches will be UNPROVEN)"
+                );
+            };
+            tracing::info!(l1 = url, "deploying the L1 ecosystem");
+            let params = EcosystemParams::devnet(me, verifier, genesis);
+            ferrum_l1::deploy_ecosystem(&provider, &params)
+                .await
+                .context("deploying the L1 ecosystem")?
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("reading {}", deployment_path.display()));
+        }
+    };
+    if !deployment.chains.contains_key(&chain_id) {
+        register(&provider, &mut deployment, l1, chain_id, me).await?;
+    }
+    write_deployment(&deployment, deployment_path)?;
+    Ok(deployment)
+}
+
+async fn register<P: Provider>(
+    provider: &P,
+    deployment: &mut Deployment,
+    l1: &L1Section,
+    chain_id: u64,
+    operator: alloy_primitives::Address,
+) -> anyhow::Result<()> {
+    let params = ChainParams {
+        chain_id,
+        admin: operator,
+        validators: vec![operator],
+        base_token: ETH_TOKEN_ADDRESS,
+        da_mode: if l1.pubdata == ferrum_l1::PubdataMode::Validium {
+            DaMode::Validium
+        } else {
+            DaMode::Rollup
+        },
+    };
+    ferrum_l1::create_chain(provider, deployment, &params)
+        .await
+        .with_context(|| format!("registering chain {chain_id} on L1"))?;
+    Ok(())
+}
+
+fn write_deployment(deployment: &Deployment, path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(deployment)?)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Registers `chain_id` in the deployment at `path` (the operator must own the Bridgehub) and rewrites it.
+pub(crate) async fn register_chain(
+    l1: &L1Section,
+    path: &Path,
+    chain_id: u64,
+) -> anyhow::Result<Deployment> {
+    let url = l1.rpc_url.as_deref().context("no l1.rpc_url")?;
+    let signer = operator(l1)?;
+    let me = signer.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut deployment: Deployment =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    anyhow::ensure!(
+        !deployment.chains.contains_key(&chain_id),
+        "chain {chain_id} is already registered at {}",
+        deployment.chains[&chain_id]
+    );
+    register(&provider, &mut deployment, l1, chain_id, me).await?;
+    write_deployment(&deployment, path)?;
+    Ok(deployment)
+}
+
+fn genesis_batch_hash(chain: &Chain) -> anyhow::Result<alloy_primitives::B256> {
+    let raw = chain
+        .store
+        .batch(0)?
+        .context("the genesis batch is not sealed")?;
+    Ok(BatchRecord::decode_stored(&raw)?.commitment_after)
+}
+
+/// What RPC reports about L1.
+pub(crate) fn l1_contracts(deployment: &Deployment, chain_id: u64) -> Option<L1Contracts> {
+    Some(L1Contracts {
+        l1_chain_id: deployment.l1_chain_id,
+        bridgehub: deployment.bridgehub,
+        main_contract: *deployment.chains.get(&chain_id)?,
+        shared_bridge: deployment.shared_bridge,
+        base_token: ETH_TOKEN_ADDRESS,
+        insecure_no_proofs: deployment.insecure_verifier,
+    })
+}
+
+/// Starts the L1 sender after checking that L1's genesis batch is this chain's (a mismatch fails the start).
+/// Afterwards L1 errors are retried: the chain keeps sequencing while L1 is away.
+pub(crate) async fn start_sender(
+    chain: Arc<Chain>,
+    l1: &L1Section,
+    deployment: &Deployment,
+) -> anyhow::Result<Settlement> {
+    let url = l1.rpc_url.clone().context("no l1.rpc_url")?;
+    let signer = operator(l1)?;
+    let chain_id = chain.config.chain_id;
+    let config = SenderConfig {
+        chain_id,
+        chain_contract: *deployment
+            .chains
+            .get(&chain_id)
+            .context("chain not registered in the deployment")?,
+        operator: signer.address(),
+        genesis_batch_commitment: alloy_primitives::B256::ZERO,
+        pubdata: l1.pubdata,
+        proofs: if deployment.insecure_verifier {
+            ProofMode::InsecureNoProofs
+        } else {
+            ProofMode::Zkvm
+        },
+        max_batches_per_tx: l1.max_batches_per_tx,
+        poll_interval: Duration::from_millis(l1.poll_interval_ms),
+    };
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let sender = L1Sender::new(provider, chain.store.clone(), config)
+        .await
+        .context("starting the L1 sender")?;
+    chain.set_settles_on_l1();
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(sender.run(stop_rx));
+    Ok(Settlement { stop, task })
+}
+
+/// Reads `l1_chain_id` to fail early with a clear message when the URL is wrong.
+pub(crate) async fn check_reachable(url: &str) -> anyhow::Result<u64> {
+    let provider = ProviderBuilder::new().connect_http(url.parse()?);
+    provider
+        .get_chain_id()
+        .await
+        .with_context(|| format!("L1 at {url} is not reachable"))
+}

@@ -1,0 +1,221 @@
+//! Settlement on a real L1 (npm anvil): the node deploys the ecosystem, registers the chain and moves sealed
+//! batches through commit → prove (insecure verifier, explicitly) → execute; `zks_*` and the "finalized" tag
+//! follow L1; a restart neither re-commits nor loses track.
+
+use std::{path::PathBuf, time::Duration};
+
+use alloy::sol_types::SolValue;
+use alloy::{
+    node_bindings::{Anvil, AnvilInstance},
+    providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+};
+use alloy_primitives::{Address, B256, U256, keccak256};
+use ferrum_l1::bindings::zk_chain::ZKChain;
+use ferrum_node::{NodeConfig, dev_accounts::dev_signers, spawn};
+use serde_json::{Value, json};
+
+use crate::common::{call, provider, signer, test_config};
+
+fn anvil() -> AnvilInstance {
+    let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    assert!(
+        bin.exists(),
+        "anvil missing at {}: run scripts/contracts-deps",
+        bin.display()
+    );
+    Anvil::at(bin).spawn()
+}
+
+fn settling_config(dir: &std::path::Path, l1: &AnvilInstance) -> NodeConfig {
+    let mut c = test_config(dir);
+    c.sequencer.batch_max_age_secs = 1;
+    c.l1.rpc_url = Some(l1.endpoint());
+    c.l1.deploy_if_missing = true;
+    c.l1.insecure_no_proofs = true;
+    c.l1.poll_interval_ms = 100;
+    c.l1.operator_private_key = format!(
+        "0x{}",
+        alloy_primitives::hex::encode(dev_signers(10).unwrap()[9].to_bytes())
+    );
+    c
+}
+
+/// Polls `zks_getL1BatchDetails(n)` until `field` is set.
+async fn wait_batch(url: &str, n: u64, field: &str) -> Value {
+    for _ in 0..600 {
+        let r = call(url, "zks_getL1BatchDetails", json!([n])).await;
+        if r["result"][field].is_string() {
+            return r["result"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("batch {n} never got {field}");
+}
+
+async fn transfer(url: &str, nonce: u64) -> u64 {
+    let p = provider(url, signer(0));
+    let tx = TransactionRequest::default()
+        .to(Address::repeat_byte(0x77))
+        .value(U256::from(1_000))
+        .nonce(nonce);
+    let receipt = p
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    receipt.block_number.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_settle_on_anvil_and_survive_a_restart() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().expect("deployed");
+    assert!(deployment.insecure_verifier);
+    let chain_contract = deployment.chains[&node.chain.config.chain_id];
+
+    // zks_* describe the L1 side.
+    assert_eq!(
+        call(&url, "zks_L1ChainId", json!([])).await["result"],
+        json!(format!("{:#x}", l1.chain_id()))
+    );
+    assert_eq!(
+        call(&url, "zks_getBridgehubContract", json!([])).await["result"],
+        json!(deployment.bridgehub)
+    );
+    assert_eq!(
+        call(&url, "zks_getMainContract", json!([])).await["result"],
+        json!(chain_contract)
+    );
+    assert_eq!(
+        call(&url, "zks_getBridgeContracts", json!([])).await["result"]["l1SharedDefaultBridge"],
+        json!(deployment.shared_bridge)
+    );
+    assert_eq!(
+        call(&url, "zks_getBaseTokenL1Address", json!([])).await["result"],
+        json!("0x0000000000000000000000000000000000000001")
+    );
+
+    let block = transfer(&url, 0).await;
+    let details = wait_batch(&url, 1, "executedAt").await;
+    assert_eq!(details["status"], "executed");
+    assert_eq!(
+        details["unproven"], true,
+        "the insecure verifier is reported"
+    );
+    assert!(details["warning"].as_str().unwrap().contains("UNPROVEN"));
+    for f in [
+        "commitTxHash",
+        "proveTxHash",
+        "executeTxHash",
+        "committedAt",
+        "provenAt",
+    ] {
+        assert!(details[f].is_string(), "{f} missing in {details}");
+    }
+    let range = call(&url, "zks_getL1BatchBlockRange", json!([1])).await["result"].clone();
+    assert_eq!(range[0], json!("0x1"));
+    let block_details = call(&url, "zks_getBlockDetails", json!([block])).await["result"].clone();
+    assert_eq!(block_details["l1BatchNumber"], json!(1));
+    assert_eq!(block_details["status"], "executed");
+
+    // L1 agrees, and "finalized" now covers the transfer.
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let zk_chain = ZKChain::new(chain_contract, &l1p);
+    assert!(zk_chain.getTotalBatchesExecuted().call().await.unwrap() >= U256::from(1));
+    let fin =
+        call(&url, "eth_getBlockByNumber", json!(["finalized", false])).await["result"]["number"]
+            .clone();
+    let fin = u64::from_str_radix(fin.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    assert!(fin >= block, "finalized {fin} < {block}");
+
+    // Restart: the deployment is reused (no second ecosystem), nothing is committed twice, and new batches
+    // continue from where L1 is.
+    node.stop().await.unwrap();
+    let committed_before = zk_chain.getTotalBatchesCommitted().call().await.unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    assert_eq!(node.deployment.as_ref().unwrap(), &deployment);
+    let url = node.http_url();
+    transfer(&url, 1).await;
+    let next = committed_before.to::<u64>() + 1;
+    wait_batch(&url, next, "executedAt").await;
+    let sealed = node.chain.store.last_batch().unwrap().unwrap();
+    let committed = zk_chain
+        .getTotalBatchesCommitted()
+        .call()
+        .await
+        .unwrap()
+        .to::<u64>();
+    assert!(
+        committed <= sealed,
+        "L1 never gets more batches than were sealed"
+    );
+    // Every batch hash on L1 is the hash of what the node sealed.
+    for n in 1..=committed {
+        let raw = node.chain.store.batch(n).unwrap().unwrap();
+        let record = ferrum_sequencer::BatchRecord::decode_stored(&raw).unwrap();
+        let info = ferrum_l1::sender::stored_batch_info(&record, B256::ZERO);
+        assert_eq!(
+            zk_chain
+                .storedBatchHash(U256::from(n))
+                .call()
+                .await
+                .unwrap(),
+            keccak256(info.abi_encode())
+        );
+    }
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_with_another_genesis_refuses_the_chain_contract() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    let deployment_file = dir.path().join("l1-deployment.json");
+    assert!(deployment_file.exists());
+    node.stop().await.unwrap();
+
+    // Same chain id and deployment, different genesis (another timestamp): the sender must not start.
+    let other = tempfile::tempdir().unwrap();
+    let mut config = settling_config(other.path(), &l1);
+    config.genesis.timestamp = 1_000;
+    config.l1.deployment_file = Some(deployment_file);
+    let err = spawn(config).await.unwrap_err();
+    assert!(format!("{err:#}").contains("genesis"), "{err:#}");
+}
+
+#[tokio::test]
+async fn without_l1_the_zks_l1_methods_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = crate::common::start(dir.path()).await;
+    let url = node.http_url();
+    let r = call(&url, "zks_getBridgehubContract", json!([])).await;
+    assert_eq!(r["error"]["code"], -32000);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not settle")
+    );
+    // Batch queries work without L1; unknown batches are null; bad params are rejected.
+    assert_eq!(
+        call(&url, "zks_L1BatchNumber", json!([])).await["result"],
+        json!("0x0")
+    );
+    assert_eq!(
+        call(&url, "zks_getL1BatchDetails", json!([99])).await["result"],
+        Value::Null
+    );
+    assert_eq!(
+        call(&url, "zks_getL1BatchDetails", json!(["nope"])).await["error"]["code"],
+        -32602
+    );
+    node.stop().await.unwrap();
+}

@@ -1,0 +1,334 @@
+//! The `zks_*` methods (ZKsync-compatible shapes, see `../shared/ZKSYNC-SDK.md`) that settlement needs.
+
+use std::sync::Arc;
+
+use alloy_primitives::{Address, B256, U64};
+use ferrum_sequencer::{BatchRecord, Chain};
+use ferrum_state::{L1TxRecord, SettlementStage};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{internal, invalid_params, server};
+
+/// The L1 side of a chain that settles on L1, as `zks_*` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct L1Contracts {
+    /// Chain id of the L1.
+    pub l1_chain_id: u64,
+    /// Bridgehub.
+    pub bridgehub: Address,
+    /// This chain's L1 contract (`Bridgehub.getZKChain(chainId)`).
+    pub main_contract: Address,
+    /// The L1 shared bridge (asset router).
+    pub shared_bridge: Address,
+    /// The base token's L1 address (`0x…01` for ETH).
+    pub base_token: Address,
+    /// Batches are "proven" by `InsecureNoProofVerifier`: every answer about them says so.
+    pub insecure_no_proofs: bool,
+}
+
+/// A block or batch number given as a JSON number or a hex string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Num(pub(crate) u64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            Hex(U64),
+        }
+        Ok(Num(match Raw::deserialize(d)? {
+            Raw::N(n) => n,
+            Raw::Hex(h) => h.to::<u64>(),
+        }))
+    }
+}
+
+/// `zks_getBridgeContracts`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BridgeContracts {
+    l1_shared_default_bridge: Address,
+    l1_erc20_default_bridge: Address,
+    /// The L2 bridge is not deployed yet (ERC-20 bridging comes with the L2 system contracts).
+    l2_shared_default_bridge: Option<Address>,
+    l2_erc20_default_bridge: Option<Address>,
+}
+
+/// Settlement fields shared by batch and block details.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Settlement {
+    status: &'static str,
+    commit_tx_hash: Option<B256>,
+    committed_at: Option<String>,
+    prove_tx_hash: Option<B256>,
+    proven_at: Option<String>,
+    execute_tx_hash: Option<B256>,
+    executed_at: Option<String>,
+    /// True while batches settle through `InsecureNoProofVerifier`: nothing was proven.
+    unproven: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'static str>,
+}
+
+/// `zks_getL1BatchDetails`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct L1BatchDetails {
+    number: u64,
+    timestamp: u64,
+    l1_tx_count: u64,
+    l2_tx_count: u64,
+    root_hash: B256,
+    state_commitment: B256,
+    first_block: u64,
+    last_block: u64,
+    #[serde(flatten)]
+    settlement: Settlement,
+}
+
+/// `zks_getBlockDetails`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BlockDetails {
+    number: u64,
+    l1_batch_number: Option<u64>,
+    timestamp: u64,
+    l1_tx_count: u64,
+    l2_tx_count: u64,
+    root_hash: B256,
+    operator_address: Address,
+    #[serde(flatten)]
+    settlement: Settlement,
+}
+
+const UNPROVEN_WARNING: &str = "UNPROVEN: this chain runs with --insecure-no-proofs; L1 accepted its batches \
+     through InsecureNoProofVerifier without any validity proof";
+
+#[rpc(server, namespace = "zks")]
+pub(crate) trait ZksApi {
+    #[method(name = "L1ChainId")]
+    fn l1_chain_id(&self) -> RpcResult<U64>;
+    #[method(name = "getBridgehubContract")]
+    fn bridgehub_contract(&self) -> RpcResult<Address>;
+    #[method(name = "getMainContract")]
+    fn main_contract(&self) -> RpcResult<Address>;
+    #[method(name = "getBridgeContracts")]
+    fn bridge_contracts(&self) -> RpcResult<BridgeContracts>;
+    #[method(name = "getBaseTokenL1Address")]
+    fn base_token_l1_address(&self) -> RpcResult<Address>;
+    #[method(name = "L1BatchNumber")]
+    fn l1_batch_number(&self) -> RpcResult<U64>;
+    #[method(name = "getL1BatchBlockRange")]
+    fn l1_batch_block_range(&self, batch: Num) -> RpcResult<Option<(U64, U64)>>;
+    #[method(name = "getL1BatchDetails")]
+    fn l1_batch_details(&self, batch: Num) -> RpcResult<Option<L1BatchDetails>>;
+    #[method(name = "getBlockDetails")]
+    fn block_details(&self, block: Num) -> RpcResult<Option<BlockDetails>>;
+}
+
+/// Implementation of [`ZksApiServer`].
+pub(crate) struct ZksApi {
+    pub(crate) chain: Arc<Chain>,
+    pub(crate) l1: Option<L1Contracts>,
+}
+
+fn not_settling() -> ErrorObjectOwned {
+    server("this node does not settle on L1 (start it with an L1: `ferrum devnet --l1-rpc URL`)")
+}
+
+/// RFC 3339 UTC time of a unix timestamp (ZKsync's `committedAt` format).
+pub(crate) fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+impl ZksApi {
+    fn l1(&self) -> Result<&L1Contracts, ErrorObjectOwned> {
+        self.l1.as_ref().ok_or_else(not_settling)
+    }
+
+    fn batch(&self, n: u64) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
+        match self.chain.store.batch(n).map_err(internal)? {
+            Some(raw) => Ok(Some(BatchRecord::decode_stored(&raw).map_err(internal)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The sealed batch holding `block` (binary search over the batches' block ranges).
+    fn batch_of_block(&self, block: u64) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
+        let Some(last) = self.chain.store.last_batch().map_err(internal)? else {
+            return Ok(None);
+        };
+        let (mut lo, mut hi) = (0u64, last);
+        while lo <= hi {
+            let mid = lo + (hi - lo) / 2;
+            let Some(b) = self.batch(mid)? else {
+                return Err(internal(format!("batch {mid} missing")));
+            };
+            if block < b.first_block {
+                if mid == 0 {
+                    break;
+                }
+                hi = mid - 1;
+            } else if block > b.last_block {
+                lo = mid + 1;
+            } else {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    }
+
+    fn settlement(&self, batch: Option<u64>) -> Result<Settlement, ErrorObjectOwned> {
+        let insecure = self.l1.is_some_and(|l| l.insecure_no_proofs);
+        let mut s = Settlement {
+            status: if batch.is_some() { "sealed" } else { "open" },
+            unproven: insecure,
+            warning: insecure.then_some(UNPROVEN_WARNING),
+            ..Default::default()
+        };
+        let Some(n) = batch else { return Ok(s) };
+        let store = &self.chain.store;
+        let get = |stage| store.settlement(n, stage).map_err(internal);
+        let fmt = |r: &L1TxRecord| (Some(r.tx_hash), Some(rfc3339(r.timestamp)));
+        if let Some(r) = get(SettlementStage::Committed)? {
+            (s.commit_tx_hash, s.committed_at) = fmt(&r);
+            s.status = "committed";
+        }
+        if let Some(r) = get(SettlementStage::Proven)? {
+            (s.prove_tx_hash, s.proven_at) = fmt(&r);
+            s.status = if insecure {
+                "proven (UNPROVEN: insecure verifier)"
+            } else {
+                "proven"
+            };
+        }
+        if let Some(r) = get(SettlementStage::Executed)? {
+            (s.execute_tx_hash, s.executed_at) = fmt(&r);
+            s.status = "executed";
+        }
+        Ok(s)
+    }
+}
+
+impl ZksApiServer for ZksApi {
+    fn l1_chain_id(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.l1()?.l1_chain_id))
+    }
+
+    fn bridgehub_contract(&self) -> RpcResult<Address> {
+        Ok(self.l1()?.bridgehub)
+    }
+
+    fn main_contract(&self) -> RpcResult<Address> {
+        Ok(self.l1()?.main_contract)
+    }
+
+    fn bridge_contracts(&self) -> RpcResult<BridgeContracts> {
+        let l1 = self.l1()?;
+        Ok(BridgeContracts {
+            l1_shared_default_bridge: l1.shared_bridge,
+            l1_erc20_default_bridge: l1.shared_bridge,
+            l2_shared_default_bridge: None,
+            l2_erc20_default_bridge: None,
+        })
+    }
+
+    fn base_token_l1_address(&self) -> RpcResult<Address> {
+        Ok(self.l1()?.base_token)
+    }
+
+    fn l1_batch_number(&self) -> RpcResult<U64> {
+        Ok(U64::from(
+            self.chain
+                .store
+                .last_batch()
+                .map_err(internal)?
+                .unwrap_or(0),
+        ))
+    }
+
+    fn l1_batch_block_range(&self, batch: Num) -> RpcResult<Option<(U64, U64)>> {
+        Ok(self
+            .batch(batch.0)?
+            .map(|b| (U64::from(b.first_block), U64::from(b.last_block))))
+    }
+
+    fn l1_batch_details(&self, batch: Num) -> RpcResult<Option<L1BatchDetails>> {
+        let Some(b) = self.batch(batch.0)? else {
+            return Ok(None);
+        };
+        Ok(Some(L1BatchDetails {
+            number: b.number,
+            timestamp: b.last_block_timestamp,
+            l1_tx_count: b.priority_ops_count,
+            l2_tx_count: b.tx_count - b.priority_ops_count.min(b.tx_count),
+            root_hash: b.tree_root,
+            state_commitment: b.commitment_after,
+            first_block: b.first_block,
+            last_block: b.last_block,
+            settlement: self.settlement(Some(b.number))?,
+        }))
+    }
+
+    fn block_details(&self, block: Num) -> RpcResult<Option<BlockDetails>> {
+        let store = &self.chain.store;
+        let Some(header) = store.header(block.0).map_err(internal)? else {
+            return Ok(None);
+        };
+        let txs = store.block_txs(block.0).map_err(internal)?.len() as u64;
+        let batch = self.batch_of_block(block.0)?.map(|b| b.number);
+        if block.0 > self.chain.head().header.number {
+            return Err(invalid_params("block not yet visible"));
+        }
+        Ok(Some(BlockDetails {
+            number: header.number,
+            l1_batch_number: batch,
+            timestamp: header.timestamp,
+            l1_tx_count: 0,
+            l2_tx_count: txs,
+            root_hash: header.state_root,
+            operator_address: header.beneficiary,
+            settlement: self.settlement(batch)?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn numbers_parse_as_json_numbers_or_hex() {
+        assert_eq!(serde_json::from_str::<Num>("12").unwrap(), Num(12));
+        assert_eq!(serde_json::from_str::<Num>("\"0xc\"").unwrap(), Num(12));
+        assert!(serde_json::from_str::<Num>("\"twelve\"").is_err());
+    }
+}

@@ -216,22 +216,27 @@ fn raw_hex(env: &TxEnvelope) -> String {
     format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718()))
 }
 
-/// Sends `txs` in order from one account and waits for the last receipt (setup steps).
+/// Sends `txs` in order from one account and waits for the last receipt (setup steps). Goes in waves of
+/// `SETUP_WAVE` so that one sender never has more pending transactions than a pool's nonce-gap limit allows
+/// (Ferrum's default is 1,024).
 async fn send_and_wait(rpc: &Rpc, txs: &[TxEnvelope], timeout: Duration) -> anyhow::Result<()> {
-    for chunk in txs.chunks(200) {
-        let raws: Vec<String> = chunk.iter().map(raw_hex).collect();
-        let (errors, first) = rpc.send_batch(&raws).await?;
-        if errors > 0 {
-            bail!(
-                "setup transactions rejected: {errors}, first: {}",
-                first.unwrap_or_default()
-            );
+    const SETUP_WAVE: usize = 800;
+    for wave in txs.chunks(SETUP_WAVE) {
+        for chunk in wave.chunks(200) {
+            let raws: Vec<String> = chunk.iter().map(raw_hex).collect();
+            let (errors, first) = rpc.send_batch(&raws).await?;
+            if errors > 0 {
+                bail!(
+                    "setup transactions rejected: {errors}, first: {}",
+                    first.unwrap_or_default()
+                );
+            }
         }
-    }
-    if let Some(last) = txs.last() {
-        let r = rpc.wait_receipt(*last.tx_hash(), timeout).await?;
-        if r["status"] != json!("0x1") {
-            bail!("setup transaction failed: {r}");
+        if let Some(last) = wave.last() {
+            let r = rpc.wait_receipt(*last.tx_hash(), timeout).await?;
+            if r["status"] != json!("0x1") {
+                bail!("setup transaction failed: {r}");
+            }
         }
     }
     Ok(())

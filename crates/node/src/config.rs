@@ -48,6 +48,8 @@ pub struct L1Section {
     pub poll_interval_ms: u64,
     /// Most batches per commit/prove/execute transaction.
     pub max_batches_per_tx: u64,
+    /// L1 blocks a deposit must be buried under before the L2 executes it (reorg safety).
+    pub confirmations: u64,
 }
 
 impl Default for L1Section {
@@ -61,6 +63,7 @@ impl Default for L1Section {
             pubdata: ferrum_l1::PubdataMode::Calldata,
             poll_interval_ms: 1_000,
             max_batches_per_tx: 10,
+            confirmations: 6,
         }
     }
 }

@@ -133,6 +133,9 @@ struct DevnetArgs {
     /// proves the STF; every batch is then reported UNPROVEN.
     #[arg(long)]
     insecure_no_proofs: bool,
+    /// L1 blocks a deposit must be buried under before it is executed on L2.
+    #[arg(long, default_value_t = 0)]
+    l1_confirmations: u64,
     /// Seconds after which an open batch is sealed.
     #[arg(long, default_value_t = 10)]
     batch_max_age_secs: u64,
@@ -178,6 +181,8 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         config.l1.deploy_if_missing = true;
         config.l1.insecure_no_proofs = args.insecure_no_proofs;
         config.l1.poll_interval_ms = 200;
+        // anvil mines a block per transaction: a deposit would wait for the next L1 transaction to be buried.
+        config.l1.confirmations = args.l1_confirmations;
         config.l1.operator_private_key = match &args.l1_operator_key {
             Some(k) => k.clone(),
             None => format!(

@@ -9,7 +9,8 @@ use alloy::{
 };
 use anyhow::Context as _;
 use ferrum_l1::{
-    ChainParams, Deployment, EcosystemParams, L1Sender, ProofMode, SenderConfig,
+    ChainParams, Deployment, EcosystemParams, L1Sender, L1Watcher, ProofMode, SenderConfig,
+    WatcherConfig,
     deploy::{DaMode, ETH_TOKEN_ADDRESS, VerifierChoice},
 };
 use ferrum_rpc::L1Contracts;
@@ -22,13 +23,15 @@ use crate::config::L1Section;
 #[derive(Debug)]
 pub(crate) struct Settlement {
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Settlement {
     pub(crate) async fn stop(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        for t in self.tasks {
+            let _ = t.await;
+        }
     }
 }
 
@@ -193,13 +196,27 @@ pub(crate) async fn start_sender(
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer))
         .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let watcher = L1Watcher::new(
+        provider.clone(),
+        chain.store.clone(),
+        WatcherConfig {
+            chain_contract: config.chain_contract,
+            confirmations: l1.confirmations,
+            from_block: deployment.deployed_at_block,
+            max_block_range: 1_000,
+            poll_interval: config.poll_interval,
+        },
+    );
     let sender = L1Sender::new(provider, chain.store.clone(), config)
         .await
         .context("starting the L1 sender")?;
     chain.set_settles_on_l1();
     let (stop, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(sender.run(stop_rx));
-    Ok(Settlement { stop, task })
+    let tasks = vec![
+        tokio::spawn(sender.run(stop_rx.clone())),
+        tokio::spawn(watcher.run(stop_rx)),
+    ];
+    Ok(Settlement { stop, tasks })
 }
 
 /// Reads `l1_chain_id` to fail early with a clear message when the URL is wrong.

@@ -14,8 +14,10 @@ extern crate alloc;
 
 mod account;
 mod batch;
+mod block_tx;
 mod fee;
 pub mod hash;
+mod l1_tx;
 mod l2_log;
 mod numbers;
 mod transaction;
@@ -23,7 +25,9 @@ pub mod tree;
 
 pub use account::{ACCOUNT_PROPERTIES_ADDRESS, AccountState};
 pub use batch::{BatchOutput, EMPTY_PRIORITY_OPS_HASH, StateCommitment, batch_public_input};
+pub use block_tx::BlockTx;
 pub use fee::{FeeParams, next_base_fee};
+pub use l1_tx::{L1_TX_GAS_PER_PUBDATA, L1_TX_TYPE, L1Tx, L1TxError, roll_priority_hash};
 pub use l2_log::{
     L2_TO_L1_LOG_SERIALIZE_SIZE, L2_TO_L1_LOGS_TREE_DEPTH, L2ToL1Log, l2_to_l1_logs_root,
 };

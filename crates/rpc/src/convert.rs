@@ -6,8 +6,11 @@ use alloy_consensus::{
 use alloy_eips::Decodable2718;
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_types_eth::{Block, BlockTransactions, Log, Transaction, TransactionReceipt};
+use ferrum_primitives::{L1_TX_TYPE, L1Tx};
 use ferrum_state::StoredTx;
 use jsonrpsee::types::ErrorObjectOwned;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::error::internal;
 
@@ -21,8 +24,83 @@ pub(crate) fn rpc_header(header: Header, hash: B256) -> alloy_rpc_types_eth::Hea
     }
 }
 
-pub(crate) fn decode_tx(stored: &StoredTx) -> Result<TxEnvelope, ErrorObjectOwned> {
-    TxEnvelope::decode_2718(&mut stored.tx.as_ref()).map_err(internal)
+/// A transaction as RPC returns it: a signed Ethereum transaction, or a priority transaction (type `0xff`,
+/// ZKsync's shape) that Ethereum's types cannot carry.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum RpcTx {
+    Eth(Box<Transaction>),
+    L1(Value),
+}
+
+/// A receipt as RPC returns it (priority transactions: the Ethereum shape with `"type": "0xff"`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum RpcReceipt {
+    Eth(Box<TransactionReceipt>),
+    L1(Value),
+}
+
+/// A stored transaction, decoded (short-lived: no need to box the larger variant).
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum StoredKind {
+    Eth(TxEnvelope),
+    L1(L1Tx),
+}
+
+impl StoredKind {
+    fn hash(&self) -> B256 {
+        match self {
+            Self::Eth(e) => *e.tx_hash(),
+            Self::L1(t) => t.canonical_hash(),
+        }
+    }
+
+    fn to(&self) -> Option<Address> {
+        match self {
+            Self::Eth(e) => e.to(),
+            Self::L1(t) => Some(t.to),
+        }
+    }
+}
+
+pub(crate) fn decode_tx(stored: &StoredTx) -> Result<StoredKind, ErrorObjectOwned> {
+    if stored.tx.first() == Some(&L1_TX_TYPE) {
+        return L1Tx::decode_2718(&stored.tx)
+            .map(StoredKind::L1)
+            .map_err(internal);
+    }
+    TxEnvelope::decode_2718(&mut stored.tx.as_ref())
+        .map(StoredKind::Eth)
+        .map_err(internal)
+}
+
+fn l1_tx_json(
+    tx: &L1Tx,
+    stored: &StoredTx,
+    block_hash: B256,
+    header: &Header,
+    index: u64,
+) -> Value {
+    json!({
+        "hash": tx.canonical_hash(),
+        "type": "0xff",
+        "nonce": format!("{:#x}", tx.serial_id),
+        "blockHash": block_hash,
+        "blockNumber": format!("{:#x}", header.number),
+        "transactionIndex": format!("{index:#x}"),
+        "from": tx.from,
+        "to": tx.to,
+        "value": tx.value,
+        "gas": format!("{:#x}", tx.gas_limit),
+        "gasPrice": format!("{:#x}", stored.effective_gas_price),
+        "maxFeePerGas": format!("{:#x}", tx.max_fee_per_gas),
+        "maxPriorityFeePerGas": "0x0",
+        "input": tx.data,
+        "mint": tx.mint,
+        "refundRecipient": tx.refund_recipient,
+        "l1SerialId": format!("{:#x}", tx.serial_id),
+    })
 }
 
 pub(crate) fn rpc_tx(
@@ -30,16 +108,31 @@ pub(crate) fn rpc_tx(
     block_hash: B256,
     header: &Header,
     index: u64,
-) -> Result<Transaction, ErrorObjectOwned> {
-    let env = decode_tx(stored)?;
-    Ok(Transaction {
-        inner: Recovered::new_unchecked(env, stored.sender),
-        block_hash: Some(block_hash),
-        block_number: Some(header.number),
-        transaction_index: Some(index),
-        effective_gas_price: Some(stored.effective_gas_price),
-        block_timestamp: Some(header.timestamp),
+) -> Result<RpcTx, ErrorObjectOwned> {
+    Ok(match decode_tx(stored)? {
+        StoredKind::Eth(env) => RpcTx::Eth(Box::new(Transaction {
+            inner: Recovered::new_unchecked(env, stored.sender),
+            block_hash: Some(block_hash),
+            block_number: Some(header.number),
+            transaction_index: Some(index),
+            effective_gas_price: Some(stored.effective_gas_price),
+            block_timestamp: Some(header.timestamp),
+        })),
+        StoredKind::L1(tx) => RpcTx::L1(l1_tx_json(&tx, stored, block_hash, header, index)),
     })
+}
+
+/// The RPC form of a receipt built by [`rpc_receipt`].
+pub(crate) fn receipt_response(
+    stored: &StoredTx,
+    receipt: TransactionReceipt,
+) -> Result<RpcReceipt, ErrorObjectOwned> {
+    if stored.tx.first() != Some(&L1_TX_TYPE) {
+        return Ok(RpcReceipt::Eth(Box::new(receipt)));
+    }
+    let mut v = serde_json::to_value(&receipt).map_err(internal)?;
+    v["type"] = json!("0xff");
+    Ok(RpcReceipt::L1(v))
 }
 
 pub(crate) fn rpc_receipt(
@@ -50,7 +143,7 @@ pub(crate) fn rpc_receipt(
 ) -> Result<TransactionReceipt, ErrorObjectOwned> {
     let env = decode_tx(stored)?;
     let receipt = ReceiptEnvelope::decode_2718(&mut stored.receipt.as_ref()).map_err(internal)?;
-    let tx_hash = *env.tx_hash();
+    let tx_hash = env.hash();
     let mut log_index = stored.first_log_index;
     let inner = receipt.map_logs(|inner| {
         let log = Log {
@@ -88,7 +181,7 @@ pub(crate) fn rpc_block(
     hash: B256,
     txs: &[StoredTx],
     full: bool,
-) -> Result<Block<Transaction>, ErrorObjectOwned> {
+) -> Result<Block<RpcTx>, ErrorObjectOwned> {
     let transactions = if full {
         BlockTransactions::Full(
             txs.iter()
@@ -99,7 +192,7 @@ pub(crate) fn rpc_block(
     } else {
         BlockTransactions::Hashes(
             txs.iter()
-                .map(|t| decode_tx(t).map(|e| *e.tx_hash()))
+                .map(|t| decode_tx(t).map(|e| e.hash()))
                 .collect::<Result<_, _>>()?,
         )
     };

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{Address, B256, Bytes, TxKind, U64, U256};
 use alloy_rpc_types_eth::{
-    Block, FeeHistory, Filter, Log, Transaction, TransactionReceipt, TransactionRequest,
+    Block, FeeHistory, Filter, Log, Transaction, TransactionRequest,
     pubsub::{Params, SubscriptionKind},
 };
 use ferrum_mempool::AdmissionState;
@@ -21,7 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
     block_id::{resolve, resolve_number, state_at},
-    convert::{rpc_block, rpc_receipt, rpc_tx},
+    convert::{RpcReceipt, RpcTx, receipt_response, rpc_block, rpc_receipt, rpc_tx},
     error::{internal, invalid_params, reverted, server},
     logs::{LogLimits, block_logs, get_logs},
 };
@@ -69,17 +69,21 @@ pub(crate) trait EthApi {
     #[method(name = "eth_sendRawTransaction")]
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256>;
     #[method(name = "eth_getTransactionByHash")]
-    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>>;
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTx>>;
     #[method(name = "eth_getTransactionReceipt")]
-    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>>;
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<RpcReceipt>>;
     #[method(name = "eth_getBlockByNumber")]
-    fn block_by_number(&self, number: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>>;
+    fn block_by_number(
+        &self,
+        number: BlockNumberOrTag,
+        full: bool,
+    ) -> RpcResult<Option<Block<RpcTx>>>;
     #[method(name = "eth_getBlockByHash")]
-    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>>;
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block<RpcTx>>>;
     #[method(name = "eth_getBlockTransactionCountByNumber")]
     fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>>;
     #[method(name = "eth_getBlockReceipts")]
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>>;
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>>;
     #[method(name = "eth_getLogs", blocking)]
     fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>>;
     #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
@@ -96,7 +100,7 @@ pub(crate) struct EthApi {
 }
 
 impl EthApi {
-    fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block>> {
+    fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
         let Some(header) = self.chain.store.header(n).map_err(internal)? else {
             return Ok(None);
         };
@@ -391,40 +395,47 @@ impl EthApiServer for EthApi {
             .map_err(|e| server(e.to_string()))
     }
 
-    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>> {
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTx>> {
         if let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? {
             let (stored, block_hash, header) = self.stored_tx(n, i)?;
             return rpc_tx(&stored, block_hash, &header, i as u64).map(Some);
         }
-        Ok(self.chain.pool.get(&hash).map(|p| Transaction {
-            inner: alloy_consensus::transaction::Recovered::new_unchecked(
-                p.tx.envelope.clone(),
-                p.tx.sender,
-            ),
-            block_hash: None,
-            block_number: None,
-            transaction_index: None,
-            effective_gas_price: None,
-            block_timestamp: None,
+        Ok(self.chain.pool.get(&hash).map(|p| {
+            RpcTx::Eth(Box::new(Transaction {
+                inner: alloy_consensus::transaction::Recovered::new_unchecked(
+                    p.tx.envelope.clone(),
+                    p.tx.sender,
+                ),
+                block_hash: None,
+                block_number: None,
+                transaction_index: None,
+                effective_gas_price: None,
+                block_timestamp: None,
+            }))
         }))
     }
 
-    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>> {
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<RpcReceipt>> {
         let Some((n, i)) = self.chain.store.tx_location(&hash).map_err(internal)? else {
             return Ok(None);
         };
         let (stored, block_hash, header) = self.stored_tx(n, i)?;
-        rpc_receipt(&stored, block_hash, &header, i as u64).map(Some)
+        let receipt = rpc_receipt(&stored, block_hash, &header, i as u64)?;
+        receipt_response(&stored, receipt).map(Some)
     }
 
-    fn block_by_number(&self, number: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>> {
+    fn block_by_number(
+        &self,
+        number: BlockNumberOrTag,
+        full: bool,
+    ) -> RpcResult<Option<Block<RpcTx>>> {
         match resolve_number(&self.chain, number)? {
             Some(n) => self.block_at(n, full),
             None => Ok(None),
         }
     }
 
-    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>> {
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
         match self.chain.store.block_number(&hash).map_err(internal)? {
             Some(n) => self.block_at(n, full),
             None => Ok(None),
@@ -440,7 +451,7 @@ impl EthApiServer for EthApi {
         }
     }
 
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>> {
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>> {
         let Some(n) = resolve(&self.chain, block)? else {
             return Ok(None);
         };
@@ -456,7 +467,7 @@ impl EthApiServer for EthApi {
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         txs.iter()
             .enumerate()
-            .map(|(i, t)| rpc_receipt(t, hash, &header, i as u64))
+            .map(|(i, t)| receipt_response(t, rpc_receipt(t, hash, &header, i as u64)?))
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }

@@ -3,8 +3,8 @@
 use alloy_primitives::{B256, Bytes, keccak256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 use ferrum_primitives::{
-    BatchOutput, EMPTY_PRIORITY_OPS_HASH, PROTOCOL_VERSION, StateCommitment, batch_public_input,
-    l2_to_l1_logs_root,
+    BatchOutput, EMPTY_PRIORITY_OPS_HASH, L1_TX_TYPE, L1Tx, PROTOCOL_VERSION, StateCommitment,
+    batch_public_input, l2_to_l1_logs_root, roll_priority_hash,
 };
 use ferrum_state::Store;
 use ferrum_stf::StateWrites;
@@ -99,6 +99,8 @@ struct OpenBatch {
     gas: u64,
     pubdata_estimate: u64,
     writes: StateWrites,
+    priority_ops: u64,
+    priority_hash: B256,
 }
 
 /// Accumulates blocks into the open batch and seals it when a criterion is met.
@@ -154,8 +156,23 @@ impl BatchSealer {
             let header = store
                 .header(n)?
                 .ok_or_else(|| SequencerError::Inconsistent(format!("header {n} missing")))?;
-            let txs = store.block_txs(n)?.len() as u64;
-            sealer.add_block(commitment, &writes, txs, header.gas_used);
+            let txs = store.block_txs(n)?;
+            let l1_hashes = txs
+                .iter()
+                .filter(|t| t.tx.first() == Some(&L1_TX_TYPE))
+                .map(|t| {
+                    L1Tx::decode_2718(&t.tx)
+                        .map(|l1| l1.canonical_hash())
+                        .map_err(|e| SequencerError::Inconsistent(format!("block {n}: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            sealer.add_block(
+                commitment,
+                &writes,
+                txs.len() as u64,
+                header.gas_used,
+                &l1_hashes,
+            );
         }
         Ok(sealer)
     }
@@ -165,13 +182,15 @@ impl BatchSealer {
         &self.last
     }
 
-    /// Adds a committed block to the open batch.
+    /// Adds a committed block to the open batch; `l1_hashes` are the canonical hashes of its priority
+    /// transactions, in order.
     pub fn add_block(
         &mut self,
         commitment: StateCommitment,
         writes: &StateWrites,
         txs: u64,
         gas: u64,
+        l1_hashes: &[B256],
     ) {
         let open = self.open.get_or_insert_with(|| OpenBatch {
             first_block: commitment.block_number,
@@ -182,7 +201,13 @@ impl BatchSealer {
             gas: 0,
             pubdata_estimate: 4,
             writes: StateWrites::default(),
+            priority_ops: 0,
+            priority_hash: EMPTY_PRIORITY_OPS_HASH,
         });
+        for h in l1_hashes {
+            open.priority_hash = roll_priority_hash(open.priority_hash, *h);
+        }
+        open.priority_ops += l1_hashes.len() as u64;
         open.last = commitment;
         open.blocks += 1;
         open.txs += txs;
@@ -214,8 +239,8 @@ impl BatchSealer {
             first_block_timestamp: open.first_ts,
             last_block_timestamp: open.last.timestamp,
             protocol_version: PROTOCOL_VERSION,
-            priority_ops_count: 0,
-            priority_ops_rolling_hash: EMPTY_PRIORITY_OPS_HASH,
+            priority_ops_count: open.priority_ops,
+            priority_ops_rolling_hash: open.priority_hash,
             l2_to_l1_logs_root: l2_to_l1_logs_root(&[]).unwrap_or_default(),
             da_commitment: keccak256(&pubdata),
         };

@@ -8,8 +8,8 @@ use std::sync::{
 use alloy_consensus::Header;
 use alloy_primitives::{B256, keccak256};
 use ferrum_mempool::Mempool;
-use ferrum_primitives::{StateCommitment, next_base_fee};
-use ferrum_state::{MerkleTree, Store};
+use ferrum_primitives::{L1Tx, StateCommitment, next_base_fee};
+use ferrum_state::{MerkleTree, Store, StoreError};
 use ferrum_stf::{BlockContext, ChainConfig, ExecutedBlock};
 use parking_lot::RwLock;
 use tokio::sync::broadcast;
@@ -43,7 +43,7 @@ impl BlockEvent {
         Self {
             header: block.header.clone(),
             hash: block.hash,
-            tx_hashes: block.transactions.iter().map(|t| t.hash).collect(),
+            tx_hashes: block.transactions.iter().map(|t| t.hash()).collect(),
             logs: block
                 .receipts
                 .iter()
@@ -136,6 +136,27 @@ impl Chain {
             parent_hash: head.hash,
             prevrandao: keccak256(head.hash),
         }
+    }
+
+    /// Up to `max` priority transactions received from L1 and not yet executed, in queue order.
+    pub fn pending_priority_ops(&self, max: u64) -> Result<Vec<L1Tx>, StoreError> {
+        let next = self.store.next_priority_op()?;
+        let received = self.store.priority_ops_received()?;
+        (next..received.min(next.saturating_add(max)))
+            .map(|i| {
+                self.store
+                    .priority_op(i)?
+                    .ok_or_else(|| StoreError::Corrupt {
+                        table: "priority_ops",
+                        reason: format!("op {i} missing below the received count {received}"),
+                    })
+            })
+            .collect()
+    }
+
+    /// True if priority transactions wait for a block.
+    pub fn has_pending_priority_ops(&self) -> Result<bool, StoreError> {
+        Ok(self.store.next_priority_op()? < self.store.priority_ops_received()?)
     }
 
     /// New-block notifications.

@@ -11,10 +11,15 @@ use std::{
 };
 
 use alloy_consensus::Transaction;
+use ferrum_primitives::BlockTx;
 use ferrum_state::StateView;
 use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 
 use crate::{BatchSealer, Chain, Head, SequencerConfig, SequencerError, chain::BlockEvent};
+
+/// Most priority transactions in one block (each may use up to the L1's `priorityTxMaxGasLimit`, 80M by default;
+/// ten fit the 1G block gas limit).
+const MAX_PRIORITY_OPS_PER_BLOCK: u64 = 10;
 
 fn unix_now() -> u64 {
     SystemTime::now()
@@ -111,7 +116,8 @@ impl Sequencer {
         while !stop.load(Ordering::Relaxed) {
             let due = last_block.elapsed() >= self.config.block_time;
             let full = self.chain.pool.len() >= self.config.max_txs_per_block;
-            if (due && !self.chain.pool.is_empty()) || full {
+            let work = !self.chain.pool.is_empty() || self.chain.has_pending_priority_ops()?;
+            if (due && work) || full {
                 last_block = Instant::now();
                 self.produce_block()?;
             } else {
@@ -132,11 +138,18 @@ impl Sequencer {
         let chain = &self.chain;
         let ctx = chain.next_block_context(unix_now(), self.config.fee_recipient);
         let candidates = chain.pool.best(ctx.base_fee, self.config.max_txs_per_block);
-        if candidates.is_empty() {
+        let priority = chain.pending_priority_ops(MAX_PRIORITY_OPS_PER_BLOCK)?;
+        if candidates.is_empty() && priority.is_empty() {
             return Ok(0);
         }
         let mut executor =
             BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+        // Priority transactions first, in queue order; each is always included.
+        for op in priority {
+            executor
+                .execute_l1(op)
+                .map_err(|e| SequencerError::Stf(e.to_string()))?;
+        }
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
         for candidate in candidates {
@@ -184,6 +197,7 @@ impl Sequencer {
         let executed: Vec<_> = block
             .transactions
             .iter()
+            .filter_map(BlockTx::as_l2)
             .map(|t| (t.sender, t.envelope.nonce()))
             .collect();
         chain.pool.remove_executed(&executed);
@@ -192,11 +206,18 @@ impl Sequencer {
             hash: block.hash,
             commitment: block.commitment,
         });
+        let l1_hashes: Vec<_> = block
+            .transactions
+            .iter()
+            .filter_map(BlockTx::as_l1)
+            .map(|t| t.canonical_hash())
+            .collect();
         self.batches.add_block(
             block.commitment,
             &block.writes,
             block.transactions.len() as u64,
             block.header.gas_used,
+            &l1_hashes,
         );
         let count = block.transactions.len();
         tracing::debug!(

@@ -16,9 +16,11 @@ pub(crate) const CF_META: &str = "meta"; // name -> value
 pub(crate) const CF_BATCHES: &str = "batches"; // batch number BE8 -> sequencer record
 pub(crate) const CF_BLOCK_EXTRA: &str = "block_extra"; // number BE8 -> next_free_index BE8 ‖ StateWrites::encode
 pub(crate) const CF_SETTLEMENT: &str = "settlement"; // batch BE8 ‖ stage u8 -> L1TxRecord::encode
+pub(crate) const CF_PRIORITY_OPS: &str = "priority_ops"; // serial id BE8 -> L1Tx::encoded_2718
 
-pub(crate) const ALL_CFS: [&str; 14] = [
+pub(crate) const ALL_CFS: [&str; 15] = [
     CF_SETTLEMENT,
+    CF_PRIORITY_OPS,
     CF_BLOCK_EXTRA,
     CF_HEADERS,
     CF_CANONICAL,
@@ -36,6 +38,9 @@ pub(crate) const ALL_CFS: [&str; 14] = [
 
 pub(crate) const META_HEAD: &[u8] = b"head";
 pub(crate) const META_LAST_EXECUTED: &[u8] = b"last_executed_batch";
+pub(crate) const META_NEXT_PRIORITY_OP: &[u8] = b"next_priority_op";
+pub(crate) const META_PRIORITY_RECEIVED: &[u8] = b"priority_ops_received";
+pub(crate) const META_L1_WATCHED: &[u8] = b"l1_watched_block";
 
 pub(crate) const HISTORY_ACCOUNT: u8 = 0;
 pub(crate) const HISTORY_STORAGE: u8 = 1;

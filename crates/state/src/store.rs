@@ -5,7 +5,7 @@ use std::{path::Path, sync::Arc};
 use alloy_consensus::Header;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
-use ferrum_primitives::{AccountState, StateCommitment, tree::Leaf};
+use ferrum_primitives::{AccountState, L1Tx, StateCommitment, tree::Leaf};
 use ferrum_stf::{ExecutedBlock, StateWrites};
 use rocksdb::{
     ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, ReadOptions, WriteBatch,
@@ -185,10 +185,14 @@ impl Store {
 
         let mut log_index = 0u64;
         let mut buf = Vec::with_capacity(512);
+        let mut next_priority_op = None;
         for (i, (tx, receipt)) in block.transactions.iter().zip(&block.receipts).enumerate() {
+            if let Some(l1) = tx.as_l1() {
+                next_priority_op = Some(l1.serial_id + 1);
+            }
             let stored = StoredTx {
-                tx: tx.encoded(),
-                sender: tx.sender,
+                tx: tx.encoded_2718().into(),
+                sender: tx.sender(),
                 receipt: alloy_eips::Encodable2718::encoded_2718(&receipt.envelope).into(),
                 gas_used: receipt.gas_used,
                 effective_gas_price: receipt.effective_gas_price,
@@ -204,7 +208,10 @@ impl Store {
             stored.encode(&mut buf);
             let key = tx_key(number, i as u32);
             batch.put_cf(self.cf(CF_TXS), key, &buf);
-            batch.put_cf(self.cf(CF_TX_LOOKUP), tx.hash, key);
+            batch.put_cf(self.cf(CF_TX_LOOKUP), tx.hash(), key);
+        }
+        if let Some(next) = next_priority_op {
+            batch.put_cf(self.cf(CF_META), META_NEXT_PRIORITY_OP, next.to_be_bytes());
         }
 
         for (address, account) in &block.writes.accounts {
@@ -494,5 +501,60 @@ impl Store {
             )),
             None => Ok(None),
         }
+    }
+
+    fn meta_u64(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
+        self.get(CF_META, key)?
+            .map(|v| be_u64(&v).ok_or_else(|| corrupt(CF_META, "u64 value")))
+            .transpose()
+    }
+
+    /// Stores priority operations the L1 watcher saw (in serial order, continuing the stored ones) and the
+    /// last L1 block it has fully processed, atomically.
+    pub fn put_priority_ops(&self, ops: &[L1Tx], watched_to: u64) -> Result<(), StoreError> {
+        let mut next = self.priority_ops_received()?;
+        let mut wb = WriteBatch::default();
+        for op in ops {
+            if op.serial_id != next {
+                return Err(corrupt(
+                    CF_PRIORITY_OPS,
+                    format!("op {} out of order, expected {next}", op.serial_id),
+                ));
+            }
+            wb.put_cf(
+                self.cf(CF_PRIORITY_OPS),
+                op.serial_id.to_be_bytes(),
+                op.encoded_2718(),
+            );
+            next += 1;
+        }
+        wb.put_cf(self.cf(CF_META), META_PRIORITY_RECEIVED, next.to_be_bytes());
+        wb.put_cf(self.cf(CF_META), META_L1_WATCHED, watched_to.to_be_bytes());
+        let mut wo = WriteOptions::default();
+        wo.set_sync(self.options.sync_per_block);
+        self.db.write_opt(wb, &wo)?;
+        Ok(())
+    }
+
+    /// The priority operation with `serial_id`, if the watcher has stored it.
+    pub fn priority_op(&self, serial_id: u64) -> Result<Option<L1Tx>, StoreError> {
+        self.get(CF_PRIORITY_OPS, &serial_id.to_be_bytes())?
+            .map(|v| L1Tx::decode_2718(&v).map_err(|e| corrupt(CF_PRIORITY_OPS, e)))
+            .transpose()
+    }
+
+    /// Number of priority operations stored (= the serial id the watcher expects next).
+    pub fn priority_ops_received(&self) -> Result<u64, StoreError> {
+        Ok(self.meta_u64(META_PRIORITY_RECEIVED)?.unwrap_or(0))
+    }
+
+    /// Serial id of the next priority operation to execute (committed atomically with blocks).
+    pub fn next_priority_op(&self) -> Result<u64, StoreError> {
+        Ok(self.meta_u64(META_NEXT_PRIORITY_OP)?.unwrap_or(0))
+    }
+
+    /// Last L1 block whose priority operations are all stored.
+    pub fn l1_watched_block(&self) -> Result<Option<u64>, StoreError> {
+        self.meta_u64(META_L1_WATCHED)
     }
 }

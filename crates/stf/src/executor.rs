@@ -3,7 +3,7 @@
 use alloc::{format, string::ToString, vec::Vec};
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, proofs};
 use alloy_primitives::{Bloom, Bytes, U256};
-use ferrum_primitives::RecoveredTx;
+use ferrum_primitives::{BlockTx, L1Tx, RecoveredTx};
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
     context::{
@@ -29,9 +29,27 @@ type Evm<O> = MainnetEvm<MainnetContext<Overlay<O>>>;
 pub struct BlockExecutor<O: StateOracle> {
     evm: Evm<O>,
     ctx: BlockContext,
-    transactions: Vec<RecoveredTx>,
+    transactions: Vec<BlockTx>,
     receipts: Vec<TxReceipt>,
     gas_used: u64,
+}
+
+/// EIP-2718 bytes of a receipt; a priority transaction's receipt is `0xff ‖ rlp(receipt with bloom)`.
+pub fn receipt_2718(tx: &BlockTx, receipt: &ReceiptEnvelope) -> Vec<u8> {
+    use alloy_eips::Encodable2718;
+    let mut out = Vec::new();
+    if tx.as_l1().is_some() {
+        out.push(ferrum_primitives::L1_TX_TYPE);
+        alloy_rlp::Encodable::encode(
+            receipt.as_receipt_with_bloom().unwrap_or_else(|| {
+                unreachable!("receipts are always typed envelopes with a bloom")
+            }),
+            &mut out,
+        );
+    } else {
+        receipt.encode_2718(&mut out);
+    }
+    out
 }
 
 /// The revm environment of a block.
@@ -169,7 +187,93 @@ impl<O: StateOracle> BlockExecutor<O> {
             output,
             effective_gas_price,
         });
-        self.transactions.push(tx);
+        self.transactions.push(BlockTx::L2(tx));
+        Ok(TxOutcome::Included { success, gas_used })
+    }
+
+    /// Executes a priority (L1→L2) transaction. It is always included: a call that fails or is invalid only
+    /// leaves the mint, minus the fee, with the refund recipient (`docs/architecture.md`, "Priority
+    /// transactions").
+    pub fn execute_l1(&mut self, tx: L1Tx) -> Result<TxOutcome, StfError<O::Error>> {
+        let oracle_err = |e: OracleError<O::Error>| StfError::Oracle(e.0);
+        // The price the L1 caller paid for, capped by the block's base fee.
+        let price = self
+            .ctx
+            .base_fee
+            .min(u64::try_from(tx.max_fee_per_gas).unwrap_or(u64::MAX));
+        let gas_limit = tx.gas_limit.min(self.ctx.gas_limit - self.gas_used);
+        let db = &mut self.evm.ctx.journaled_state.database;
+        db.add_balance(tx.from, tx.mint).map_err(oracle_err)?;
+        let nonce = db.nonce(tx.from).map_err(oracle_err)?;
+
+        let env = revm::context::TxEnv {
+            tx_type: 0,
+            caller: tx.from,
+            gas_limit,
+            gas_price: u128::from(price),
+            kind: alloy_primitives::TxKind::Call(tx.to),
+            value: tx.value,
+            data: tx.data.clone(),
+            nonce,
+            chain_id: None,
+            ..Default::default()
+        };
+        // Priority transactions carry no nonce and are charged at `price` (base fee lowered for them alone).
+        self.evm.ctx.block.basefee = price;
+        self.evm.ctx.cfg.disable_nonce_check = true;
+        let result = self.evm.transact(env);
+        self.evm.ctx.block.basefee = self.ctx.base_fee;
+        self.evm.ctx.cfg.disable_nonce_check = false;
+
+        let (success, gas_used, logs, output) = match result {
+            Ok(mut r) => {
+                // L1→L2 calls do not consume the sender's L2 nonce.
+                if let Some(acc) = r.state.get_mut(&tx.from) {
+                    acc.info.nonce = nonce;
+                }
+                self.evm.commit(r.state);
+                let gas_used = r.result.tx_gas_used();
+                match r.result {
+                    ExecutionResult::Success { logs, output, .. } => {
+                        (true, gas_used, logs, output.into_data())
+                    }
+                    ExecutionResult::Revert { output, logs, .. } => (false, gas_used, logs, output),
+                    ExecutionResult::Halt { logs, .. } => (false, gas_used, logs, Bytes::new()),
+                }
+            }
+            // Not executable at all (e.g. gas limit below intrinsic gas): nothing runs, nothing is charged.
+            Err(e) => {
+                classify(e)?;
+                (false, 0, Vec::new(), Bytes::new())
+            }
+        };
+        let fee = U256::from(price) * U256::from(gas_used);
+        let spent = if success { tx.value } else { U256::ZERO } + fee;
+        let db = &mut self.evm.ctx.journaled_state.database;
+        // revm took the fee from the sender and burned it: the operator receives it, as for user transactions.
+        db.add_balance(self.ctx.fee_recipient, fee)
+            .map_err(oracle_err)?;
+        if tx.refund_recipient != tx.from {
+            let refund = tx.mint.saturating_sub(spent);
+            let moved = db.sub_balance(tx.from, refund).map_err(oracle_err)?;
+            db.add_balance(tx.refund_recipient, moved)
+                .map_err(oracle_err)?;
+        }
+        self.gas_used += gas_used;
+        let receipt = Receipt {
+            status: success.into(),
+            cumulative_gas_used: self.gas_used,
+            logs,
+        }
+        .with_bloom();
+        self.receipts.push(TxReceipt {
+            envelope: ReceiptEnvelope::Legacy(receipt),
+            gas_used,
+            contract_address: None,
+            output,
+            effective_gas_price: u128::from(price),
+        });
+        self.transactions.push(BlockTx::L1(tx));
         Ok(TxOutcome::Included { success, gas_used })
     }
 
@@ -184,15 +288,24 @@ impl<O: StateOracle> BlockExecutor<O> {
         for r in &self.receipts {
             logs_bloom.accrue_bloom(r.envelope.logs_bloom());
         }
-        let envelopes: Vec<_> = self.transactions.iter().map(|t| &t.envelope).collect();
-        let receipts: Vec<_> = self.receipts.iter().map(|r| &r.envelope).collect();
+        let txs: Vec<Vec<u8>> = self
+            .transactions
+            .iter()
+            .map(BlockTx::encoded_2718)
+            .collect();
+        let receipts: Vec<Vec<u8>> = self
+            .transactions
+            .iter()
+            .zip(&self.receipts)
+            .map(|(t, r)| receipt_2718(t, &r.envelope))
+            .collect();
         let header = Header {
             parent_hash: ctx.parent_hash,
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: ctx.fee_recipient,
             state_root: root,
-            transactions_root: proofs::calculate_transaction_root(&envelopes),
-            receipts_root: proofs::calculate_receipt_root(&receipts),
+            transactions_root: proofs::ordered_trie_root_encoded(&txs),
+            receipts_root: proofs::ordered_trie_root_encoded(&receipts),
             logs_bloom,
             difficulty: U256::ZERO,
             number: ctx.number,

@@ -27,7 +27,7 @@ mod tx_env;
 
 pub use config::{BlockContext, ChainConfig};
 pub use error::{InvalidTx, StfError};
-pub use executor::BlockExecutor;
+pub use executor::{BlockExecutor, receipt_2718};
 pub use oracle::{StateOracle, StateTree};
 pub use output::{ExecutedBlock, StateWrites, TxOutcome, TxReceipt};
 pub use simulate::{CallRequest, Estimate, SimulationResult, estimate_gas, simulate};

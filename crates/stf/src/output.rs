@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use alloy_consensus::{Header, ReceiptEnvelope};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use ferrum_primitives::{AccountState, RecoveredTx, StateCommitment, tree};
+use ferrum_primitives::{AccountState, BlockTx, StateCommitment, tree};
 
 use crate::InvalidTx;
 
@@ -171,8 +171,8 @@ pub struct ExecutedBlock {
     pub header: Header,
     /// keccak256 of the RLP-encoded header.
     pub hash: B256,
-    /// Included transactions, in order.
-    pub transactions: Vec<RecoveredTx>,
+    /// Included transactions, in order (priority transactions first).
+    pub transactions: Vec<BlockTx>,
     /// One receipt per included transaction.
     pub receipts: Vec<TxReceipt>,
     /// The block's state changes.

@@ -84,6 +84,30 @@ impl<O: StateOracle> Overlay<O> {
         Ok(())
     }
 
+    /// Takes up to `amount` from `address`'s balance; returns what was taken.
+    pub(crate) fn sub_balance(
+        &mut self,
+        address: Address,
+        amount: U256,
+    ) -> Result<U256, OracleError<O::Error>> {
+        let Some(mut a) = self.load_account(address)? else {
+            return Ok(U256::ZERO);
+        };
+        let taken = amount.min(a.balance);
+        if taken.is_zero() {
+            return Ok(taken);
+        }
+        a.balance -= taken;
+        self.accounts.insert(address, Some(a));
+        self.dirty_accounts.insert(address);
+        Ok(taken)
+    }
+
+    /// Current nonce of `address` (0 if absent).
+    pub(crate) fn nonce(&mut self, address: Address) -> Result<u64, OracleError<O::Error>> {
+        Ok(self.load_account(address)?.map(|a| a.nonce).unwrap_or(0))
+    }
+
     /// The accumulated writes, sorted.
     pub(crate) fn into_writes(self) -> StateWrites {
         let accounts = self

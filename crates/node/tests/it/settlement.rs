@@ -6,12 +6,21 @@ use std::{path::PathBuf, time::Duration};
 
 use alloy::sol_types::SolValue;
 use alloy::{
+    network::EthereumWallet,
     node_bindings::{Anvil, AnvilInstance},
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+    sol_types::SolEvent,
 };
 use alloy_primitives::{Address, B256, U256, keccak256};
-use ferrum_l1::bindings::zk_chain::ZKChain;
+use ferrum_l1::{
+    bindings::{
+        bridgehub::Bridgehub::{self, L2TransactionRequestDirect},
+        zk_chain::ZKChain,
+    },
+    priority::NewPriorityRequest,
+};
 use ferrum_node::{NodeConfig, dev_accounts::dev_signers, spawn};
 use serde_json::{Value, json};
 
@@ -35,6 +44,7 @@ fn settling_config(dir: &std::path::Path, l1: &AnvilInstance) -> NodeConfig {
     c.l1.deploy_if_missing = true;
     c.l1.insecure_no_proofs = true;
     c.l1.poll_interval_ms = 100;
+    c.l1.confirmations = 0;
     c.l1.operator_private_key = format!(
         "0x{}",
         alloy_primitives::hex::encode(dev_signers(10).unwrap()[9].to_bytes())
@@ -216,6 +226,139 @@ async fn without_l1_the_zks_l1_methods_say_so() {
     assert_eq!(
         call(&url, "zks_getL1BatchDetails", json!(["nope"])).await["error"]["code"],
         -32602
+    );
+    node.stop().await.unwrap();
+}
+
+async fn wait_until<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..600 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().unwrap();
+    let chain_id = U256::from(node.chain.config.chain_id);
+    let chain_contract = deployment.chains[&node.chain.config.chain_id];
+
+    // Deposit 3 ETH from L1 account 1 to a fresh L2 address.
+    // Account 5 has no L2 genesis balance (test_config funds accounts 0..4).
+    let depositor: PrivateKeySigner = l1.keys()[5].clone().into();
+    let l1p = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(depositor.clone()))
+        .connect_http(l1.endpoint_url());
+    let bridgehub = Bridgehub::new(deployment.bridgehub, &l1p);
+    let receiver = Address::repeat_byte(0x55);
+    let amount = crate::common::ether(3);
+    let gas_price = U256::from(l1p.get_gas_price().await.unwrap());
+    let gas_limit = U256::from(300_000);
+    let cost = bridgehub
+        .l2TransactionBaseCost(chain_id, gas_price, gas_limit, U256::from(800))
+        .call()
+        .await
+        .unwrap();
+    let mint = cost + amount;
+    let request = L2TransactionRequestDirect {
+        chainId: chain_id,
+        mintValue: mint,
+        l2Contract: receiver,
+        l2Value: amount,
+        l2Calldata: Default::default(),
+        l2GasLimit: gas_limit,
+        l2GasPerPubdataByteLimit: U256::from(800),
+        factoryDeps: vec![],
+        refundRecipient: Address::ZERO,
+    };
+    let receipt = bridgehub
+        .requestL2TransactionDirect(request)
+        .value(mint)
+        .gas_price(gas_price.to())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let event = receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+        .expect("NewPriorityRequest");
+
+    // It executes on L2: the receiver gets the value, the depositor (refund recipient) what is left of the mint.
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    wait_until("the deposit on L2", || async {
+        l2.get_balance(receiver).await.unwrap() == amount
+    })
+    .await;
+    let l2_receipt =
+        call(&url, "eth_getTransactionReceipt", json!([event.txHash])).await["result"].clone();
+    assert_eq!(l2_receipt["type"], "0xff", "{l2_receipt}");
+    assert_eq!(l2_receipt["status"], "0x1");
+    let l2_tx =
+        call(&url, "eth_getTransactionByHash", json!([event.txHash])).await["result"].clone();
+    assert_eq!(l2_tx["type"], "0xff");
+    assert_eq!(l2_tx["from"], json!(depositor.address()));
+    let refund = l2.get_balance(depositor.address()).await.unwrap();
+    assert!(
+        refund > U256::ZERO && refund < mint - amount,
+        "refund {refund}"
+    );
+    assert_eq!(
+        l2.get_transaction_count(depositor.address()).await.unwrap(),
+        0,
+        "no L2 nonce used"
+    );
+
+    // Its batch reaches L1 and consumes the operation from the priority queue.
+    let zk_chain = ZKChain::new(chain_contract, &l1p);
+    wait_until("the priority queue to drain", || async {
+        zk_chain
+            .getPriorityQueueSize()
+            .call()
+            .await
+            .unwrap()
+            .is_zero()
+    })
+    .await;
+    let block = u64::from_str_radix(
+        l2_receipt["blockNumber"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0x"),
+        16,
+    )
+    .unwrap();
+    let batch = call(&url, "zks_getBlockDetails", json!([block])).await["result"]["l1BatchNumber"]
+        .as_u64()
+        .unwrap();
+    let details = wait_batch(&url, batch, "executedAt").await;
+    assert_eq!(details["l1TxCount"], 1);
+
+    // Restart and keep producing blocks: the deposit is never executed again.
+    node.stop().await.unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    let url = node.http_url();
+    transfer(&url, 0).await;
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    assert_eq!(l2.get_balance(receiver).await.unwrap(), amount);
+    assert_eq!(
+        zk_chain.getTotalPriorityTxs().call().await.unwrap(),
+        U256::from(1)
     );
     node.stop().await.unwrap();
 }

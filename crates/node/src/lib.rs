@@ -9,6 +9,7 @@ pub mod config;
 pub mod dev_accounts;
 mod node;
 mod settlement;
+pub mod withdraw;
 
 pub use config::NodeConfig;
 pub use node::{RunningNode, chain_create, ecosystem_init, spawn};

@@ -44,6 +44,31 @@ enum Command {
     /// Chain registration.
     #[command(subcommand)]
     Chain(ChainCommand),
+    /// Withdrawals to L1.
+    #[command(subcommand)]
+    Withdraw(WithdrawCommand),
+}
+
+#[derive(Subcommand)]
+enum WithdrawCommand {
+    /// Claim on L1 the funds of an L2 withdrawal whose batch is executed (`L1SharedBridge.finalizeWithdrawal`).
+    Finalize {
+        /// The L2 withdrawal transaction.
+        #[arg(long)]
+        tx: alloy_primitives::B256,
+        /// Which of its L1 messages (0 for a plain withdrawal).
+        #[arg(long, default_value_t = 0)]
+        index: u64,
+        /// L2 JSON-RPC URL.
+        #[arg(long, default_value = "http://127.0.0.1:8545")]
+        l2_rpc: String,
+        /// L1 JSON-RPC URL.
+        #[arg(long, env = "FERRUM_L1_RPC")]
+        l1_rpc: String,
+        /// L1 key that pays the gas (the funds go to the receiver in the message).
+        #[arg(long, env = "FERRUM_L1_KEY")]
+        private_key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -306,6 +331,24 @@ async fn main() -> anyhow::Result<()> {
             }
             let deployment = ferrum_node::chain_create(config.clone()).await?;
             println!("{}", serde_json::to_string_pretty(&deployment)?);
+            Ok(())
+        }
+        Command::Withdraw(WithdrawCommand::Finalize {
+            tx,
+            index,
+            l2_rpc,
+            l1_rpc,
+            private_key,
+        }) => {
+            let proof = ferrum_node::withdraw::withdrawal_proof(&l2_rpc, tx, index).await?;
+            let bridges = ferrum_node::withdraw::l1_shared_bridge(&l2_rpc).await?;
+            let hash =
+                ferrum_node::withdraw::finalize_withdrawal(&l1_rpc, &private_key, bridges, &proof)
+                    .await?;
+            println!(
+                "finalized withdrawal {tx} (batch {}, message {}) on L1: {hash}",
+                proof.batch, proof.message_index
+            );
             Ok(())
         }
         Command::Config => {

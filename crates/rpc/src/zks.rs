@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U64};
-use ferrum_sequencer::{BatchRecord, Chain};
+use ferrum_primitives::l2_to_l1_logs_proof;
+use ferrum_sequencer::{BatchRecord, Chain, batch_l2_logs};
 use ferrum_state::{L1TxRecord, SettlementStage};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -128,6 +129,27 @@ pub(crate) trait ZksApi {
     fn l1_batch_details(&self, batch: Num) -> RpcResult<Option<L1BatchDetails>>;
     #[method(name = "getBlockDetails")]
     fn block_details(&self, block: Num) -> RpcResult<Option<BlockDetails>>;
+    #[method(name = "getL2ToL1LogProof")]
+    fn l2_to_l1_log_proof(
+        &self,
+        tx_hash: B256,
+        index: Option<Num>,
+        interop: Option<serde_json::Value>,
+    ) -> RpcResult<Option<L2ToL1LogProof>>;
+}
+
+/// `zks_getL2ToL1LogProof`: the `id`-th leaf of the batch's logs tree and its 14 siblings.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct L2ToL1LogProof {
+    id: u64,
+    proof: Vec<B256>,
+    root: B256,
+    /// The batch the log is in (not in ZKsync's shape; saves a `zks_getBlockDetails`).
+    #[serde(rename = "l1BatchNumber")]
+    batch: u64,
+    /// The log's `txNumberInBatch`.
+    #[serde(rename = "txNumberInBatch")]
+    tx_number_in_batch: u16,
 }
 
 /// Implementation of [`ZksApiServer`].
@@ -232,6 +254,45 @@ impl ZksApi {
 }
 
 impl ZksApiServer for ZksApi {
+    fn l2_to_l1_log_proof(
+        &self,
+        tx_hash: B256,
+        index: Option<Num>,
+        _interop: Option<serde_json::Value>,
+    ) -> RpcResult<Option<L2ToL1LogProof>> {
+        let store = &self.chain.store;
+        let Some((block, i)) = store.tx_location(&tx_hash).map_err(internal)? else {
+            return Ok(None);
+        };
+        // Only sealed batches have a logs root.
+        let Some(batch) = self.batch_of_block(block)? else {
+            return Ok(None);
+        };
+        let mut tx_number = u64::from(i);
+        for n in batch.first_block..block {
+            tx_number += store.block_txs(n).map_err(internal)?.len() as u64;
+        }
+        let logs = batch_l2_logs(store, &batch).map_err(internal)?;
+        let wanted = index.map(|n| n.0).unwrap_or(0) as usize;
+        let Some(id) = logs
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| u64::from(l.tx_number_in_batch) == tx_number)
+            .map(|(id, _)| id)
+            .nth(wanted)
+        else {
+            return Ok(None);
+        };
+        let proof = l2_to_l1_logs_proof(&logs, id).ok_or_else(|| internal("log out of range"))?;
+        Ok(Some(L2ToL1LogProof {
+            id: id as u64,
+            proof,
+            root: batch.l2_to_l1_logs_root,
+            batch: batch.number,
+            tx_number_in_batch: tx_number as u16,
+        }))
+    }
+
     fn l1_chain_id(&self) -> RpcResult<U64> {
         Ok(U64::from(self.l1()?.l1_chain_id))
     }

@@ -3,8 +3,8 @@
 use alloy_primitives::{B256, Bytes, keccak256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 use ferrum_primitives::{
-    BatchOutput, EMPTY_PRIORITY_OPS_HASH, L1_TX_TYPE, L1Tx, PROTOCOL_VERSION, StateCommitment,
-    batch_public_input, l2_to_l1_logs_root, roll_priority_hash,
+    BatchOutput, EMPTY_PRIORITY_OPS_HASH, L1_TX_TYPE, L1Tx, L2ToL1Log, PROTOCOL_VERSION,
+    StateCommitment, batch_public_input, l2_to_l1_logs_root, roll_priority_hash,
 };
 use ferrum_state::Store;
 use ferrum_stf::StateWrites;
@@ -82,12 +82,40 @@ impl BatchRecord {
 
 /// Pubdata of a batch: `u32 BE log count ‖ logs (88 bytes each) ‖ StateWrites::encode()` of
 /// the batch's net state diff.
-pub(crate) fn pubdata(writes: &StateWrites) -> Vec<u8> {
+pub(crate) fn pubdata(logs: &[L2ToL1Log], writes: &StateWrites) -> Vec<u8> {
     let diff = writes.encode();
-    let mut out = Vec::with_capacity(4 + diff.len());
-    out.extend_from_slice(&0u32.to_be_bytes());
+    let mut out = Vec::with_capacity(4 + logs.len() * 88 + diff.len());
+    out.extend_from_slice(&(logs.len() as u32).to_be_bytes());
+    for l in logs {
+        out.extend_from_slice(&l.encode());
+    }
     out.extend_from_slice(&diff);
     out
+}
+
+/// A batch seals once it holds this many L2→L1 logs (the logs tree has 2^14 leaves; one block may add many).
+const SEAL_AT_LOGS: usize = 4_096;
+
+/// Adds a block's logs (tx numbers relative to the block) to a batch's, rebased by the batch's earlier txs.
+fn rebase(into: &mut Vec<L2ToL1Log>, block_logs: &[L2ToL1Log], txs_before: u64) {
+    into.extend(block_logs.iter().map(|l| L2ToL1Log {
+        tx_number_in_batch: l.tx_number_in_batch.saturating_add(txs_before as u16),
+        ..*l
+    }));
+}
+
+/// The L2→L1 logs of a sealed batch, in order (what its logs root is computed over).
+pub fn batch_l2_logs(
+    store: &Store,
+    record: &BatchRecord,
+) -> Result<Vec<L2ToL1Log>, SequencerError> {
+    let mut logs = Vec::new();
+    let mut txs_before = 0u64;
+    for n in record.first_block..=record.last_block {
+        rebase(&mut logs, &store.block_l2_logs(n)?, txs_before);
+        txs_before += store.block_txs(n)?.len() as u64;
+    }
+    Ok(logs)
 }
 
 struct OpenBatch {
@@ -101,6 +129,7 @@ struct OpenBatch {
     writes: StateWrites,
     priority_ops: u64,
     priority_hash: B256,
+    logs: Vec<L2ToL1Log>,
 }
 
 /// Accumulates blocks into the open batch and seals it when a criterion is met.
@@ -172,6 +201,7 @@ impl BatchSealer {
                 txs.len() as u64,
                 header.gas_used,
                 &l1_hashes,
+                &store.block_l2_logs(n)?,
             );
         }
         Ok(sealer)
@@ -191,6 +221,7 @@ impl BatchSealer {
         txs: u64,
         gas: u64,
         l1_hashes: &[B256],
+        l2_logs: &[L2ToL1Log],
     ) {
         let open = self.open.get_or_insert_with(|| OpenBatch {
             first_block: commitment.block_number,
@@ -203,7 +234,10 @@ impl BatchSealer {
             writes: StateWrites::default(),
             priority_ops: 0,
             priority_hash: EMPTY_PRIORITY_OPS_HASH,
+            logs: Vec::new(),
         });
+        rebase(&mut open.logs, l2_logs, open.txs);
+        open.pubdata_estimate += l2_logs.len() as u64 * 88;
         for h in l1_hashes {
             open.priority_hash = roll_priority_hash(open.priority_hash, *h);
         }
@@ -224,6 +258,7 @@ impl BatchSealer {
             || o.txs >= c.max_txs
             || o.gas >= c.max_gas
             || o.pubdata_estimate >= c.max_pubdata_bytes
+            || o.logs.len() >= SEAL_AT_LOGS
             || now.saturating_sub(o.first_ts) >= c.max_age.as_secs()
     }
 
@@ -232,7 +267,13 @@ impl BatchSealer {
         let Some(open) = self.open.take() else {
             return Ok(None);
         };
-        let pubdata = pubdata(&open.writes);
+        let pubdata = pubdata(&open.logs, &open.writes);
+        let logs_root = l2_to_l1_logs_root(&open.logs).ok_or_else(|| {
+            SequencerError::Inconsistent(format!(
+                "{} L2→L1 logs exceed the logs tree",
+                open.logs.len()
+            ))
+        })?;
         let before = self.last.commitment();
         let output = BatchOutput {
             chain_id: self.chain_id,
@@ -241,7 +282,7 @@ impl BatchSealer {
             protocol_version: PROTOCOL_VERSION,
             priority_ops_count: open.priority_ops,
             priority_ops_rolling_hash: open.priority_hash,
-            l2_to_l1_logs_root: l2_to_l1_logs_root(&[]).unwrap_or_default(),
+            l2_to_l1_logs_root: logs_root,
             da_commitment: keccak256(&pubdata),
         };
         let record = BatchRecord {

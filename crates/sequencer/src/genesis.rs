@@ -1,7 +1,7 @@
 //! Genesis: the state of block 0, and loading an existing chain.
 
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, EMPTY_ROOT_HASH, Header};
-use alloy_primitives::{Address, B256, KECCAK256_EMPTY, U256};
+use alloy_primitives::{Address, B256, KECCAK256_EMPTY, U256, keccak256};
 use ferrum_primitives::AccountState;
 use ferrum_state::{MerkleTree, Store};
 use ferrum_stf::{ChainConfig, ExecutedBlock, StateTree, StateWrites};
@@ -67,10 +67,26 @@ pub fn init_or_load(
             )
         })
         .collect();
+    let mut codes = Vec::new();
+    for (address, code) in crate::system_contracts::system_contracts() {
+        let code_hash = keccak256(&code);
+        accounts.retain(|(a, _)| *a != address);
+        accounts.push((
+            address,
+            AccountState {
+                nonce: 1,
+                balance: U256::ZERO,
+                code_hash,
+            },
+        ));
+        codes.push((code_hash, code));
+    }
     accounts.sort_by_key(|(a, _)| *a);
     accounts.dedup_by_key(|(a, _)| *a);
+    codes.sort_by_key(|(h, _)| *h);
     let writes = StateWrites {
         accounts,
+        codes,
         ..Default::default()
     };
     let (root, next_free) = match tree.apply(&writes.tree_writes()) {
@@ -103,6 +119,7 @@ pub fn init_or_load(
         transactions: vec![],
         receipts: vec![],
         writes,
+        l2_to_l1_logs: vec![],
         commitment,
     };
     store.commit_block(&block, &tree.take_dirty_leaves())?;

@@ -16,10 +16,12 @@ mod config;
 mod error;
 mod genesis;
 mod sequencer;
+mod system_contracts;
 
-pub use batch::{BatchRecord, BatchSealer};
+pub use batch::{BatchRecord, BatchSealer, batch_l2_logs};
 pub use chain::{BlockEvent, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;
 pub use genesis::{Genesis, init_or_load};
 pub use sequencer::{Sequencer, SequencerHandle};
+pub use system_contracts::system_contracts;

@@ -218,6 +218,7 @@ impl Sequencer {
             block.transactions.len() as u64,
             block.header.gas_used,
             &l1_hashes,
+            &block.l2_to_l1_logs,
         );
         let count = block.transactions.len();
         tracing::debug!(

@@ -17,8 +17,10 @@ pub(crate) const CF_BATCHES: &str = "batches"; // batch number BE8 -> sequencer 
 pub(crate) const CF_BLOCK_EXTRA: &str = "block_extra"; // number BE8 -> next_free_index BE8 ‖ StateWrites::encode
 pub(crate) const CF_SETTLEMENT: &str = "settlement"; // batch BE8 ‖ stage u8 -> L1TxRecord::encode
 pub(crate) const CF_PRIORITY_OPS: &str = "priority_ops"; // serial id BE8 -> L1Tx::encoded_2718
+pub(crate) const CF_L2_LOGS: &str = "l2_logs"; // block BE8 -> n × L2ToL1Log::encode (block-relative tx numbers)
 
-pub(crate) const ALL_CFS: [&str; 15] = [
+pub(crate) const ALL_CFS: [&str; 16] = [
+    CF_L2_LOGS,
     CF_SETTLEMENT,
     CF_PRIORITY_OPS,
     CF_BLOCK_EXTRA,

@@ -5,7 +5,9 @@ use std::{path::Path, sync::Arc};
 use alloy_consensus::Header;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
-use ferrum_primitives::{AccountState, L1Tx, StateCommitment, tree::Leaf};
+use ferrum_primitives::{
+    AccountState, L1Tx, L2_TO_L1_LOG_SERIALIZE_SIZE, L2ToL1Log, StateCommitment, tree::Leaf,
+};
 use ferrum_stf::{ExecutedBlock, StateWrites};
 use rocksdb::{
     ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, ReadOptions, WriteBatch,
@@ -209,6 +211,14 @@ impl Store {
             let key = tx_key(number, i as u32);
             batch.put_cf(self.cf(CF_TXS), key, &buf);
             batch.put_cf(self.cf(CF_TX_LOOKUP), tx.hash(), key);
+        }
+        if !block.l2_to_l1_logs.is_empty() {
+            let logs: Vec<u8> = block
+                .l2_to_l1_logs
+                .iter()
+                .flat_map(|l| l.encode())
+                .collect();
+            batch.put_cf(self.cf(CF_L2_LOGS), nb, logs);
         }
         if let Some(next) = next_priority_op {
             batch.put_cf(self.cf(CF_META), META_NEXT_PRIORITY_OP, next.to_be_bytes());
@@ -556,5 +566,15 @@ impl Store {
     /// Last L1 block whose priority operations are all stored.
     pub fn l1_watched_block(&self) -> Result<Option<u64>, StoreError> {
         self.meta_u64(META_L1_WATCHED)
+    }
+
+    /// The L2→L1 logs of block `number` (tx numbers relative to the block).
+    pub fn block_l2_logs(&self, number: u64) -> Result<Vec<L2ToL1Log>, StoreError> {
+        let Some(raw) = self.get(CF_L2_LOGS, &number.to_be_bytes())? else {
+            return Ok(Vec::new());
+        };
+        raw.chunks(L2_TO_L1_LOG_SERIALIZE_SIZE)
+            .map(|c| L2ToL1Log::decode(c).ok_or_else(|| corrupt(CF_L2_LOGS, "log")))
+            .collect()
     }
 }

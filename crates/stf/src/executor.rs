@@ -2,8 +2,10 @@
 
 use alloc::{format, string::ToString, vec::Vec};
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, proofs};
-use alloy_primitives::{Bloom, Bytes, U256};
-use ferrum_primitives::{BlockTx, L1Tx, RecoveredTx};
+use alloy_primitives::{Address, Bloom, Bytes, U256};
+use ferrum_primitives::{
+    BlockTx, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L1Tx, L2ToL1Log, RecoveredTx,
+};
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
     context::{
@@ -48,6 +50,36 @@ pub fn receipt_2718(tx: &BlockTx, receipt: &ReceiptEnvelope) -> Vec<u8> {
         );
     } else {
         receipt.encode_2718(&mut out);
+    }
+    out
+}
+
+/// The L2→L1 logs of a block's transactions, in order: each `L1MessageSent` event of the messenger system
+/// contract, then (for a priority transaction) its status log. `tx_number_in_batch` is the index in the block.
+fn l2_to_l1_logs(txs: &[BlockTx], receipts: &[TxReceipt]) -> Vec<L2ToL1Log> {
+    let mut out = Vec::new();
+    for (i, (tx, r)) in txs.iter().zip(receipts).enumerate() {
+        let n = i as u16;
+        for log in r.envelope.logs() {
+            let topics = log.topics();
+            if log.address == L1_MESSENGER_ADDRESS
+                && topics.len() == 3
+                && topics[0] == L1_MESSAGE_SENT_TOPIC
+            {
+                out.push(L2ToL1Log::message(
+                    n,
+                    Address::from_word(topics[1]),
+                    topics[2],
+                ));
+            }
+        }
+        if let Some(l1) = tx.as_l1() {
+            out.push(L2ToL1Log::priority_status(
+                n,
+                l1.canonical_hash(),
+                r.success(),
+            ));
+        }
     }
     out
 }
@@ -317,6 +349,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             ..Default::default()
         };
         let hash = header.hash_slow();
+        let l2_to_l1_logs = l2_to_l1_logs(&self.transactions, &self.receipts);
         Ok(ExecutedBlock {
             commitment: commitment(root, next_free, ctx.number, hash, ctx.timestamp),
             header,
@@ -324,6 +357,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             transactions: self.transactions,
             receipts: self.receipts,
             writes,
+            l2_to_l1_logs,
         })
     }
 }

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use alloy_consensus::{Header, ReceiptEnvelope};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use ferrum_primitives::{AccountState, BlockTx, StateCommitment, tree};
+use ferrum_primitives::{AccountState, BlockTx, L2ToL1Log, StateCommitment, tree};
 
 use crate::InvalidTx;
 
@@ -177,6 +177,9 @@ pub struct ExecutedBlock {
     pub receipts: Vec<TxReceipt>,
     /// The block's state changes.
     pub writes: StateWrites,
+    /// L2→L1 logs (status logs of priority transactions, messages of `L1Messenger`), with
+    /// `tx_number_in_batch` relative to this block (the batch rebases them).
+    pub l2_to_l1_logs: Vec<L2ToL1Log>,
     /// State commitment after this block.
     pub commitment: StateCommitment,
 }

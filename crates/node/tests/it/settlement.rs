@@ -11,7 +11,7 @@ use alloy::{
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
-    sol_types::SolEvent,
+    sol_types::{SolCall, SolEvent},
 };
 use alloy_primitives::{Address, B256, U256, keccak256};
 use ferrum_l1::{
@@ -360,5 +360,163 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
         zk_chain.getTotalPriorityTxs().call().await.unwrap(),
         U256::from(1)
     );
+    node.stop().await.unwrap();
+}
+
+alloy::sol! {
+    function withdraw(address _l1Receiver) external payable;
+}
+
+/// Deposits `amount` from L1 account `l1_key` to `l2_receiver`; returns the canonical hash.
+async fn deposit(
+    l1: &AnvilInstance,
+    bridgehub: Address,
+    chain_id: u64,
+    l1_key: usize,
+    l2_receiver: Address,
+    amount: U256,
+) -> B256 {
+    let depositor: PrivateKeySigner = l1.keys()[l1_key].clone().into();
+    let l1p = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(depositor))
+        .connect_http(l1.endpoint_url());
+    let bridgehub = Bridgehub::new(bridgehub, &l1p);
+    let gas_price = U256::from(l1p.get_gas_price().await.unwrap());
+    let chain_id = U256::from(chain_id);
+    let cost = bridgehub
+        .l2TransactionBaseCost(chain_id, gas_price, U256::from(300_000), U256::from(800))
+        .call()
+        .await
+        .unwrap();
+    let request = L2TransactionRequestDirect {
+        chainId: chain_id,
+        mintValue: cost + amount,
+        l2Contract: l2_receiver,
+        l2Value: amount,
+        l2Calldata: Default::default(),
+        l2GasLimit: U256::from(300_000),
+        l2GasPerPubdataByteLimit: U256::from(800),
+        factoryDeps: vec![],
+        refundRecipient: Address::ZERO,
+    };
+    let receipt = bridgehub
+        .requestL2TransactionDirect(request)
+        .value(cost + amount)
+        .gas_price(gas_price.to())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+        .expect("NewPriorityRequest")
+        .txHash
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_eth_withdrawal_is_finalized_on_l1_once() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().unwrap();
+    let chain_id = node.chain.config.chain_id;
+    let user = signer(0).address();
+
+    // Fund the chain's L1 balance with a deposit, then withdraw part of it on L2 to a fresh L1 address.
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let before = l2.get_balance(user).await.unwrap();
+    deposit(
+        &l1,
+        deployment.bridgehub,
+        chain_id,
+        6,
+        user,
+        crate::common::ether(3),
+    )
+    .await;
+    wait_until("the deposit", || async {
+        l2.get_balance(user).await.unwrap() > before
+    })
+    .await;
+    let l1_receiver = Address::repeat_byte(0x99);
+    let amount = crate::common::ether(1);
+    let tx = TransactionRequest::default()
+        .to(ferrum_primitives::L2_BASE_TOKEN_ADDRESS)
+        .value(amount)
+        .input(
+            withdrawCall {
+                _l1Receiver: l1_receiver,
+            }
+            .abi_encode()
+            .into(),
+        );
+    let receipt = provider(&url, signer(0))
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    let hash = receipt.transaction_hash;
+
+    // Once the batch is executed, the node serves the proof; L1 pays exactly once.
+    let proof = {
+        let mut got = None;
+        for _ in 0..600 {
+            match ferrum_node::withdraw::withdrawal_proof(&url, hash, 0).await {
+                Ok(p) => {
+                    got = Some(p);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        got.expect("withdrawal proof after execution")
+    };
+    assert_eq!(proof.proof.len(), 14);
+    let l1_url = l1.endpoint();
+    let payer = format!(
+        "0x{}",
+        alloy_primitives::hex::encode(l1.keys()[7].to_bytes())
+    );
+    let bridge = ferrum_node::withdraw::l1_shared_bridge(&url).await.unwrap();
+    assert_eq!(bridge, deployment.shared_bridge);
+
+    // A forged claim (twice the amount, same proof) is rejected and pays nothing.
+    let mut forged = proof.clone();
+    let mut msg = forged.message.to_vec();
+    let doubled = (amount * U256::from(2)).to_be_bytes::<32>();
+    let n = msg.len();
+    msg[n - 32..].copy_from_slice(&doubled);
+    forged.message = msg.into();
+    assert!(
+        ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, bridge, &forged)
+            .await
+            .is_err()
+    );
+    let mut bad_sibling = proof.clone();
+    bad_sibling.proof[3] = B256::repeat_byte(7);
+    assert!(
+        ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, bridge, &bad_sibling)
+            .await
+            .is_err()
+    );
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    assert_eq!(l1p.get_balance(l1_receiver).await.unwrap(), U256::ZERO);
+
+    ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, bridge, &proof)
+        .await
+        .unwrap();
+    assert_eq!(l1p.get_balance(l1_receiver).await.unwrap(), amount);
+    let again = ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, bridge, &proof).await;
+    assert!(again.is_err(), "a second claim must fail");
+    assert_eq!(l1p.get_balance(l1_receiver).await.unwrap(), amount);
     node.stop().await.unwrap();
 }

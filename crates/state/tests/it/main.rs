@@ -36,6 +36,7 @@ fn block(
             transactions: vec![],
             receipts: vec![],
             writes,
+            l2_to_l1_logs: vec![],
             commitment,
         },
         tree.take_dirty_leaves(),

@@ -172,7 +172,12 @@ pub struct Deployment {
 pub(crate) async fn confirm(
     pending: PendingTransactionBuilder<Ethereum>,
 ) -> Result<TransactionReceipt, L1Error> {
-    let receipt = pending.get_receipt().await?;
+    // A receipt that does not come (L1 away, transaction dropped) fails the round, which is then retried
+    // from L1's state.
+    let receipt = pending
+        .with_timeout(Some(std::time::Duration::from_secs(120)))
+        .get_receipt()
+        .await?;
     if !receipt.status() {
         return Err(L1Error::Reverted(receipt.transaction_hash));
     }

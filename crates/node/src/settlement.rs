@@ -35,6 +35,21 @@ impl Settlement {
     }
 }
 
+/// The operator's L1 provider. Nonces are read from L1 before every transaction (not cached): after a send
+/// whose answer was lost, a cached nonce would leave a gap that L1 never fills.
+fn operator_provider(
+    url: &str,
+    signer: PrivateKeySigner,
+) -> anyhow::Result<impl Provider + Clone + use<>> {
+    Ok(ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .with_gas_estimation()
+        .with_simple_nonce_management()
+        .fetch_chain_id()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?))
+}
+
 fn operator(l1: &L1Section) -> anyhow::Result<PrivateKeySigner> {
     l1.operator_private_key
         .trim()
@@ -52,9 +67,7 @@ pub(crate) async fn load_or_deploy(
     let url = l1.rpc_url.as_deref().context("no l1.rpc_url")?;
     let signer = operator(l1)?;
     let me = signer.address();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(signer))
-        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let provider = operator_provider(url, signer)?;
     let chain_id = chain.config.chain_id;
     let mut deployment = match std::fs::read_to_string(deployment_path) {
         Ok(text) => serde_json::from_str::<Deployment>(&text)
@@ -129,9 +142,7 @@ pub(crate) async fn register_chain(
     let url = l1.rpc_url.as_deref().context("no l1.rpc_url")?;
     let signer = operator(l1)?;
     let me = signer.address();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(signer))
-        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let provider = operator_provider(url, signer)?;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut deployment: Deployment =
@@ -193,9 +204,7 @@ pub(crate) async fn start_sender(
         max_batches_per_tx: l1.max_batches_per_tx,
         poll_interval: Duration::from_millis(l1.poll_interval_ms),
     };
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(signer))
-        .connect_http(url.parse().with_context(|| format!("l1.rpc_url {url}"))?);
+    let provider = operator_provider(&url, signer)?;
     let watcher = L1Watcher::new(
         provider.clone(),
         chain.store.clone(),

@@ -520,3 +520,156 @@ async fn an_eth_withdrawal_is_finalized_on_l1_once() {
     assert_eq!(l1p.get_balance(l1_receiver).await.unwrap(), amount);
     node.stop().await.unwrap();
 }
+
+/// A TCP forwarder to the L1 that can be cut (every connection dropped, new ones refused) and restored.
+struct Cuttable {
+    url: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Cuttable {
+    async fn start(target: String) -> Self {
+        use std::sync::{
+            Arc,
+            atomic::{AtomicBool, Ordering},
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let up = Arc::new(AtomicBool::new(true));
+        let (cut, cut_rx) = tokio::sync::watch::channel(0u64);
+        let flag = up.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !flag.load(Ordering::SeqCst) {
+                    continue; // dropped: connection refused/reset
+                }
+                let target = target.clone();
+                let mut cut_rx = cut_rx.clone();
+                cut_rx.borrow_and_update(); // only cuts after this connection opened end it
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut_rx.changed() => {}
+                    }
+                });
+            }
+        });
+        Self { url, up, cut }
+    }
+
+    fn set(&self, up: bool) {
+        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
+        if !up {
+            self.cut.send_modify(|n| *n += 1);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequencing_goes_on_while_l1_is_away_and_settlement_catches_up() {
+    let l1 = anvil();
+    let proxy = Cuttable::start(format!("127.0.0.1:{}", l1.port())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = settling_config(dir.path(), &l1);
+    config.l1.rpc_url = Some(proxy.url.clone());
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    transfer(&url, 0).await;
+    wait_batch(&url, 1, "executedAt").await;
+
+    proxy.set(false);
+    // L2 keeps producing blocks and sealing batches without L1.
+    for nonce in 1..=3 {
+        transfer(&url, nonce).await;
+    }
+    let sealed_while_away = {
+        let mut n = 0;
+        for _ in 0..200 {
+            n = node.chain.store.last_batch().unwrap().unwrap();
+            if n >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        n
+    };
+    assert!(sealed_while_away >= 2, "batches seal while L1 is away");
+    let details =
+        call(&url, "zks_getL1BatchDetails", json!([sealed_while_away])).await["result"].clone();
+    assert_eq!(details["status"], "sealed", "{details}");
+
+    proxy.set(true);
+    wait_batch(&url, sealed_while_away, "executedAt").await;
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = settling_config(dir.path(), &l1);
+    config.l1.confirmations = 3;
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().unwrap();
+    let chain_id = node.chain.config.chain_id;
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let receiver = Address::repeat_byte(0x66);
+
+    // Deposit in a block that a reorg then removes (anvil: snapshot, deposit, revert, mine other blocks).
+    let snapshot: U256 = l1p.raw_request("evm_snapshot".into(), ()).await.unwrap();
+    deposit(
+        &l1,
+        deployment.bridgehub,
+        chain_id,
+        6,
+        receiver,
+        crate::common::ether(2),
+    )
+    .await;
+    let reverted: bool = l1p
+        .raw_request("evm_revert".into(), (snapshot,))
+        .await
+        .unwrap();
+    assert!(reverted);
+    let _: Value = l1p
+        .raw_request("anvil_mine".into(), (U256::from(5),))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await; // several watcher rounds
+    assert_eq!(
+        node.chain.store.priority_ops_received().unwrap(),
+        0,
+        "the reorged deposit was never taken"
+    );
+
+    // A deposit that gets its confirmations arrives, with serial id 0.
+    let hash = deposit(
+        &l1,
+        deployment.bridgehub,
+        chain_id,
+        6,
+        receiver,
+        crate::common::ether(1),
+    )
+    .await;
+    let _: Value = l1p
+        .raw_request("anvil_mine".into(), (U256::from(3),))
+        .await
+        .unwrap();
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    wait_until("the confirmed deposit", || async {
+        l2.get_balance(receiver).await.unwrap() == crate::common::ether(1)
+    })
+    .await;
+    let tx = call(&url, "eth_getTransactionByHash", json!([hash])).await["result"].clone();
+    assert_eq!(tx["nonce"], "0x0");
+    node.stop().await.unwrap();
+}

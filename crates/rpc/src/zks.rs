@@ -106,6 +106,9 @@ pub(crate) struct BlockDetails {
     settlement: Settlement,
 }
 
+/// Gas cap of `zks_estimateGasL1ToL2` (the L1 contracts' default `priorityTxMaxGasLimit`).
+const L1_TO_L2_GAS_CAP: u64 = 80_000_000;
+
 const UNPROVEN_WARNING: &str = "UNPROVEN: this chain runs with --insecure-no-proofs; L1 accepted its batches \
      through InsecureNoProofVerifier without any validity proof";
 
@@ -129,6 +132,10 @@ pub(crate) trait ZksApi {
     fn l1_batch_details(&self, batch: Num) -> RpcResult<Option<L1BatchDetails>>;
     #[method(name = "getBlockDetails")]
     fn block_details(&self, block: Num) -> RpcResult<Option<BlockDetails>>;
+    #[method(name = "estimateGasL1ToL2", blocking)]
+    fn estimate_gas_l1_to_l2(&self, request: L1ToL2Request) -> RpcResult<U64>;
+    #[method(name = "getTransactionDetails")]
+    fn transaction_details(&self, hash: B256) -> RpcResult<Option<TransactionDetails>>;
     #[method(name = "getL2ToL1LogProof")]
     fn l2_to_l1_log_proof(
         &self,
@@ -136,6 +143,34 @@ pub(crate) trait ZksApi {
         index: Option<Num>,
         interop: Option<serde_json::Value>,
     ) -> RpcResult<Option<L2ToL1LogProof>>;
+}
+
+/// `zks_estimateGasL1ToL2` request (the SDK also sends `type`/`eip712Meta`, which are ignored).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct L1ToL2Request {
+    /// L2 sender (the L1 caller, aliased if a contract).
+    from: Address,
+    /// Called L2 address.
+    to: Address,
+    #[serde(default, alias = "input")]
+    data: Option<alloy_primitives::Bytes>,
+    #[serde(default)]
+    value: Option<alloy_primitives::U256>,
+}
+
+/// `zks_getTransactionDetails`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TransactionDetails {
+    is_l1_originated: bool,
+    /// `pending` (in the pool), `included`, `failed` (status 0), or `verified` (batch executed on L1).
+    status: &'static str,
+    fee: alloy_primitives::U256,
+    initiator_address: Address,
+    eth_commit_tx_hash: Option<B256>,
+    eth_prove_tx_hash: Option<B256>,
+    eth_execute_tx_hash: Option<B256>,
 }
 
 /// `zks_getL2ToL1LogProof`: the `id`-th leaf of the batch's logs tree and its 14 siblings.
@@ -254,6 +289,74 @@ impl ZksApi {
 }
 
 impl ZksApiServer for ZksApi {
+    fn estimate_gas_l1_to_l2(&self, request: L1ToL2Request) -> RpcResult<U64> {
+        let chain = &self.chain;
+        let mut ctx = chain.next_block_context(0, Address::ZERO);
+        ctx.timestamp = chain.head().header.timestamp;
+        let tx = ferrum_primitives::L1Tx {
+            serial_id: chain.store.priority_ops_received().map_err(internal)?,
+            from: request.from,
+            to: request.to,
+            gas_limit: 0,
+            max_fee_per_gas: u128::from(ctx.base_fee),
+            value: request.value.unwrap_or_default(),
+            mint: Default::default(),
+            refund_recipient: request.from,
+            data: request.data.unwrap_or_default(),
+        };
+        let view = ferrum_state::StateView::new(&chain.store, None);
+        match ferrum_stf::estimate_l1_gas(&chain.config, &ctx, &view, &tx, L1_TO_L2_GAS_CAP)
+            .map_err(internal)?
+        {
+            ferrum_stf::Estimate::Gas(g) => Ok(U64::from(g)),
+            _ => Err(server(
+                "the L1→L2 call fails even with the largest priority gas limit",
+            )),
+        }
+    }
+
+    fn transaction_details(&self, hash: B256) -> RpcResult<Option<TransactionDetails>> {
+        let store = &self.chain.store;
+        let Some((block, i)) = store.tx_location(&hash).map_err(internal)? else {
+            return Ok(self.chain.pool.get(&hash).map(|p| TransactionDetails {
+                is_l1_originated: false,
+                status: "pending",
+                fee: Default::default(),
+                initiator_address: p.tx.sender,
+                eth_commit_tx_hash: None,
+                eth_prove_tx_hash: None,
+                eth_execute_tx_hash: None,
+            }));
+        };
+        let stored = store
+            .tx(block, i)
+            .map_err(internal)?
+            .ok_or_else(|| internal("missing tx"))?;
+        let receipt = <alloy_consensus::ReceiptEnvelope as alloy_eips::Decodable2718>::decode_2718(
+            &mut stored.receipt.as_ref(),
+        )
+        .map_err(internal)?;
+        let batch = self.batch_of_block(block)?.map(|b| b.number);
+        let s = self.settlement(batch)?;
+        let status = if !receipt.status() {
+            "failed"
+        } else if s.execute_tx_hash.is_some() {
+            "verified"
+        } else {
+            "included"
+        };
+        Ok(Some(TransactionDetails {
+            is_l1_originated: stored.tx.first() == Some(&ferrum_primitives::L1_TX_TYPE),
+            status,
+            fee: alloy_primitives::U256::from(stored.gas_used)
+                * alloy_primitives::U256::from(stored.effective_gas_price),
+            initiator_address: stored.sender,
+            eth_commit_tx_hash: s.commit_tx_hash,
+            eth_prove_tx_hash: s.prove_tx_hash,
+            eth_execute_tx_hash: s.execute_tx_hash,
+        }))
+    }
+
     fn l2_to_l1_log_proof(
         &self,
         tx_hash: B256,

@@ -30,7 +30,9 @@ pub use error::{InvalidTx, StfError};
 pub use executor::{BlockExecutor, receipt_2718};
 pub use oracle::{StateOracle, StateTree};
 pub use output::{ExecutedBlock, StateWrites, TxOutcome, TxReceipt};
-pub use simulate::{CallRequest, Estimate, SimulationResult, estimate_gas, simulate};
+pub use simulate::{
+    CallRequest, Estimate, SimulationResult, estimate_gas, estimate_l1_gas, simulate,
+};
 pub use tx_env::tx_env;
 
 pub use revm;

@@ -9,7 +9,7 @@ use revm::{
 };
 
 use crate::{
-    BlockContext, ChainConfig, InvalidTx, StateOracle, StfError,
+    BlockContext, ChainConfig, InvalidTx, StateOracle, StfError, TxOutcome,
     executor::{build_evm, classify},
     overlay::Overlay,
 };
@@ -178,6 +178,47 @@ pub fn estimate_gas<O: StateOracle>(
         match runner.run(mid)? {
             Ok(r) if r.success => hi = mid,
             _ => lo = mid,
+        }
+    }
+    Ok(Estimate::Gas(hi))
+}
+
+/// The smallest L2 gas limit with which the priority transaction `tx` succeeds on top of `oracle`'s state
+/// (`zks_estimateGasL1ToL2`). `tx.mint` is set to cover `value` plus the fee at each tried limit, as the L1
+/// caller's `mintValue` would. `Estimate::Failed`/`Invalid` if it fails even at `gas_cap`.
+pub fn estimate_l1_gas<O: StateOracle>(
+    config: &ChainConfig,
+    ctx: &BlockContext,
+    oracle: &O,
+    tx: &ferrum_primitives::L1Tx,
+    gas_cap: u64,
+) -> Result<Estimate, StfError<O::Error>> {
+    let run = |gas: u64| -> Result<Option<u64>, StfError<O::Error>> {
+        let mut t = tx.clone();
+        t.gas_limit = gas;
+        t.mint = t.value + U256::from(gas) * U256::from(ctx.base_fee);
+        let mut ex = crate::BlockExecutor::new(config, *ctx, oracle);
+        match ex.execute_l1(t)? {
+            TxOutcome::Included {
+                success: true,
+                gas_used,
+            } => Ok(Some(gas_used)),
+            _ => Ok(None),
+        }
+    };
+    let cap = gas_cap.min(ctx.gas_limit);
+    let Some(used) = run(cap)? else {
+        return Ok(Estimate::Invalid(InvalidTx::Other(
+            "the L1→L2 call fails at the gas cap".into(),
+        )));
+    };
+    let (mut lo, mut hi) = (used.saturating_sub(1), cap);
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        if run(mid)?.is_some() {
+            hi = mid;
+        } else {
+            lo = mid;
         }
     }
     Ok(Estimate::Gas(hi))

@@ -254,6 +254,21 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
     let chain_id = U256::from(node.chain.config.chain_id);
     let chain_contract = deployment.chains[&node.chain.config.chain_id];
 
+    // The node estimates the L2 gas of the L1→L2 call (what the SDK puts in `l2GasLimit`).
+    let estimate = call(
+        &url,
+        "zks_estimateGasL1ToL2",
+        json!([{"from": Address::repeat_byte(0x12), "to": Address::repeat_byte(0x55), "value": "0xde0b6b3a7640000"}]),
+    )
+    .await["result"]
+    .clone();
+    let estimate =
+        u64::from_str_radix(estimate.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    assert!(
+        (21_000..=300_000).contains(&estimate),
+        "estimate {estimate}"
+    );
+
     // Deposit 3 ETH from L1 account 1 to a fresh L2 address.
     // Account 5 has no L2 genesis balance (test_config funds accounts 0..4).
     let depositor: PrivateKeySigner = l1.keys()[5].clone().into();
@@ -348,6 +363,11 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
         .unwrap();
     let details = wait_batch(&url, batch, "executedAt").await;
     assert_eq!(details["l1TxCount"], 1);
+    let tx_details =
+        call(&url, "zks_getTransactionDetails", json!([event.txHash])).await["result"].clone();
+    assert_eq!(tx_details["isL1Originated"], true);
+    assert_eq!(tx_details["status"], "verified");
+    assert!(tx_details["ethExecuteTxHash"].is_string());
 
     // Restart and keep producing blocks: the deposit is never executed again.
     node.stop().await.unwrap();
@@ -624,6 +644,7 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
     let receiver = Address::repeat_byte(0x66);
 
     // Deposit in a block that a reorg then removes (anvil: snapshot, deposit, revert, mine other blocks).
+    let head_before = l1p.get_block_number().await.unwrap();
     let snapshot: U256 = l1p.raw_request("evm_snapshot".into(), ()).await.unwrap();
     deposit(
         &l1,
@@ -634,11 +655,28 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
         crate::common::ether(2),
     )
     .await;
+    let head_at_deposit = l1p.get_block_number().await.unwrap();
+    assert_eq!(
+        head_at_deposit,
+        head_before + 1,
+        "only the deposit was mined"
+    );
+    assert_eq!(
+        node.chain.store.priority_ops_received().unwrap(),
+        0,
+        "taken before its confirmations"
+    );
     let reverted: bool = l1p
         .raw_request("evm_revert".into(), (snapshot,))
         .await
         .unwrap();
     assert!(reverted);
+    let zk_chain = ZKChain::new(deployment.chains[&chain_id], &l1p);
+    assert_eq!(
+        zk_chain.getTotalPriorityTxs().call().await.unwrap(),
+        U256::ZERO,
+        "L1 forgot it"
+    );
     let _: Value = l1p
         .raw_request("anvil_mine".into(), (U256::from(5),))
         .await

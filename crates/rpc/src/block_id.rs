@@ -66,3 +66,40 @@ pub(crate) fn state_at(
     let n = resolve(chain, id)?.ok_or_else(|| server("header not found"))?;
     Ok(Some(n))
 }
+
+/// The sealed batch `n`.
+pub(crate) fn batch(chain: &Chain, n: u64) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
+    match chain.store.batch(n).map_err(internal)? {
+        Some(raw) => Ok(Some(BatchRecord::decode_stored(&raw).map_err(internal)?)),
+        None => Ok(None),
+    }
+}
+
+/// The sealed batch holding `block` (binary search over the batches' block ranges); `None` while its batch is
+/// open.
+pub(crate) fn batch_of_block(
+    chain: &Chain,
+    block: u64,
+) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
+    let Some(last) = chain.store.last_batch().map_err(internal)? else {
+        return Ok(None);
+    };
+    let (mut lo, mut hi) = (0u64, last);
+    while lo <= hi {
+        let mid = lo + (hi - lo) / 2;
+        let Some(b) = batch(chain, mid)? else {
+            return Err(internal(format!("batch {mid} missing")));
+        };
+        if block < b.first_block {
+            if mid == 0 {
+                break;
+            }
+            hi = mid - 1;
+        } else if block > b.last_block {
+            lo = mid + 1;
+        } else {
+            return Ok(Some(b));
+        }
+    }
+    Ok(None)
+}

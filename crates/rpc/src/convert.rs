@@ -33,12 +33,19 @@ pub(crate) enum RpcTx {
     L1(Value),
 }
 
-/// A receipt as RPC returns it (priority transactions: the Ethereum shape with `"type": "0xff"`).
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
-pub(crate) enum RpcReceipt {
-    Eth(Box<TransactionReceipt>),
-    L1(Value),
+/// A receipt as RPC returns it: Ethereum's fields plus ZKsync's (`l1BatchNumber`, `l1BatchTxIndex`,
+/// `l2ToL1Logs`, `l1BatchNumber` on each log); priority transactions have `"type": "0xff"`.
+pub(crate) type RpcReceipt = Value;
+
+/// Where a transaction sits in its batch, and its L2→L1 logs (for [`receipt_response`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BatchPosition {
+    /// The sealed batch, `None` while the batch is open.
+    pub(crate) batch: Option<u64>,
+    /// Index of the transaction in the batch (`l1BatchTxIndex`, `l2TxNumberInBatch` on L1).
+    pub(crate) tx_in_batch: Option<u64>,
+    /// The transaction's L2→L1 logs, in order.
+    pub(crate) l2_logs: Vec<ferrum_primitives::L2ToL1Log>,
 }
 
 /// A stored transaction, decoded (short-lived: no need to box the larger variant).
@@ -126,13 +133,50 @@ pub(crate) fn rpc_tx(
 pub(crate) fn receipt_response(
     stored: &StoredTx,
     receipt: TransactionReceipt,
+    pos: &BatchPosition,
 ) -> Result<RpcReceipt, ErrorObjectOwned> {
-    if stored.tx.first() != Some(&L1_TX_TYPE) {
-        return Ok(RpcReceipt::Eth(Box::new(receipt)));
-    }
+    let hex = |n: u64| json!(format!("{n:#x}"));
+    let opt_hex = |n: Option<u64>| n.map(hex).unwrap_or(Value::Null);
+    let (block_hash, block_number, tx_index, tx_hash) = (
+        receipt.block_hash,
+        receipt.block_number.unwrap_or_default(),
+        receipt.transaction_index.unwrap_or_default(),
+        receipt.transaction_hash,
+    );
     let mut v = serde_json::to_value(&receipt).map_err(internal)?;
-    v["type"] = json!("0xff");
-    Ok(RpcReceipt::L1(v))
+    if stored.tx.first() == Some(&L1_TX_TYPE) {
+        v["type"] = json!("0xff");
+    }
+    v["l1BatchNumber"] = opt_hex(pos.batch);
+    v["l1BatchTxIndex"] = opt_hex(pos.tx_in_batch);
+    if let Some(logs) = v["logs"].as_array_mut() {
+        for log in logs {
+            log["l1BatchNumber"] = opt_hex(pos.batch);
+        }
+    }
+    v["l2ToL1Logs"] = pos
+        .l2_logs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            json!({
+                "blockNumber": hex(block_number),
+                "blockHash": block_hash,
+                "l1BatchNumber": opt_hex(pos.batch),
+                "transactionIndex": hex(tx_index),
+                "transactionHash": tx_hash,
+                "txIndexInL1Batch": opt_hex(pos.tx_in_batch),
+                "shardId": hex(u64::from(l.shard_id)),
+                "isService": l.is_service,
+                "sender": l.sender,
+                "key": l.key,
+                "value": l.value,
+                "logIndex": hex(i as u64),
+            })
+        })
+        .collect::<Vec<_>>()
+        .into();
+    Ok(v)
 }
 
 pub(crate) fn rpc_receipt(

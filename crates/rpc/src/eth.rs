@@ -21,7 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
     block_id::{resolve, resolve_number, state_at},
-    convert::{RpcReceipt, RpcTx, receipt_response, rpc_block, rpc_receipt, rpc_tx},
+    convert::{BatchPosition, RpcReceipt, RpcTx, receipt_response, rpc_block, rpc_receipt, rpc_tx},
     error::{internal, invalid_params, reverted, server},
     logs::{LogLimits, block_logs, get_logs},
 };
@@ -112,6 +112,36 @@ impl EthApi {
             .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         rpc_block(header, hash, &txs, full).map(Some)
+    }
+
+    /// Batch position and L2→L1 logs of every transaction of block `n`.
+    fn batch_positions(&self, n: u64) -> RpcResult<Vec<BatchPosition>> {
+        let store = &self.chain.store;
+        let count = store.block_txs(n).map_err(internal)?.len();
+        let batch = crate::block_id::batch_of_block(&self.chain, n)?;
+        let mut offset = None;
+        if let Some(b) = &batch {
+            let mut before = 0u64;
+            for m in b.first_block..n {
+                before += store.block_txs(m).map_err(internal)?.len() as u64;
+            }
+            offset = Some(before);
+        }
+        let logs = store.block_l2_logs(n).map_err(internal)?;
+        Ok((0..count)
+            .map(|i| BatchPosition {
+                batch: batch.as_ref().map(|b| b.number),
+                tx_in_batch: offset.map(|o| o + i as u64),
+                l2_logs: logs
+                    .iter()
+                    .filter(|l| usize::from(l.tx_number_in_batch) == i)
+                    .map(|l| ferrum_primitives::L2ToL1Log {
+                        tx_number_in_batch: offset.map_or(i as u16, |o| (o + i as u64) as u16),
+                        ..*l
+                    })
+                    .collect(),
+            })
+            .collect())
     }
 
     /// A stored transaction with its block's hash and header.
@@ -421,7 +451,9 @@ impl EthApiServer for EthApi {
         };
         let (stored, block_hash, header) = self.stored_tx(n, i)?;
         let receipt = rpc_receipt(&stored, block_hash, &header, i as u64)?;
-        receipt_response(&stored, receipt).map(Some)
+        let positions = self.batch_positions(n)?;
+        let pos = positions.get(i as usize).cloned().unwrap_or_default();
+        receipt_response(&stored, receipt, &pos).map(Some)
     }
 
     fn block_by_number(
@@ -465,9 +497,13 @@ impl EthApiServer for EthApi {
             .map_err(internal)?
             .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
+        let positions = self.batch_positions(n)?;
         txs.iter()
             .enumerate()
-            .map(|(i, t)| receipt_response(t, rpc_receipt(t, hash, &header, i as u64)?))
+            .map(|(i, t)| {
+                let pos = positions.get(i).cloned().unwrap_or_default();
+                receipt_response(t, rpc_receipt(t, hash, &header, i as u64)?, &pos)
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }

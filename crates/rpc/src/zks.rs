@@ -225,35 +225,11 @@ impl ZksApi {
     }
 
     fn batch(&self, n: u64) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
-        match self.chain.store.batch(n).map_err(internal)? {
-            Some(raw) => Ok(Some(BatchRecord::decode_stored(&raw).map_err(internal)?)),
-            None => Ok(None),
-        }
+        crate::block_id::batch(&self.chain, n)
     }
 
-    /// The sealed batch holding `block` (binary search over the batches' block ranges).
     fn batch_of_block(&self, block: u64) -> Result<Option<BatchRecord>, ErrorObjectOwned> {
-        let Some(last) = self.chain.store.last_batch().map_err(internal)? else {
-            return Ok(None);
-        };
-        let (mut lo, mut hi) = (0u64, last);
-        while lo <= hi {
-            let mid = lo + (hi - lo) / 2;
-            let Some(b) = self.batch(mid)? else {
-                return Err(internal(format!("batch {mid} missing")));
-            };
-            if block < b.first_block {
-                if mid == 0 {
-                    break;
-                }
-                hi = mid - 1;
-            } else if block > b.last_block {
-                lo = mid + 1;
-            } else {
-                return Ok(Some(b));
-            }
-        }
-        Ok(None)
+        crate::block_id::batch_of_block(&self.chain, block)
     }
 
     fn settlement(&self, batch: Option<u64>) -> Result<Settlement, ErrorObjectOwned> {

@@ -324,6 +324,13 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
         call(&url, "eth_getTransactionReceipt", json!([event.txHash])).await["result"].clone();
     assert_eq!(l2_receipt["type"], "0xff", "{l2_receipt}");
     assert_eq!(l2_receipt["status"], "0x1");
+    let status_log = &l2_receipt["l2ToL1Logs"][0];
+    assert_eq!(
+        status_log["sender"],
+        json!(ferrum_primitives::BOOTLOADER_ADDRESS)
+    );
+    assert_eq!(status_log["key"], json!(event.txHash));
+    assert_eq!(status_log["value"], json!(B256::with_last_byte(1)));
     let l2_tx =
         call(&url, "eth_getTransactionByHash", json!([event.txHash])).await["result"].clone();
     assert_eq!(l2_tx["type"], "0xff");
@@ -501,6 +508,31 @@ async fn an_eth_withdrawal_is_finalized_on_l1_once() {
         got.expect("withdrawal proof after execution")
     };
     assert_eq!(proof.proof.len(), 14);
+    // The receipt carries ZKsync's fields, consistent with the proof (what the SDK reads).
+    let r = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();
+    assert_eq!(r["l1BatchNumber"], json!(format!("{:#x}", proof.batch)));
+    assert_eq!(
+        r["l1BatchTxIndex"],
+        json!(format!("{:#x}", proof.tx_number_in_batch))
+    );
+    let l2_logs = r["l2ToL1Logs"].as_array().unwrap();
+    assert_eq!(l2_logs.len(), 1, "{r}");
+    assert_eq!(
+        l2_logs[0]["sender"],
+        json!(ferrum_primitives::L1_MESSENGER_ADDRESS)
+    );
+    assert_eq!(
+        l2_logs[0]["key"],
+        json!(ferrum_primitives::L2_BASE_TOKEN_ADDRESS.into_word())
+    );
+    assert_eq!(l2_logs[0]["value"], json!(keccak256(&proof.message)));
+    assert!(
+        r["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["l1BatchNumber"] == r["l1BatchNumber"])
+    );
     let l1_url = l1.endpoint();
     let payer = format!(
         "0x{}",

@@ -252,8 +252,43 @@ impl<P: Provider + Clone> L1Sender<P> {
         let chain_id = U256::from(self.config.chain_id);
         let mut progress = Progress::default();
 
-        if executed < verified {
-            let last = verified.min(executed + max);
+        // Execute only batches whose execution delay (if any) has passed on L1's clock, so that a delay never
+        // turns into failing rounds that hold back proving and committing.
+        let mut executable = verified.min(executed + max);
+        let delay = self.contract.getExecutionDelay().call().await?;
+        if !delay.is_zero() && executed < executable {
+            // The transaction lands in a later block, whose timestamp is at least the wall clock's (a quiet
+            // automining L1 has no newer block to read).
+            let wall = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            let latest = match self
+                .provider
+                .get_block_by_number(Default::default())
+                .await?
+            {
+                Some(b) => b.header.timestamp,
+                None => 0,
+            };
+            let now = U256::from(wall.max(latest));
+            let mut ready = executed;
+            for n in executed + 1..=executable {
+                let at = self.contract.batchCommittedAt(U256::from(n)).call().await?;
+                if at + delay > now {
+                    break;
+                }
+                ready = n;
+            }
+            executable = ready;
+        }
+        // A failing stage (e.g. a revert) is reported but does not hold back the stages after it.
+        let mut failure = None;
+        let stage = async {
+            if executed >= executable {
+                return Ok(0);
+            }
+            let last = executable;
             let infos = (executed + 1..=last)
                 .map(|n| self.stored_info(n))
                 .collect::<Result<Vec<_>, _>>()?;
@@ -267,9 +302,16 @@ impl<P: Provider + Clone> L1Sender<P> {
             self.mark(executed + 1..=last, SettlementStage::Executed, &receipt)
                 .await?;
             tracing::info!(batches = %format!("{}..={last}", executed + 1), tx = %receipt.transaction_hash, "executed on L1");
-            progress.executed = last - executed;
+            Ok::<u64, L1Error>(last - executed)
+        };
+        match stage.await {
+            Ok(n) => progress.executed = n,
+            Err(e) => failure = Some(e),
         }
-        if verified < committed && self.config.proofs == ProofMode::InsecureNoProofs {
+        let stage = async {
+            if verified >= committed || self.config.proofs != ProofMode::InsecureNoProofs {
+                return Ok(0);
+            }
             let last = committed.min(verified + max);
             let prev = self.stored_info(verified)?;
             let infos = (verified + 1..=last)
@@ -282,9 +324,16 @@ impl<P: Provider + Clone> L1Sender<P> {
             self.mark(verified + 1..=last, SettlementStage::Proven, &receipt)
                 .await?;
             tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "UNPROVEN: accepted by the insecure no-proof verifier");
-            progress.proven = last - verified;
+            Ok::<u64, L1Error>(last - verified)
+        };
+        match stage.await {
+            Ok(n) => progress.proven = n,
+            Err(e) => failure = failure.or(Some(e)),
         }
-        if committed < sealed {
+        let stage = async {
+            if committed >= sealed {
+                return Ok(0);
+            }
             let last = sealed.min(committed + max);
             let prev = self.stored_info(committed)?;
             let infos = (committed + 1..=last)
@@ -306,9 +355,20 @@ impl<P: Provider + Clone> L1Sender<P> {
             self.mark(committed + 1..=last, SettlementStage::Committed, &receipt)
                 .await?;
             tracing::info!(batches = %format!("{}..={last}", committed + 1), tx = %receipt.transaction_hash, "committed on L1");
-            progress.committed = last - committed;
+            Ok::<u64, L1Error>(last - committed)
+        };
+        match stage.await {
+            Ok(n) => progress.committed = n,
+            Err(e) => failure = failure.or(Some(e)),
         }
-        Ok(progress)
+        match failure {
+            Some(e) if progress.is_idle() => Err(e),
+            Some(e) => {
+                tracing::warn!(error = %e, "an L1 sender stage failed; the others went on");
+                Ok(progress)
+            }
+            None => Ok(progress),
+        }
     }
 
     /// Runs rounds until `stop` turns true. L1 errors are logged and retried after `poll_interval`: the L2 keeps

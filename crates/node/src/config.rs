@@ -50,6 +50,8 @@ pub struct L1Section {
     pub max_batches_per_tx: u64,
     /// L1 blocks a deposit must be buried under before the L2 executes it (reorg safety).
     pub confirmations: u64,
+    /// Seconds between commit and execute that a deployment made by this node asks L1 to enforce.
+    pub execution_delay_secs: u64,
 }
 
 impl Default for L1Section {
@@ -64,6 +66,7 @@ impl Default for L1Section {
             poll_interval_ms: 1_000,
             max_batches_per_tx: 10,
             confirmations: 6,
+            execution_delay_secs: 0,
         }
     }
 }

@@ -83,7 +83,8 @@ pub(crate) async fn load_or_deploy(
                 );
             };
             tracing::info!(l1 = url, "deploying the L1 ecosystem");
-            let params = EcosystemParams::devnet(me, verifier, genesis);
+            let mut params = EcosystemParams::devnet(me, verifier, genesis);
+            params.execution_delay = l1.execution_delay_secs;
             ferrum_l1::deploy_ecosystem(&provider, &params)
                 .await
                 .context("deploying the L1 ecosystem")?

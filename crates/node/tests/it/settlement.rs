@@ -743,3 +743,112 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
     assert_eq!(tx["nonce"], "0x0");
     node.stop().await.unwrap();
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the real `ferrum` binary on `config` (written as TOML beside the data dir).
+fn start_binary(config: &NodeConfig) -> std::process::Child {
+    let path = config.data_dir.with_extension("toml");
+    std::fs::write(&path, toml::to_string(config).unwrap()).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_ferrum"))
+        .args(["node", "--config", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn ferrum")
+}
+
+async fn wait_rpc(url: &str) {
+    wait_until("the node's RPC", || async { call_or_none(url).await }).await;
+}
+
+async fn call_or_none(url: &str) -> bool {
+    alloy::transports::http::reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(json!({"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}).to_string())
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
+    let l1 = anvil();
+    let root = tempfile::tempdir().unwrap();
+    let mut config = settling_config(&root.path().join("chain"), &l1);
+    // L1 holds execution for 4 s after commit: the window in which the node is killed.
+    config.l1.execution_delay_secs = 4;
+    let port = free_port();
+    config.rpc.addr = format!("127.0.0.1:{port}").parse().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+
+    let mut child = start_binary(&config);
+    wait_rpc(&url).await;
+    transfer(&url, 0).await;
+    let deployment: ferrum_l1::Deployment =
+        serde_json::from_str(&std::fs::read_to_string(config.deployment_file()).unwrap()).unwrap();
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let zk_chain = ZKChain::new(deployment.chains[&config.chain.chain_id], &l1p);
+    wait_until("batch 1 committed on L1", || async {
+        zk_chain.getTotalBatchesCommitted().call().await.unwrap() >= U256::from(1)
+    })
+    .await;
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let committed = zk_chain
+        .getTotalBatchesCommitted()
+        .call()
+        .await
+        .unwrap()
+        .to::<u64>();
+    assert_eq!(
+        zk_chain.getTotalBatchesExecuted().call().await.unwrap(),
+        U256::ZERO,
+        "killed before execute"
+    );
+
+    // Restart: the node goes on from L1's counters, executes what was committed and settles new batches.
+    let mut child = start_binary(&config);
+    wait_rpc(&url).await;
+    transfer(&url, 1).await;
+    wait_until(
+        "the batches committed before the kill to execute",
+        || async {
+            zk_chain.getTotalBatchesExecuted().call().await.unwrap() >= U256::from(committed + 1)
+        },
+    )
+    .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Every batch L1 holds is exactly what the node sealed: nothing was committed twice or differently.
+    let store = ferrum_state::Store::open(&config.data_dir.join("db"), Default::default()).unwrap();
+    let on_l1 = zk_chain
+        .getTotalBatchesCommitted()
+        .call()
+        .await
+        .unwrap()
+        .to::<u64>();
+    assert!(on_l1 > committed && on_l1 <= store.last_batch().unwrap().unwrap());
+    for n in 1..=on_l1 {
+        let record =
+            ferrum_sequencer::BatchRecord::decode_stored(&store.batch(n).unwrap().unwrap())
+                .unwrap();
+        let info = ferrum_l1::sender::stored_batch_info(&record, B256::ZERO);
+        assert_eq!(
+            zk_chain
+                .storedBatchHash(U256::from(n))
+                .call()
+                .await
+                .unwrap(),
+            keccak256(info.abi_encode())
+        );
+    }
+}

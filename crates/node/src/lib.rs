@@ -12,4 +12,6 @@ mod settlement;
 pub mod withdraw;
 
 pub use config::NodeConfig;
-pub use node::{RunningNode, chain_create, ecosystem_init, spawn};
+pub use node::{
+    EMBEDDED_L1_CHAIN_ID, RunningNode, chain_create, ecosystem_init, spawn, spawn_embedded_l1,
+};

@@ -148,9 +148,16 @@ struct DevnetArgs {
     /// Do not fsync each block (faster; a machine crash may lose the last blocks).
     #[arg(long)]
     no_sync: bool,
-    /// Settle on this L1 (any Ethereum JSON-RPC, e.g. anvil): deploys the ecosystem on first start.
+    /// Settle on this L1 (any Ethereum JSON-RPC, e.g. anvil) instead of the embedded dev L1; deploys the
+    /// ecosystem on first start.
     #[arg(long, env = "FERRUM_L1_RPC")]
     l1_rpc: Option<String>,
+    /// Port of the embedded dev L1's JSON-RPC (default: --port + 1).
+    #[arg(long)]
+    l1_port: Option<u16>,
+    /// Start no L1 at all (the chain does not settle).
+    #[arg(long, conflicts_with = "l1_rpc")]
+    no_l1: bool,
     /// Operator key on L1 (default: dev account 9 of the test mnemonic, funded on anvil).
     #[arg(long, env = "FERRUM_L1_OPERATOR_KEY")]
     l1_operator_key: Option<String>,
@@ -201,7 +208,23 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         })
         .collect();
     config.sequencer.batch_max_age_secs = args.batch_max_age_secs;
-    if let Some(url) = &args.l1_rpc {
+    // The embedded dev L1 (unless an external one is named or none is wanted).
+    let embedded = if args.l1_rpc.is_none() && !args.no_l1 {
+        let port = args.l1_port.unwrap_or(args.port.saturating_add(1));
+        let l1 =
+            ferrum_node::spawn_embedded_l1(data_dir.join("l1"), SocketAddr::new(args.host, port))
+                .await
+                .context("starting the embedded dev L1")?;
+        Some(l1)
+    } else {
+        None
+    };
+    let l1_rpc = args
+        .l1_rpc
+        .clone()
+        .or(embedded.as_ref().map(|l1| l1.http_url()));
+    let settle = l1_rpc.is_some() && (args.insecure_no_proofs || args.l1_rpc.is_some());
+    if let (Some(url), true) = (&l1_rpc, settle) {
         config.l1.rpc_url = Some(url.clone());
         config.l1.deploy_if_missing = true;
         config.l1.insecure_no_proofs = args.insecure_no_proofs;
@@ -216,7 +239,7 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
             ),
         };
     } else if args.insecure_no_proofs {
-        anyhow::bail!("--insecure-no-proofs needs --l1-rpc (the embedded dev L1 is not built yet)");
+        anyhow::bail!("--insecure-no-proofs needs an L1 (drop --no-l1 or give --l1-rpc)");
     }
     let node = spawn(config).await?;
 
@@ -236,6 +259,17 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         data_dir.display(),
         node.chain.head().header.number
     );
+    if let Some(l1) = &embedded {
+        banner += &format!(
+            "\nEmbedded dev L1: {} (chain id {}, same dev accounts)\n",
+            l1.http_url(),
+            ferrum_node::EMBEDDED_L1_CHAIN_ID
+        );
+        if node.deployment.is_none() {
+            banner += "Settlement: off. No verifier of zkVM proofs exists yet; pass --insecure-no-proofs to settle \
+                       batches on the embedded L1 WITHOUT proofs.\n";
+        }
+    }
     banner += &settlement_banner(&node);
     banner += &format!(
         "\nRPC (HTTP): {}\nRPC (WS):   {}\n",
@@ -245,7 +279,11 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
     println!("{banner}");
 
     wait_for_shutdown(&node).await;
-    node.stop().await
+    node.stop().await?;
+    if let Some(l1) = embedded {
+        l1.stop().await?;
+    }
+    Ok(())
 }
 
 fn settlement_banner(node: &ferrum_node::RunningNode) -> String {

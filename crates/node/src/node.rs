@@ -159,3 +159,34 @@ pub async fn chain_create(config: NodeConfig) -> anyhow::Result<ferrum_l1::Deplo
     settlement::check_reachable(&url).await?;
     settlement::register_chain(&config.l1, &config.deployment_file(), config.chain.chain_id).await
 }
+
+/// Chain id of the embedded dev L1 (ZKsync's local L1 uses the same).
+pub const EMBEDDED_L1_CHAIN_ID: u64 = 9;
+
+/// Starts the embedded dev L1: the same node (revm under Prague, RocksDB, the Ethereum JSON-RPC) as a plain
+/// Ethereum chain that mines a block as soon as transactions arrive (1 ms block time), chain id
+/// [`EMBEDDED_L1_CHAIN_ID`], the 10 dev accounts funded with 10,000 ETH. It does not settle anywhere and does not
+/// accept blob transactions (see docs/architecture.md).
+pub async fn spawn_embedded_l1(
+    data_dir: std::path::PathBuf,
+    addr: SocketAddr,
+) -> anyhow::Result<RunningNode> {
+    let balance = alloy_primitives::U256::from(10_000u64)
+        * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18u64));
+    let mut config = NodeConfig {
+        data_dir,
+        ..Default::default()
+    };
+    config.chain.chain_id = EMBEDDED_L1_CHAIN_ID;
+    config.chain.min_base_fee = 1_000_000_000;
+    config.rpc.addr = addr;
+    config.sequencer.block_time_ms = 1;
+    config.genesis.alloc = crate::dev_accounts::dev_signers(10)?
+        .iter()
+        .map(|s| crate::config::GenesisAccount {
+            address: s.address(),
+            balance,
+        })
+        .collect();
+    spawn(config).await
+}

@@ -30,6 +30,7 @@ fn start_binary(dir: &std::path::Path, port: u16) -> Child {
             &port.to_string(),
             "--block-time-ms",
             "20",
+            "--no-l1",
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

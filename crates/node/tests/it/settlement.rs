@@ -404,9 +404,29 @@ async fn deposit(
     amount: U256,
 ) -> B256 {
     let depositor: PrivateKeySigner = l1.keys()[l1_key].clone().into();
+    deposit_at(
+        &l1.endpoint(),
+        depositor,
+        bridgehub,
+        chain_id,
+        l2_receiver,
+        amount,
+    )
+    .await
+}
+
+/// Deposits `amount` to `l2_receiver` through the Bridgehub of the L1 at `l1_url`; returns the canonical hash.
+async fn deposit_at(
+    l1_url: &str,
+    depositor: PrivateKeySigner,
+    bridgehub: Address,
+    chain_id: u64,
+    l2_receiver: Address,
+    amount: U256,
+) -> B256 {
     let l1p = ProviderBuilder::new()
         .wallet(EthereumWallet::from(depositor))
-        .connect_http(l1.endpoint_url());
+        .connect_http(l1_url.parse().unwrap());
     let bridgehub = Bridgehub::new(bridgehub, &l1p);
     let gas_price = U256::from(l1p.get_gas_price().await.unwrap());
     let chain_id = U256::from(chain_id);
@@ -851,4 +871,100 @@ async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
             keccak256(info.abi_encode())
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
+    let dir = tempfile::tempdir().unwrap();
+    let l1 = ferrum_node::spawn_embedded_l1(dir.path().join("l1"), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let l1_url = l1.http_url();
+    let dev = dev_signers(10).unwrap();
+    let mut config = test_config(&dir.path().join("l2"));
+    config.sequencer.batch_max_age_secs = 1;
+    config.l1.rpc_url = Some(l1_url.clone());
+    config.l1.deploy_if_missing = true;
+    config.l1.insecure_no_proofs = true;
+    config.l1.poll_interval_ms = 100;
+    config.l1.confirmations = 0;
+    config.l1.operator_private_key =
+        format!("0x{}", alloy_primitives::hex::encode(dev[9].to_bytes()));
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().unwrap();
+    assert_eq!(deployment.l1_chain_id, ferrum_node::EMBEDDED_L1_CHAIN_ID);
+    let chain_id = node.chain.config.chain_id;
+
+    // Deposit 3 ETH to a fresh L2 account whose key we hold.
+    let user = PrivateKeySigner::random();
+    deposit_at(
+        &l1_url,
+        dev[5].clone(),
+        deployment.bridgehub,
+        chain_id,
+        user.address(),
+        crate::common::ether(3),
+    )
+    .await;
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    wait_until("the deposit on L2", || async {
+        l2.get_balance(user.address()).await.unwrap() == crate::common::ether(3)
+    })
+    .await;
+
+    // Withdraw 1 ETH to a fresh L1 address and claim it on the embedded L1.
+    let l1_receiver = Address::repeat_byte(0x42);
+    let tx = TransactionRequest::default()
+        .to(ferrum_primitives::L2_BASE_TOKEN_ADDRESS)
+        .value(crate::common::ether(1))
+        .input(
+            withdrawCall {
+                _l1Receiver: l1_receiver,
+            }
+            .abi_encode()
+            .into(),
+        );
+    let receipt = provider(&url, user)
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    let proof = {
+        let mut got = None;
+        for _ in 0..600 {
+            if let Ok(p) =
+                ferrum_node::withdraw::withdrawal_proof(&url, receipt.transaction_hash, 0).await
+            {
+                got = Some(p);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        got.expect("withdrawal proof")
+    };
+    let payer = format!("0x{}", alloy_primitives::hex::encode(dev[7].to_bytes()));
+    ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, deployment.shared_bridge, &proof)
+        .await
+        .unwrap();
+    let l1p = ProviderBuilder::new().connect_http(l1_url.parse().unwrap());
+    assert_eq!(
+        l1p.get_balance(l1_receiver).await.unwrap(),
+        crate::common::ether(1)
+    );
+    assert!(
+        ferrum_node::withdraw::finalize_withdrawal(
+            &l1_url,
+            &payer,
+            deployment.shared_bridge,
+            &proof
+        )
+        .await
+        .is_err()
+    );
+    node.stop().await.unwrap();
+    l1.stop().await.unwrap();
 }

@@ -687,7 +687,7 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
     let l1 = anvil();
     let dir = tempfile::tempdir().unwrap();
     let mut config = settling_config(dir.path(), &l1);
-    config.l1.confirmations = 3;
+    config.l1.confirmations = 12;
     let node = spawn(config).await.unwrap();
     let url = node.http_url();
     let deployment = node.deployment.clone().unwrap();
@@ -751,7 +751,7 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
     )
     .await;
     let _: Value = l1p
-        .raw_request("anvil_mine".into(), (U256::from(3),))
+        .raw_request("anvil_mine".into(), (U256::from(12),))
         .await
         .unwrap();
     let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());

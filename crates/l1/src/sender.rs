@@ -32,7 +32,7 @@ pub enum PubdataMode {
     /// In the commit transaction's calldata (`operatorDAInput = 0x00 ‖ pubdata`).
     #[default]
     Calldata,
-    /// EIP-4844 blobs. Not implemented yet: the sender refuses to start with it.
+    /// EIP-4844 blobs (EIP-7594 sidecars), one batch per commit transaction: `operatorDAInput = 0x01 ‖ n`.
     Blobs,
     /// Validium: L1 keeps only `daCommitment`; the data stays with the operator.
     Validium,
@@ -122,6 +122,15 @@ pub fn stored_batch_info(record: &BatchRecord, genesis_commitment: B256) -> Stor
     }
 }
 
+/// Number of blobs that carry `pubdata` (alloy's `SimpleCoder`, as `ferrum_sequencer::pubdata_blobs`).
+fn blob_count(pubdata: &[u8]) -> u8 {
+    alloy::eips::eip4844::builder::SidecarBuilder::<alloy::eips::eip4844::builder::SimpleCoder>::from_slice(
+        pubdata,
+    )
+    .take()
+    .len() as u8
+}
+
 /// `CommitBatchInfo` of a sealed batch.
 pub fn commit_batch_info(
     record: &BatchRecord,
@@ -130,7 +139,8 @@ pub fn commit_batch_info(
 ) -> CommitBatchInfo {
     let operator_da_input = match pubdata {
         PubdataMode::Calldata => [&[0u8][..], &record.pubdata].concat().into(),
-        PubdataMode::Blobs | PubdataMode::Validium => Bytes::new(),
+        PubdataMode::Blobs => Bytes::from(vec![1u8, blob_count(&record.pubdata)]),
+        PubdataMode::Validium => Bytes::new(),
     };
     CommitBatchInfo {
         batchNumber: record.number,
@@ -154,11 +164,6 @@ impl<P: Provider + Clone> L1Sender<P> {
     /// A sender for `config.chain_contract`. Fails if L1's genesis batch is not this chain's genesis, or if the
     /// configuration asks for what is not built yet (blobs).
     pub async fn new(provider: P, store: Store, config: SenderConfig) -> Result<Self, L1Error> {
-        if config.pubdata == PubdataMode::Blobs {
-            return Err(L1Error::Unexpected(
-                "blob pubdata is not implemented yet; use calldata or validium".into(),
-            ));
-        }
         let contract = ZKChain::new(config.chain_contract, provider.clone());
         let sender = Self {
             provider,
@@ -334,7 +339,9 @@ impl<P: Provider + Clone> L1Sender<P> {
             if committed >= sealed {
                 return Ok(0);
             }
-            let last = sealed.min(committed + max);
+            let blobs = self.config.pubdata == PubdataMode::Blobs;
+            // A commit carries at most 6 blobs: one batch per transaction.
+            let last = sealed.min(committed + if blobs { 1 } else { max });
             let prev = self.stored_info(committed)?;
             let infos = (committed + 1..=last)
                 .map(|n| {
@@ -345,13 +352,19 @@ impl<P: Provider + Clone> L1Sender<P> {
                     ))
                 })
                 .collect::<Result<Vec<_>, L1Error>>()?;
-            let receipt = confirm(
-                self.contract
-                    .commitBatchesSharedBridge(chain_id, prev, infos)
-                    .send()
-                    .await?,
-            )
-            .await?;
+            let mut call = self
+                .contract
+                .commitBatchesSharedBridge(chain_id, prev, infos);
+            if blobs {
+                let record = self.record(last)?;
+                let sidecar = ferrum_sequencer::pubdata_blobs(&record.pubdata)
+                    .map_err(|e| L1Error::Local(e.to_string()))?;
+                let blob_fee = self.provider.get_blob_base_fee().await?;
+                call = call
+                    .sidecar_7594(sidecar)
+                    .max_fee_per_blob_gas(blob_fee.saturating_mul(2).max(1));
+            }
+            let receipt = confirm(call.send().await?).await?;
             self.mark(committed + 1..=last, SettlementStage::Committed, &receipt)
                 .await?;
             tracing::info!(batches = %format!("{}..={last}", committed + 1), tx = %receipt.transaction_hash, "committed on L1");

@@ -42,7 +42,7 @@ pub struct L1Section {
     pub deploy_if_missing: bool,
     /// Deploy `InsecureNoProofVerifier` and settle batches WITHOUT proofs. Explicit opt-in only.
     pub insecure_no_proofs: bool,
-    /// Where pubdata goes: `calldata`, `validium` (`blobs` is not implemented yet).
+    /// Where pubdata goes: `calldata`, `blobs` (EIP-4844/7594 blobs, one batch per commit), or `validium`.
     pub pubdata: ferrum_l1::PubdataMode,
     /// Milliseconds between L1 sender rounds when idle.
     pub poll_interval_ms: u64,
@@ -73,6 +73,10 @@ impl Default for L1Section {
 
 /// Largest pubdata of a batch whose pubdata goes in calldata (L1 nodes refuse transactions over 128 KiB).
 pub const CALLDATA_PUBDATA_LIMIT: u64 = 120_000;
+
+/// Largest pubdata of a batch whose pubdata goes in blobs: 5 of the 6 blobs a transaction may carry
+/// (126,976 bytes each), leaving one for the overshoot of the block that crosses the limit.
+pub const BLOB_PUBDATA_LIMIT: u64 = 5 * 126_976;
 
 /// `[chain]`
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -252,13 +256,17 @@ impl NodeConfig {
                 max_blocks: s.batch_max_blocks,
                 max_txs: s.batch_max_txs,
                 max_gas: s.batch_max_gas,
-                max_pubdata_bytes: if self.l1.rpc_url.is_some()
-                    && self.l1.pubdata == ferrum_l1::PubdataMode::Calldata
-                {
-                    s.batch_max_pubdata_bytes.min(CALLDATA_PUBDATA_LIMIT)
-                } else {
-                    s.batch_max_pubdata_bytes
+                max_pubdata_bytes: match (&self.l1.rpc_url, self.l1.pubdata) {
+                    (Some(_), ferrum_l1::PubdataMode::Calldata) => {
+                        s.batch_max_pubdata_bytes.min(CALLDATA_PUBDATA_LIMIT)
+                    }
+                    (Some(_), ferrum_l1::PubdataMode::Blobs) => {
+                        s.batch_max_pubdata_bytes.min(BLOB_PUBDATA_LIMIT)
+                    }
+                    _ => s.batch_max_pubdata_bytes,
                 },
+                blobs: self.l1.rpc_url.is_some()
+                    && self.l1.pubdata == ferrum_l1::PubdataMode::Blobs,
                 max_age: Duration::from_secs(s.batch_max_age_secs),
             },
         }

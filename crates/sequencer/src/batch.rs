@@ -93,6 +93,36 @@ pub(crate) fn pubdata(logs: &[L2ToL1Log], writes: &StateWrites) -> Vec<u8> {
     out
 }
 
+/// The EIP-7594 blob sidecar carrying `pubdata` (alloy's `SimpleCoder` layout: 31 data bytes per field element).
+pub fn pubdata_blobs(
+    pubdata: &[u8],
+) -> Result<alloy_eips::eip7594::BlobTransactionSidecarEip7594, SequencerError> {
+    alloy_eips::eip4844::builder::SidecarBuilder::<alloy_eips::eip4844::builder::SimpleCoder>::from_slice(
+        pubdata,
+    )
+    .build_7594()
+    .map_err(|e| SequencerError::Inconsistent(format!("blob commitment: {e}")))
+}
+
+/// `keccak256(versionedHash₀ ‖ … ‖ versionedHashₙ₋₁)` of the blobs carrying `pubdata`: what L1 recomputes with
+/// `blobhash` (`docs/contracts.md`, "DA, rollup, blobs"). Only the KZG commitments are computed (no proofs).
+fn blob_da_commitment(pubdata: &[u8]) -> Result<B256, SequencerError> {
+    use alloy_eips::eip4844::{c_kzg, env_settings::EnvKzgSettings, kzg_to_versioned_hash};
+    let kzg_err = |e: c_kzg::Error| SequencerError::Inconsistent(format!("blob commitment: {e}"));
+    let settings = EnvKzgSettings::Default.get();
+    let mut hashes = Vec::new();
+    let blobs = alloy_eips::eip4844::builder::SidecarBuilder::<
+        alloy_eips::eip4844::builder::SimpleCoder,
+    >::from_slice(pubdata)
+    .take();
+    for blob in blobs {
+        let blob = c_kzg::Blob::from_bytes(blob.as_slice()).map_err(kzg_err)?;
+        let commitment = settings.blob_to_kzg_commitment(&blob).map_err(kzg_err)?;
+        hashes.extend_from_slice(kzg_to_versioned_hash(commitment.as_slice()).as_slice());
+    }
+    Ok(keccak256(hashes))
+}
+
 /// A batch seals once it holds this many L2→L1 logs (the logs tree has 2^14 leaves; one block may add many).
 const SEAL_AT_LOGS: usize = 4_096;
 
@@ -268,6 +298,11 @@ impl BatchSealer {
             return Ok(None);
         };
         let pubdata = pubdata(&open.logs, &open.writes);
+        let da_commitment = if self.config.blobs {
+            blob_da_commitment(&pubdata)?
+        } else {
+            keccak256(&pubdata)
+        };
         let logs_root = l2_to_l1_logs_root(&open.logs).ok_or_else(|| {
             SequencerError::Inconsistent(format!(
                 "{} L2→L1 logs exceed the logs tree",
@@ -283,7 +318,7 @@ impl BatchSealer {
             priority_ops_count: open.priority_ops,
             priority_ops_rolling_hash: open.priority_hash,
             l2_to_l1_logs_root: logs_root,
-            da_commitment: keccak256(&pubdata),
+            da_commitment,
         };
         let record = BatchRecord {
             number: self.last.number + 1,

@@ -17,6 +17,9 @@ pub struct BatchSealConfig {
     pub max_pubdata_bytes: u64,
     /// Oldest a batch's first block may get before the batch is sealed.
     pub max_age: Duration,
+    /// Pubdata goes to L1 in EIP-4844 blobs: `da_commitment = keccak256(versioned hashes of the pubdata's
+    /// blobs)` instead of `keccak256(pubdata)`.
+    pub blobs: bool,
 }
 
 impl Default for BatchSealConfig {
@@ -27,6 +30,7 @@ impl Default for BatchSealConfig {
             max_gas: 10_000_000_000,
             max_pubdata_bytes: 6 * 126_976,
             max_age: Duration::from_secs(10),
+            blobs: false,
         }
     }
 }

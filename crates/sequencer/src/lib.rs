@@ -18,7 +18,7 @@ mod genesis;
 mod sequencer;
 mod system_contracts;
 
-pub use batch::{BatchRecord, BatchSealer, batch_l2_logs};
+pub use batch::{BatchRecord, BatchSealer, batch_l2_logs, pubdata_blobs};
 pub use chain::{BlockEvent, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;

@@ -968,3 +968,29 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
     node.stop().await.unwrap();
     l1.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_publish_pubdata_in_blobs_when_configured() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = settling_config(dir.path(), &l1);
+    config.l1.pubdata = ferrum_l1::PubdataMode::Blobs;
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    transfer(&url, 0).await;
+    let details = wait_batch(&url, 1, "executedAt").await;
+    // The commit was a blob transaction whose blobs L1 hashed into the batch's DA commitment.
+    let commit: B256 = serde_json::from_value(details["commitTxHash"].clone()).unwrap();
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let tx: Value = l1p
+        .raw_request("eth_getTransactionByHash".into(), (commit,))
+        .await
+        .unwrap();
+    assert_eq!(tx["type"], "0x3", "{tx}");
+    let hashes: Vec<B256> = serde_json::from_value(tx["blobVersionedHashes"].clone()).unwrap();
+    let raw = node.chain.store.batch(1).unwrap().unwrap();
+    let record = ferrum_sequencer::BatchRecord::decode_stored(&raw).unwrap();
+    let concat: Vec<u8> = hashes.iter().flat_map(|h| h.0).collect();
+    assert_eq!(record.da_commitment, keccak256(concat));
+    node.stop().await.unwrap();
+}

@@ -36,6 +36,53 @@ pub struct BlockExecutor<O: StateOracle> {
     gas_used: u64,
 }
 
+/// What an executed call left for its receipt.
+struct CallResult {
+    success: bool,
+    logs: Vec<alloy_primitives::Log>,
+    /// Return data on success, revert data on revert, empty on halt.
+    output: Bytes,
+    created: Option<Address>,
+}
+
+impl CallResult {
+    /// A call that did not run.
+    fn failed() -> Self {
+        Self {
+            success: false,
+            logs: Vec::new(),
+            output: Bytes::new(),
+            created: None,
+        }
+    }
+}
+
+impl From<ExecutionResult> for CallResult {
+    fn from(r: ExecutionResult) -> Self {
+        match r {
+            ExecutionResult::Success { logs, output, .. } => Self {
+                success: true,
+                created: match &output {
+                    Output::Create(_, addr) => *addr,
+                    Output::Call(_) => None,
+                },
+                logs,
+                output: output.into_data(),
+            },
+            ExecutionResult::Revert { output, logs, .. } => Self {
+                success: false,
+                logs,
+                output,
+                created: None,
+            },
+            ExecutionResult::Halt { logs, .. } => Self {
+                logs,
+                ..Self::failed()
+            },
+        }
+    }
+}
+
 /// EIP-2718 bytes of a receipt; a priority transaction's receipt is `0xff ‖ rlp(receipt with bloom)`.
 pub fn receipt_2718(tx: &BlockTx, receipt: &ReceiptEnvelope) -> Vec<u8> {
     use alloy_eips::Encodable2718;
@@ -195,32 +242,45 @@ impl<O: StateOracle> BlockExecutor<O> {
         self.gas_used += gas_used;
 
         let effective_gas_price = tx.envelope.effective_gas_price(Some(self.ctx.base_fee));
-        let (success, logs, output, contract_address) = match result.result {
-            ExecutionResult::Success { logs, output, .. } => {
-                let created = match &output {
-                    Output::Create(_, addr) => *addr,
-                    Output::Call(_) => None,
-                };
-                (true, logs, output.into_data(), created)
-            }
-            ExecutionResult::Revert { output, logs, .. } => (false, logs, output, None),
-            ExecutionResult::Halt { logs, .. } => (false, logs, Bytes::new(), None),
-        };
+        Ok(self.include(
+            BlockTx::L2(tx),
+            CallResult::from(result.result),
+            gas_used,
+            effective_gas_price,
+        ))
+    }
+
+    /// Appends an included transaction and its receipt (typed as the transaction; a priority transaction's
+    /// receipt is kept in legacy form and typed `0xff` by [`receipt_2718`]).
+    fn include(
+        &mut self,
+        tx: BlockTx,
+        call: CallResult,
+        gas_used: u64,
+        effective_gas_price: u128,
+    ) -> TxOutcome {
         let receipt = Receipt {
-            status: success.into(),
+            status: call.success.into(),
             cumulative_gas_used: self.gas_used,
-            logs,
+            logs: call.logs,
         }
         .with_bloom();
+        let envelope = match &tx {
+            BlockTx::L2(t) => ReceiptEnvelope::from_typed(t.envelope.tx_type(), receipt),
+            BlockTx::L1(_) => ReceiptEnvelope::Legacy(receipt),
+        };
         self.receipts.push(TxReceipt {
-            envelope: ReceiptEnvelope::from_typed(tx.envelope.tx_type(), receipt),
+            envelope,
             gas_used,
-            contract_address,
-            output,
+            contract_address: call.created,
+            output: call.output,
             effective_gas_price,
         });
-        self.transactions.push(BlockTx::L2(tx));
-        Ok(TxOutcome::Included { success, gas_used })
+        self.transactions.push(tx);
+        TxOutcome::Included {
+            success: call.success,
+            gas_used,
+        }
     }
 
     /// Executes a priority (L1→L2) transaction. It is always included: a call that fails or is invalid only
@@ -257,7 +317,7 @@ impl<O: StateOracle> BlockExecutor<O> {
         self.evm.ctx.block.basefee = self.ctx.base_fee;
         self.evm.ctx.cfg.disable_nonce_check = false;
 
-        let (success, gas_used, logs, output) = match result {
+        let (call, gas_used) = match result {
             Ok(mut r) => {
                 // L1→L2 calls do not consume the sender's L2 nonce.
                 if let Some(acc) = r.state.get_mut(&tx.from) {
@@ -265,20 +325,20 @@ impl<O: StateOracle> BlockExecutor<O> {
                 }
                 self.evm.commit(r.state);
                 let gas_used = r.result.tx_gas_used();
-                match r.result {
-                    ExecutionResult::Success { logs, output, .. } => {
-                        (true, gas_used, logs, output.into_data())
-                    }
-                    ExecutionResult::Revert { output, logs, .. } => (false, gas_used, logs, output),
-                    ExecutionResult::Halt { logs, .. } => (false, gas_used, logs, Bytes::new()),
-                }
+                // A priority transaction can only call: it creates nothing.
+                let call = CallResult {
+                    created: None,
+                    ..CallResult::from(r.result)
+                };
+                (call, gas_used)
             }
             // Not executable at all (e.g. gas limit below intrinsic gas): nothing runs, nothing is charged.
             Err(e) => {
                 classify(e)?;
-                (false, 0, Vec::new(), Bytes::new())
+                (CallResult::failed(), 0)
             }
         };
+        let success = call.success;
         let fee = U256::from(price) * U256::from(gas_used);
         let spent = if success { tx.value } else { U256::ZERO } + fee;
         let db = &mut self.evm.ctx.journaled_state.database;
@@ -292,21 +352,7 @@ impl<O: StateOracle> BlockExecutor<O> {
                 .map_err(oracle_err)?;
         }
         self.gas_used += gas_used;
-        let receipt = Receipt {
-            status: success.into(),
-            cumulative_gas_used: self.gas_used,
-            logs,
-        }
-        .with_bloom();
-        self.receipts.push(TxReceipt {
-            envelope: ReceiptEnvelope::Legacy(receipt),
-            gas_used,
-            contract_address: None,
-            output,
-            effective_gas_price: u128::from(price),
-        });
-        self.transactions.push(BlockTx::L1(tx));
-        Ok(TxOutcome::Included { success, gas_used })
+        Ok(self.include(BlockTx::L1(tx), call, gas_used, u128::from(price)))
     }
 
     /// Seals the block: folds the writes into `tree` and builds the header.

@@ -92,17 +92,20 @@ impl L2ToL1Log {
     }
 }
 
-/// The 14 siblings (leaf level first) proving leaf `index` of the logs tree over `logs`.
-pub fn l2_to_l1_logs_proof(logs: &[L2ToL1Log], index: usize) -> Option<Vec<B256>> {
-    if index >= logs.len() || logs.len() > 1 << L2_TO_L1_LOGS_TREE_DEPTH {
+/// Hashes the logs tree level by level; returns its root and, for `index`, the siblings on the way up.
+/// `None` if there are more logs than leaves.
+fn walk_logs_tree(logs: &[L2ToL1Log], index: Option<usize>) -> Option<(B256, Vec<B256>)> {
+    if logs.len() > 1 << L2_TO_L1_LOGS_TREE_DEPTH {
         return None;
     }
     let mut empty = keccak256([0u8; L2_TO_L1_LOG_SERIALIZE_SIZE]);
     let mut level: Vec<B256> = logs.iter().map(|l| keccak256(l.encode())).collect();
-    let mut i = index;
-    let mut proof = Vec::with_capacity(L2_TO_L1_LOGS_TREE_DEPTH);
+    let mut path = Vec::new();
+    let mut i = index.unwrap_or(0);
     for _ in 0..L2_TO_L1_LOGS_TREE_DEPTH {
-        proof.push(level.get(i ^ 1).copied().unwrap_or(empty));
+        if index.is_some() {
+            path.push(level.get(i ^ 1).copied().unwrap_or(empty));
+        }
         let mut next = Vec::with_capacity(level.len().div_ceil(2));
         for pair in level.chunks(2) {
             let right = pair.get(1).copied().unwrap_or(empty);
@@ -112,7 +115,15 @@ pub fn l2_to_l1_logs_proof(logs: &[L2ToL1Log], index: usize) -> Option<Vec<B256>
         level = next;
         i /= 2;
     }
-    Some(proof)
+    Some((level.first().copied().unwrap_or(empty), path))
+}
+
+/// The 14 siblings (leaf level first) proving leaf `index` of the logs tree over `logs`.
+pub fn l2_to_l1_logs_proof(logs: &[L2ToL1Log], index: usize) -> Option<Vec<B256>> {
+    if index >= logs.len() {
+        return None;
+    }
+    walk_logs_tree(logs, Some(index)).map(|(_, path)| path)
 }
 
 /// Root of the keccak Merkle tree of depth [`L2_TO_L1_LOGS_TREE_DEPTH`] whose leaves are
@@ -120,21 +131,7 @@ pub fn l2_to_l1_logs_proof(logs: &[L2ToL1Log], index: usize) -> Option<Vec<B256>
 ///
 /// Returns `None` if there are more logs than leaves.
 pub fn l2_to_l1_logs_root(logs: &[L2ToL1Log]) -> Option<B256> {
-    if logs.len() > 1 << L2_TO_L1_LOGS_TREE_DEPTH {
-        return None;
-    }
-    let mut empty = keccak256([0u8; L2_TO_L1_LOG_SERIALIZE_SIZE]);
-    let mut level: Vec<B256> = logs.iter().map(|l| keccak256(l.encode())).collect();
-    for _ in 0..L2_TO_L1_LOGS_TREE_DEPTH {
-        let mut next = Vec::with_capacity(level.len().div_ceil(2));
-        for pair in level.chunks(2) {
-            let right = pair.get(1).copied().unwrap_or(empty);
-            next.push(keccak256([pair[0].as_slice(), right.as_slice()].concat()));
-        }
-        empty = keccak256([empty.as_slice(), empty.as_slice()].concat());
-        level = next;
-    }
-    Some(level.first().copied().unwrap_or(empty))
+    walk_logs_tree(logs, None).map(|(root, _)| root)
 }
 
 #[cfg(test)]

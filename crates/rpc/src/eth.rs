@@ -9,7 +9,7 @@ use alloy_rpc_types_eth::{
     pubsub::{Params, SubscriptionKind},
 };
 use ferrum_mempool::AdmissionState;
-use ferrum_sequencer::Chain;
+use ferrum_sequencer::{Chain, txs_before_in_batch};
 use ferrum_state::StateView;
 use ferrum_stf::{CallRequest, Estimate, estimate_gas, simulate};
 use jsonrpsee::{
@@ -100,16 +100,20 @@ pub(crate) struct EthApi {
 }
 
 impl EthApi {
-    fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
-        let Some(header) = self.chain.store.header(n).map_err(internal)? else {
+    /// Header and hash of block `n`, if it exists.
+    fn header_and_hash(&self, n: u64) -> RpcResult<Option<(alloy_consensus::Header, B256)>> {
+        let store = &self.chain.store;
+        let Some(header) = store.header(n).map_err(internal)? else {
             return Ok(None);
         };
-        let hash = self
-            .chain
-            .store
-            .block_hash(n)
-            .map_err(internal)?
-            .unwrap_or_default();
+        let hash = store.block_hash(n).map_err(internal)?.unwrap_or_default();
+        Ok(Some((header, hash)))
+    }
+
+    fn block_at(&self, n: u64, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
+        let Some((header, hash)) = self.header_and_hash(n)? else {
+            return Ok(None);
+        };
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         rpc_block(header, hash, &txs, full).map(Some)
     }
@@ -117,16 +121,12 @@ impl EthApi {
     /// Batch position and L2→L1 logs of every transaction of block `n`.
     fn batch_positions(&self, n: u64) -> RpcResult<Vec<BatchPosition>> {
         let store = &self.chain.store;
-        let count = store.block_txs(n).map_err(internal)?.len();
+        let count = store.block_tx_count(n).map_err(internal)? as usize;
         let batch = crate::block_id::batch_of_block(&self.chain, n)?;
-        let mut offset = None;
-        if let Some(b) = &batch {
-            let mut before = 0u64;
-            for m in b.first_block..n {
-                before += store.block_txs(m).map_err(internal)?.len() as u64;
-            }
-            offset = Some(before);
-        }
+        let offset = match &batch {
+            Some(b) => Some(txs_before_in_batch(store, b, n).map_err(internal)?),
+            None => None,
+        };
         let logs = store.block_l2_logs(n).map_err(internal)?;
         Ok((0..count)
             .map(|i| BatchPosition {
@@ -477,7 +477,7 @@ impl EthApiServer for EthApi {
     fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>> {
         match resolve_number(&self.chain, number)? {
             Some(n) => Ok(Some(U64::from(
-                self.chain.store.block_txs(n).map_err(internal)?.len(),
+                self.chain.store.block_tx_count(n).map_err(internal)?,
             ))),
             None => Ok(None),
         }
@@ -487,15 +487,9 @@ impl EthApiServer for EthApi {
         let Some(n) = resolve(&self.chain, block)? else {
             return Ok(None);
         };
-        let Some(header) = self.chain.store.header(n).map_err(internal)? else {
+        let Some((header, hash)) = self.header_and_hash(n)? else {
             return Ok(None);
         };
-        let hash = self
-            .chain
-            .store
-            .block_hash(n)
-            .map_err(internal)?
-            .unwrap_or_default();
         let txs = self.chain.store.block_txs(n).map_err(internal)?;
         let positions = self.batch_positions(n)?;
         txs.iter()

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U64};
 use ferrum_primitives::l2_to_l1_logs_proof;
-use ferrum_sequencer::{BatchRecord, Chain, batch_l2_logs};
+use ferrum_sequencer::{BatchRecord, Chain, batch_l2_logs, txs_before_in_batch};
 use ferrum_state::{L1TxRecord, SettlementStage};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -347,10 +347,7 @@ impl ZksApiServer for ZksApi {
         let Some(batch) = self.batch_of_block(block)? else {
             return Ok(None);
         };
-        let mut tx_number = u64::from(i);
-        for n in batch.first_block..block {
-            tx_number += store.block_txs(n).map_err(internal)?.len() as u64;
-        }
+        let tx_number = txs_before_in_batch(store, &batch, block).map_err(internal)? + u64::from(i);
         let logs = batch_l2_logs(store, &batch).map_err(internal)?;
         let wanted = index.map(|n| n.0).unwrap_or(0) as usize;
         let Some(id) = logs
@@ -436,7 +433,7 @@ impl ZksApiServer for ZksApi {
         let Some(header) = store.header(block.0).map_err(internal)? else {
             return Ok(None);
         };
-        let txs = store.block_txs(block.0).map_err(internal)?.len() as u64;
+        let txs = store.block_tx_count(block.0).map_err(internal)?;
         let batch = self.batch_of_block(block.0)?.map(|b| b.number);
         if block.0 > self.chain.head().header.number {
             return Err(invalid_params("block not yet visible"));

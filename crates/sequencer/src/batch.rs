@@ -143,9 +143,22 @@ pub fn batch_l2_logs(
     let mut txs_before = 0u64;
     for n in record.first_block..=record.last_block {
         rebase(&mut logs, &store.block_l2_logs(n)?, txs_before);
-        txs_before += store.block_txs(n)?.len() as u64;
+        txs_before += store.block_tx_count(n)?;
     }
     Ok(logs)
+}
+
+/// Transactions of `record`'s blocks before `block`: the batch index of `block`'s first transaction.
+pub fn txs_before_in_batch(
+    store: &Store,
+    record: &BatchRecord,
+    block: u64,
+) -> Result<u64, SequencerError> {
+    let mut before = 0;
+    for n in record.first_block..block {
+        before += store.block_tx_count(n)?;
+    }
+    Ok(before)
 }
 
 struct OpenBatch {

@@ -18,7 +18,7 @@ mod genesis;
 mod sequencer;
 mod system_contracts;
 
-pub use batch::{BatchRecord, BatchSealer, batch_l2_logs, pubdata_blobs};
+pub use batch::{BatchRecord, BatchSealer, batch_l2_logs, pubdata_blobs, txs_before_in_batch};
 pub use chain::{BlockEvent, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;

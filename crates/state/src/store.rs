@@ -331,6 +331,23 @@ impl Store {
         Ok(out)
     }
 
+    /// Number of transactions in block `number` (keys only: nothing is decoded).
+    pub fn block_tx_count(&self, number: u64) -> Result<u64, StoreError> {
+        let prefix = number.to_be_bytes();
+        let mut count = 0;
+        for item in self.db.iterator_cf(
+            self.cf(CF_TXS),
+            IteratorMode::From(&prefix, Direction::Forward),
+        ) {
+            let (k, _) = item?;
+            if !k.starts_with(&prefix) {
+                break;
+            }
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// Newest history entry of `prefix` at or before block `at`: `Some(value)` (empty = absent).
     fn history_at(&self, prefix: &[u8], at: u64) -> Result<Option<Vec<u8>>, StoreError> {
         let mut ro = ReadOptions::default();

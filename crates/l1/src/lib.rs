@@ -13,6 +13,6 @@ pub mod watcher;
 
 pub use deploy::{ChainParams, Deployment, EcosystemParams, create_chain, deploy_ecosystem};
 pub use error::L1Error;
-pub use priority::{apply_l1_to_l2_alias, canonical_tx_hash, undo_l1_to_l2_alias};
+pub use priority::{apply_l1_to_l2_alias, undo_l1_to_l2_alias};
 pub use sender::{L1Sender, ProofMode, PubdataMode, SenderConfig};
 pub use watcher::{L1Watcher, WatcherConfig, l1_tx_from_event};

@@ -22,7 +22,6 @@ use ferrum_l1::{
         zk_chain::ZKChain,
         zk_token::ZKToken,
     },
-    canonical_tx_hash,
     deploy::{DaMode, ETH_TOKEN_ADDRESS, GovernanceParams, VerifierChoice, ZK_TOTAL_SUPPLY},
     priority::NewPriorityRequest,
 };
@@ -179,7 +178,13 @@ async fn deploys_the_ecosystem_registers_chains_and_accepts_a_deposit() {
         })
         .expect("NewPriorityRequest emitted by the chain");
     assert_eq!(event.txId, U256::ZERO);
-    assert_eq!(canonical_tx_hash(&event.transaction), event.txHash);
+    // The watcher's reconstruction checks the canonical hash against the event's.
+    assert_eq!(
+        ferrum_l1::l1_tx_from_event(&event)
+            .unwrap()
+            .canonical_hash(),
+        event.txHash
+    );
     assert_eq!(
         event.transaction.from,
         U256::from_be_slice(me.as_slice()),

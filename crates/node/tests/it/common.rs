@@ -1,6 +1,9 @@
 //! Shared helpers.
 
-use std::path::Path;
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 use alloy::{
     network::EthereumWallet,
@@ -78,4 +81,34 @@ pub(crate) async fn call(url: &str, method: &str, params: Value) -> Value {
 
 pub(crate) fn bench_token_code() -> alloy_primitives::Bytes {
     ferrum_node::bench::bench_token_creation_code().unwrap()
+}
+
+/// A port that was free a moment ago (for a child process that must know its port up front).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (up to 60 s) until the node at `url` answers `eth_blockNumber`.
+pub(crate) async fn wait_ready(url: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(resp) = alloy::transports::http::reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .body(
+                json!({"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}).to_string(),
+            )
+            .send()
+            .await
+            && resp.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("node at {url} did not become ready");
 }

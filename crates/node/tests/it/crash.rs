@@ -1,24 +1,12 @@
 //! `kill -9` of the real binary: the restarted node has the same head and state root and every
 //! transaction whose receipt was returned.
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::process::{Child, Command, Stdio};
 
 use alloy::{network::TransactionBuilder, providers::Provider, rpc::types::TransactionRequest};
 use alloy_primitives::{Address, U256};
-use serde_json::json;
 
 use crate::common::*;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn start_binary(dir: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ferrum"))
@@ -36,26 +24,6 @@ fn start_binary(dir: &std::path::Path, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn ferrum")
-}
-
-async fn wait_ready(url: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if let Ok(resp) = alloy::transports::http::reqwest::Client::new()
-            .post(url)
-            .header("content-type", "application/json")
-            .body(
-                json!({"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}).to_string(),
-            )
-            .send()
-            .await
-            && resp.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("node at {url} did not become ready");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

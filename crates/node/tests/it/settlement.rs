@@ -38,9 +38,14 @@ fn anvil() -> AnvilInstance {
 }
 
 fn settling_config(dir: &std::path::Path, l1: &AnvilInstance) -> NodeConfig {
+    settling_config_at(dir, &l1.endpoint())
+}
+
+/// A node that deploys (insecure verifier) on, and settles to, the L1 at `l1_url`, sealing batches every second.
+fn settling_config_at(dir: &std::path::Path, l1_url: &str) -> NodeConfig {
     let mut c = test_config(dir);
     c.sequencer.batch_max_age_secs = 1;
-    c.l1.rpc_url = Some(l1.endpoint());
+    c.l1.rpc_url = Some(l1_url.to_string());
     c.l1.deploy_if_missing = true;
     c.l1.insecure_no_proofs = true;
     c.l1.poll_interval_ms = 100;
@@ -50,6 +55,39 @@ fn settling_config(dir: &std::path::Path, l1: &AnvilInstance) -> NodeConfig {
         alloy_primitives::hex::encode(dev_signers(10).unwrap()[9].to_bytes())
     );
     c
+}
+
+/// Checks that batches `1..=upto` on L1 are exactly what the node sealed (stored batch hashes).
+async fn assert_l1_holds_sealed_batches<P: Provider>(
+    store: &ferrum_state::Store,
+    zk_chain: &ZKChain::ZKChainInstance<P>,
+    upto: u64,
+) {
+    for n in 1..=upto {
+        let raw = store.batch(n).unwrap().unwrap();
+        let record = ferrum_sequencer::BatchRecord::decode_stored(&raw).unwrap();
+        let info = ferrum_l1::sender::stored_batch_info(&record, B256::ZERO);
+        assert_eq!(
+            zk_chain
+                .storedBatchHash(U256::from(n))
+                .call()
+                .await
+                .unwrap(),
+            keccak256(info.abi_encode()),
+            "batch {n}"
+        );
+    }
+}
+
+/// Polls the node until the withdrawal `tx`'s batch is executed and its proof is served.
+async fn wait_withdrawal_proof(url: &str, tx: B256) -> ferrum_node::withdraw::WithdrawalProof {
+    for _ in 0..600 {
+        if let Ok(p) = ferrum_node::withdraw::withdrawal_proof(url, tx, 0).await {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no withdrawal proof for {tx}");
 }
 
 /// Polls `zks_getL1BatchDetails(n)` until `field` is set.
@@ -167,19 +205,7 @@ async fn batches_settle_on_anvil_and_survive_a_restart() {
         "L1 never gets more batches than were sealed"
     );
     // Every batch hash on L1 is the hash of what the node sealed.
-    for n in 1..=committed {
-        let raw = node.chain.store.batch(n).unwrap().unwrap();
-        let record = ferrum_sequencer::BatchRecord::decode_stored(&raw).unwrap();
-        let info = ferrum_l1::sender::stored_batch_info(&record, B256::ZERO);
-        assert_eq!(
-            zk_chain
-                .storedBatchHash(U256::from(n))
-                .call()
-                .await
-                .unwrap(),
-            keccak256(info.abi_encode())
-        );
-    }
+    assert_l1_holds_sealed_batches(&node.chain.store, &zk_chain, committed).await;
     node.stop().await.unwrap();
 }
 
@@ -514,19 +540,7 @@ async fn an_eth_withdrawal_is_finalized_on_l1_once() {
     let hash = receipt.transaction_hash;
 
     // Once the batch is executed, the node serves the proof; L1 pays exactly once.
-    let proof = {
-        let mut got = None;
-        for _ in 0..600 {
-            match ferrum_node::withdraw::withdrawal_proof(&url, hash, 0).await {
-                Ok(p) => {
-                    got = Some(p);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
-        got.expect("withdrawal proof after execution")
-    };
+    let proof = wait_withdrawal_proof(&url, hash).await;
     assert_eq!(proof.proof.len(), 14);
     // The receipt carries ZKsync's fields, consistent with the proof (what the SDK reads).
     let r = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();
@@ -764,14 +778,6 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
     node.stop().await.unwrap();
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts the real `ferrum` binary on `config` (written as TOML beside the data dir).
 fn start_binary(config: &NodeConfig) -> std::process::Child {
     let path = config.data_dir.with_extension("toml");
@@ -784,20 +790,6 @@ fn start_binary(config: &NodeConfig) -> std::process::Child {
         .expect("spawn ferrum")
 }
 
-async fn wait_rpc(url: &str) {
-    wait_until("the node's RPC", || async { call_or_none(url).await }).await;
-}
-
-async fn call_or_none(url: &str) -> bool {
-    alloy::transports::http::reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(json!({"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}).to_string())
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
     let l1 = anvil();
@@ -805,12 +797,12 @@ async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
     let mut config = settling_config(&root.path().join("chain"), &l1);
     // L1 holds execution for 4 s after commit: the window in which the node is killed.
     config.l1.execution_delay_secs = 4;
-    let port = free_port();
+    let port = crate::common::free_port();
     config.rpc.addr = format!("127.0.0.1:{port}").parse().unwrap();
     let url = format!("http://127.0.0.1:{port}");
 
     let mut child = start_binary(&config);
-    wait_rpc(&url).await;
+    crate::common::wait_ready(&url).await;
     transfer(&url, 0).await;
     let deployment: ferrum_l1::Deployment =
         serde_json::from_str(&std::fs::read_to_string(config.deployment_file()).unwrap()).unwrap();
@@ -836,7 +828,7 @@ async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
 
     // Restart: the node goes on from L1's counters, executes what was committed and settles new batches.
     let mut child = start_binary(&config);
-    wait_rpc(&url).await;
+    crate::common::wait_ready(&url).await;
     transfer(&url, 1).await;
     wait_until(
         "the batches committed before the kill to execute",
@@ -857,20 +849,7 @@ async fn kill_9_between_commit_and_execute_neither_recommits_nor_stalls() {
         .unwrap()
         .to::<u64>();
     assert!(on_l1 > committed && on_l1 <= store.last_batch().unwrap().unwrap());
-    for n in 1..=on_l1 {
-        let record =
-            ferrum_sequencer::BatchRecord::decode_stored(&store.batch(n).unwrap().unwrap())
-                .unwrap();
-        let info = ferrum_l1::sender::stored_batch_info(&record, B256::ZERO);
-        assert_eq!(
-            zk_chain
-                .storedBatchHash(U256::from(n))
-                .call()
-                .await
-                .unwrap(),
-            keccak256(info.abi_encode())
-        );
-    }
+    assert_l1_holds_sealed_batches(&store, &zk_chain, on_l1).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -881,15 +860,7 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
         .unwrap();
     let l1_url = l1.http_url();
     let dev = dev_signers(10).unwrap();
-    let mut config = test_config(&dir.path().join("l2"));
-    config.sequencer.batch_max_age_secs = 1;
-    config.l1.rpc_url = Some(l1_url.clone());
-    config.l1.deploy_if_missing = true;
-    config.l1.insecure_no_proofs = true;
-    config.l1.poll_interval_ms = 100;
-    config.l1.confirmations = 0;
-    config.l1.operator_private_key =
-        format!("0x{}", alloy_primitives::hex::encode(dev[9].to_bytes()));
+    let config = settling_config_at(&dir.path().join("l2"), &l1_url);
     let node = spawn(config).await.unwrap();
     let url = node.http_url();
     let deployment = node.deployment.clone().unwrap();
@@ -933,19 +904,7 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
         .await
         .unwrap();
     assert!(receipt.status());
-    let proof = {
-        let mut got = None;
-        for _ in 0..600 {
-            if let Ok(p) =
-                ferrum_node::withdraw::withdrawal_proof(&url, receipt.transaction_hash, 0).await
-            {
-                got = Some(p);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        got.expect("withdrawal proof")
-    };
+    let proof = wait_withdrawal_proof(&url, receipt.transaction_hash).await;
     let payer = format!("0x{}", alloy_primitives::hex::encode(dev[7].to_bytes()));
     ferrum_node::withdraw::finalize_withdrawal(&l1_url, &payer, deployment.shared_bridge, &proof)
         .await

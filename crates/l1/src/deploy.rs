@@ -78,8 +78,6 @@ pub struct EcosystemParams {
     pub owner: Option<Address>,
     /// The proof verifier.
     pub verifier: VerifierChoice,
-    /// `StateCommitment::hash` of the L2 genesis (batch 0's `batchHash`).
-    pub genesis_batch_hash: B256,
     /// Batch 0's `commitment`.
     pub genesis_batch_commitment: B256,
     /// Seconds between commit and execute.
@@ -96,12 +94,11 @@ pub struct EcosystemParams {
 
 impl EcosystemParams {
     /// Devnet defaults (as `DeployL1.s.sol`): deployer owns everything, 1-day expiry, no delay, 1 gwei floor.
-    pub fn devnet(deployer: Address, verifier: VerifierChoice, genesis_batch_hash: B256) -> Self {
+    pub fn devnet(deployer: Address, verifier: VerifierChoice) -> Self {
         Self {
             deployer,
             owner: None,
             verifier,
-            genesis_batch_hash,
             genesis_batch_commitment: B256::ZERO,
             execution_delay: 0,
             priority_tx_expiration: 86_400,
@@ -186,9 +183,14 @@ pub(crate) async fn confirm(
 
 /// Deploys and wires Bridgehub, shared bridge, verifier, exodus verifier, ChainTypeManager and (optionally)
 /// governance. Registers no chain: call [`create_chain`] for each.
+///
+/// `genesis(l1_chain_id, shared_bridge)` returns the L2 genesis batch hash (`StateCommitment::hash` of batch 0)
+/// that the ChainTypeManager gives new chains. It is asked once the shared bridge exists, because the L2 genesis
+/// records that bridge: its alias is the only sender the L2 asset router accepts deposits from.
 pub async fn deploy_ecosystem<P: Provider>(
     provider: &P,
     params: &EcosystemParams,
+    genesis: impl FnOnce(u64, Address) -> Result<B256, L1Error>,
 ) -> Result<Deployment, L1Error> {
     let sender = params.deployer;
     let owner = params.owner.unwrap_or(sender);
@@ -212,6 +214,7 @@ pub async fn deploy_ecosystem<P: Provider>(
         TransparentUpgradeableProxy::deploy(provider, *bridge_impl.address(), owner, init.into())
             .await?;
     let shared_bridge = *proxy.address();
+    let genesis_batch_hash = genesis(l1_chain_id, shared_bridge)?;
 
     let (verifier, insecure_verifier) = match params.verifier {
         VerifierChoice::InsecureNoProofs => (
@@ -225,7 +228,7 @@ pub async fn deploy_ecosystem<P: Provider>(
         .address();
 
     let creation = ChainCreationParams {
-        genesisBatchHash: params.genesis_batch_hash,
+        genesisBatchHash: genesis_batch_hash,
         genesisBatchCommitment: params.genesis_batch_commitment,
         verifier,
         allowInsecureVerifier: insecure_verifier,

@@ -22,6 +22,9 @@ pub enum L1Error {
     /// The local store failed or lacks a batch.
     #[error("local store: {0}")]
     Local(String),
+    /// The L2 genesis could not be built for this deployment.
+    #[error("L2 genesis: {0}")]
+    Genesis(String),
     /// L1 state is not what the deployment expects (e.g. the chain was not registered).
     #[error("L1 state: {0}")]
     Unexpected(String),

@@ -7,12 +7,14 @@
 pub mod bindings;
 pub mod deploy;
 mod error;
+pub mod fees;
 pub mod priority;
 pub mod sender;
 pub mod watcher;
 
 pub use deploy::{ChainParams, Deployment, EcosystemParams, create_chain, deploy_ecosystem};
 pub use error::L1Error;
+pub use fees::FeePolicy;
 pub use priority::{apply_l1_to_l2_alias, undo_l1_to_l2_alias};
 pub use sender::{L1Sender, ProofMode, PubdataMode, SenderConfig};
 pub use watcher::{L1Watcher, WatcherConfig, l1_tx_from_event};

@@ -22,7 +22,7 @@ use crate::{
         IExecutor::{CommitBatchInfo, StoredBatchInfo},
         ZKChain::{self, ZKChainInstance},
     },
-    deploy::confirm,
+    fees::FeePolicy,
 };
 
 /// Where a batch's pubdata goes.
@@ -67,6 +67,8 @@ pub struct SenderConfig {
     pub max_batches_per_tx: u64,
     /// Pause between rounds with nothing to do, and after an L1 error.
     pub poll_interval: Duration,
+    /// Pricing and re-pricing of the operator's transactions.
+    pub fees: FeePolicy,
 }
 
 /// What one round did.
@@ -94,6 +96,8 @@ pub struct L1Sender<P: Provider + Clone> {
     contract: ZKChainInstance<P>,
     store: Store,
     config: SenderConfig,
+    /// Since when the operator has had a pending transaction this process did not send (e.g. from before a crash).
+    stuck_since: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// `StoredBatchInfo` of a sealed batch (batch 0: the genesis info L1 stores).
@@ -170,6 +174,7 @@ impl<P: Provider + Clone> L1Sender<P> {
             contract,
             store,
             config,
+            stuck_since: std::sync::Mutex::new(None),
         };
         let genesis = sender.stored_info(0)?;
         let on_l1 = sender.contract.storedBatchHash(U256::ZERO).call().await?;
@@ -226,6 +231,21 @@ impl<P: Provider + Clone> L1Sender<P> {
         Ok(())
     }
 
+    /// Sends one operator transaction and waits until it is mined, re-pricing it while it waits.
+    async fn send(
+        &self,
+        tx: alloy::rpc::types::TransactionRequest,
+    ) -> Result<alloy::rpc::types::TransactionReceipt, L1Error> {
+        crate::fees::send_with_fee_bumps(
+            &self.provider,
+            self.config.operator,
+            tx,
+            &self.config.fees,
+            self.config.poll_interval,
+        )
+        .await
+    }
+
     /// One round: waits for the operator's pending L1 transactions, then executes, proves and commits what L1
     /// is ready for (one transaction per stage).
     pub async fn step(&self) -> Result<Progress, L1Error> {
@@ -233,9 +253,29 @@ impl<P: Provider + Clone> L1Sender<P> {
         let pending = self.provider.get_transaction_count(op).pending().await?;
         let mined = self.provider.get_transaction_count(op).latest().await?;
         if pending > mined {
-            // A transaction from before a restart (or another instance) is still in flight.
+            // A transaction from before a restart (or another instance) is still in flight. Give it time; if it
+            // stays stuck (priced too low), replace it with a self-transfer so that the nonce frees up.
+            let since = *self
+                .stuck_since
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_with(std::time::Instant::now);
+            if since.elapsed() > self.config.fees.resend_after.saturating_mul(2) {
+                tracing::warn!(
+                    nonce = mined,
+                    "an operator L1 transaction is stuck: replacing it"
+                );
+                crate::fees::cancel_stuck(
+                    &self.provider,
+                    op,
+                    &self.config.fees,
+                    self.config.poll_interval,
+                )
+                .await?;
+            }
             return Ok(Progress::default());
         }
+        *self.stuck_since.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let committed = to_u64(
             self.contract.getTotalBatchesCommitted().call().await?,
             "committed",
@@ -297,13 +337,13 @@ impl<P: Provider + Clone> L1Sender<P> {
             let infos = (executed + 1..=last)
                 .map(|n| self.stored_info(n))
                 .collect::<Result<Vec<_>, _>>()?;
-            let receipt = confirm(
-                self.contract
-                    .executeBatchesSharedBridge(chain_id, infos)
-                    .send()
-                    .await?,
-            )
-            .await?;
+            let receipt = self
+                .send(
+                    self.contract
+                        .executeBatchesSharedBridge(chain_id, infos)
+                        .into_transaction_request(),
+                )
+                .await?;
             self.mark(executed + 1..=last, SettlementStage::Executed, &receipt)
                 .await?;
             tracing::info!(batches = %format!("{}..={last}", executed + 1), tx = %receipt.transaction_hash, "executed on L1");
@@ -325,7 +365,7 @@ impl<P: Provider + Clone> L1Sender<P> {
             let call = self
                 .contract
                 .proveBatchesSharedBridge(chain_id, prev, infos, Bytes::new());
-            let receipt = confirm(call.send().await?).await?;
+            let receipt = self.send(call.into_transaction_request()).await?;
             self.mark(verified + 1..=last, SettlementStage::Proven, &receipt)
                 .await?;
             tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "UNPROVEN: accepted by the insecure no-proof verifier");
@@ -364,7 +404,7 @@ impl<P: Provider + Clone> L1Sender<P> {
                     .sidecar_7594(sidecar)
                     .max_fee_per_blob_gas(blob_fee.saturating_mul(2).max(1));
             }
-            let receipt = confirm(call.send().await?).await?;
+            let receipt = self.send(call.into_transaction_request()).await?;
             self.mark(committed + 1..=last, SettlementStage::Committed, &receipt)
                 .await?;
             tracing::info!(batches = %format!("{}..={last}", committed + 1), tx = %receipt.transaction_hash, "committed on L1");

@@ -1,6 +1,6 @@
 //! Deploys the whole L1 ecosystem with the typed bindings on a real anvil (npm `@foundry-rs/anvil-linux-amd64`,
 //! installed by `scripts/contracts-deps`), registers chains, and makes an ETH deposit whose `NewPriorityRequest`
-//! hashes as the Rust side computes it.
+//! hashes as the Rust side computes it; the operator's transactions are re-priced while unmined.
 
 use std::path::PathBuf;
 
@@ -8,12 +8,13 @@ use alloy::{
     network::EthereumWallet,
     node_bindings::{Anvil, AnvilInstance},
     providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
 use alloy_primitives::{Address, B256, U256};
 use ferrum_l1::{
-    ChainParams, EcosystemParams, L1Error,
+    ChainParams, EcosystemParams, FeePolicy, L1Error,
     bindings::{
         bridgehub::Bridgehub::{self, L2TransactionRequestDirect},
         chain_type_manager::ChainTypeManager,
@@ -56,13 +57,22 @@ async fn deploys_the_ecosystem_registers_chains_and_accepts_a_deposit() {
         .wallet(EthereumWallet::from(signer))
         .connect_http(anvil.endpoint_url());
     let genesis = B256::repeat_byte(0x42);
-    let mut params = EcosystemParams::devnet(me, VerifierChoice::InsecureNoProofs, genesis);
+    let mut params = EcosystemParams::devnet(me, VerifierChoice::InsecureNoProofs);
     params.governance = Some(GovernanceParams::default());
-    let mut deployment = ferrum_l1::deploy_ecosystem(&provider, &params)
-        .await
-        .unwrap();
+    let mut asked = None;
+    let mut deployment = ferrum_l1::deploy_ecosystem(&provider, &params, |l1_chain_id, bridge| {
+        asked = Some((l1_chain_id, bridge));
+        Ok(genesis)
+    })
+    .await
+    .unwrap();
     assert!(deployment.insecure_verifier);
     assert_eq!(deployment.l1_chain_id, anvil.chain_id());
+    // The genesis was asked for with the bridge it must record.
+    assert_eq!(
+        asked,
+        Some((deployment.l1_chain_id, deployment.shared_bridge))
+    );
 
     let address = ferrum_l1::create_chain(&provider, &mut deployment, &chain(270, me))
         .await
@@ -235,12 +245,8 @@ async fn an_existing_verifier_is_not_reported_insecure_and_a_stranger_cannot_reg
         .await
         .unwrap()
         .address();
-    let params = EcosystemParams::devnet(
-        owner.address(),
-        VerifierChoice::Existing(verifier),
-        B256::ZERO,
-    );
-    let mut deployment = ferrum_l1::deploy_ecosystem(&provider, &params)
+    let params = EcosystemParams::devnet(owner.address(), VerifierChoice::Existing(verifier));
+    let mut deployment = ferrum_l1::deploy_ecosystem(&provider, &params, |_, _| Ok(B256::ZERO))
         .await
         .unwrap();
     assert!(!deployment.insecure_verifier);
@@ -258,4 +264,152 @@ async fn an_existing_verifier_is_not_reported_insecure_and_a_stranger_cannot_reg
         ferrum_l1::create_chain(&strangers, &mut deployment, &chain(301, stranger.address())).await;
     assert!(err.is_err(), "only the Bridgehub owner registers chains");
     assert!(deployment.chains.is_empty());
+}
+
+/// The max fee per gas of the operator's pending transaction with `nonce` in anvil's pool, if any.
+async fn pooled_max_fee<P: Provider>(provider: &P, from: Address, nonce: u64) -> Option<u128> {
+    let pool: serde_json::Value = provider
+        .raw_request("txpool_content".into(), ())
+        .await
+        .ok()?;
+    let by_nonce = pool["pending"]
+        .as_object()?
+        .iter()
+        .find(|(a, _)| a.parse::<Address>().ok() == Some(from))?
+        .1
+        .clone();
+    let fee = by_nonce[nonce.to_string()]["maxFeePerGas"].as_str()?;
+    u128::from_str_radix(fee.trim_start_matches("0x"), 16).ok()
+}
+
+#[tokio::test]
+async fn an_operator_transaction_left_unmined_is_replaced_with_higher_fees_and_mined_once() {
+    let anvil = anvil();
+    let signer: PrivateKeySigner = anvil.keys()[0].clone().into();
+    let me = signer.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(anvil.endpoint_url());
+    let first = provider
+        .estimate_eip1559_fees()
+        .await
+        .unwrap()
+        .max_fee_per_gas;
+    let _: serde_json::Value = provider
+        .raw_request("evm_setAutomine".into(), (false,))
+        .await
+        .unwrap();
+    let policy = FeePolicy {
+        resend_after: std::time::Duration::from_millis(200),
+        give_up_after: std::time::Duration::from_secs(60),
+        ..FeePolicy::default()
+    };
+    let receiver = Address::repeat_byte(0x11);
+    let tx = TransactionRequest::default()
+        .to(receiver)
+        .value(U256::from(7));
+    let sending = {
+        let provider = provider.clone();
+        tokio::spawn(async move {
+            ferrum_l1::fees::send_with_fee_bumps(
+                &provider,
+                me,
+                tx,
+                &policy,
+                std::time::Duration::from_millis(20),
+            )
+            .await
+        })
+    };
+    // Nothing is mined: the sender replaces its transaction, same nonce, with at least 25% higher fees.
+    let mut bumped = None;
+    for _ in 0..500 {
+        if let Some(fee) = pooled_max_fee(&provider, me, 0).await
+            && fee * 100 >= first * 125
+        {
+            bumped = Some(fee);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let bumped = bumped.expect("the pending transaction was never replaced");
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let receipt = sending.await.unwrap().unwrap();
+    let mined = provider
+        .get_transaction_by_hash(receipt.transaction_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(alloy::consensus::Transaction::max_fee_per_gas(&mined) >= bumped);
+    // One version was mined, once.
+    assert_eq!(provider.get_transaction_count(me).await.unwrap(), 1);
+    assert_eq!(provider.get_balance(receiver).await.unwrap(), U256::from(7));
+}
+
+#[tokio::test]
+async fn a_stuck_transaction_of_unknown_content_is_cancelled() {
+    let anvil = anvil();
+    let signer: PrivateKeySigner = anvil.keys()[0].clone().into();
+    let me = signer.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(anvil.endpoint_url());
+    let _: serde_json::Value = provider
+        .raw_request("evm_setAutomine".into(), (false,))
+        .await
+        .unwrap();
+    // A transaction "from before a crash": nobody will re-send it.
+    let receiver = Address::repeat_byte(0x22);
+    let lost = provider
+        .send_transaction(
+            TransactionRequest::default()
+                .to(receiver)
+                .value(U256::from(5))
+                .nonce(0)
+                .gas_limit(21_000)
+                .max_fee_per_gas(2_000_000_000)
+                .max_priority_fee_per_gas(1),
+        )
+        .await
+        .unwrap();
+    let lost = *lost.tx_hash();
+    let cancelling = {
+        let provider = provider.clone();
+        tokio::spawn(async move {
+            ferrum_l1::fees::cancel_stuck(
+                &provider,
+                me,
+                &FeePolicy {
+                    resend_after: std::time::Duration::from_millis(200),
+                    ..FeePolicy::default()
+                },
+                std::time::Duration::from_millis(20),
+            )
+            .await
+        })
+    };
+    let mut replaced = false;
+    for _ in 0..500 {
+        if pooled_max_fee(&provider, me, 0)
+            .await
+            .is_some_and(|f| f > 2_000_000_000)
+        {
+            replaced = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(replaced, "the stuck transaction was not replaced");
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let receipt = cancelling.await.unwrap().unwrap();
+    assert_ne!(receipt.transaction_hash, lost);
+    assert_eq!(provider.get_transaction_count(me).await.unwrap(), 1);
+    assert!(
+        provider
+            .get_transaction_receipt(lost)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(provider.get_balance(receiver).await.unwrap(), U256::ZERO);
 }

@@ -52,6 +52,12 @@ pub struct L1Section {
     pub confirmations: u64,
     /// Seconds between commit and execute that a deployment made by this node asks L1 to enforce.
     pub execution_delay_secs: u64,
+    /// Milliseconds an operator transaction may wait unmined before it is replaced with higher fees.
+    pub resend_after_ms: u64,
+    /// Percent by which each replacement raises the fees (at least 10; blob fees double).
+    pub fee_bump_percent: u64,
+    /// Highest max fee per gas the operator ever offers, in gwei.
+    pub max_fee_per_gas_gwei: u64,
 }
 
 impl Default for L1Section {
@@ -67,6 +73,9 @@ impl Default for L1Section {
             max_batches_per_tx: 10,
             confirmations: 6,
             execution_delay_secs: 0,
+            resend_after_ms: 30_000,
+            fee_bump_percent: 25,
+            max_fee_per_gas_gwei: 1_000,
         }
     }
 }
@@ -90,6 +99,8 @@ pub struct ChainSection {
     pub min_base_fee: u64,
     /// Receives all fees.
     pub fee_recipient: Address,
+    /// Accept EIP-4844 blob transactions (set for the embedded dev L1; an L2 has no blobs).
+    pub blob_transactions: bool,
 }
 
 /// `[rpc]`
@@ -185,6 +196,7 @@ impl Default for ChainSection {
             block_gas_limit: c.block_gas_limit,
             min_base_fee: c.fee.min_base_fee,
             fee_recipient: Address::ZERO,
+            blob_transactions: c.blob_transactions,
         }
     }
 }
@@ -239,6 +251,7 @@ impl NodeConfig {
         ferrum_stf::ChainConfig {
             chain_id: self.chain.chain_id,
             block_gas_limit: self.chain.block_gas_limit,
+            blob_transactions: self.chain.blob_transactions,
             fee: ferrum_primitives::FeeParams {
                 min_base_fee: self.chain.min_base_fee,
                 ..Default::default()

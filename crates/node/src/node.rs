@@ -9,7 +9,7 @@ use std::{
 use anyhow::Context as _;
 use ferrum_mempool::Mempool;
 use ferrum_rpc::RpcServer;
-use ferrum_sequencer::{Chain, Genesis, Sequencer, SequencerHandle, init_or_load};
+use ferrum_sequencer::{Chain, Genesis, L1Ecosystem, Sequencer, SequencerHandle, init_or_load};
 use ferrum_state::{Store, StoreOptions};
 
 use crate::{
@@ -58,8 +58,9 @@ impl RunningNode {
     }
 }
 
-/// Opens (or creates) the chain in `config.data_dir`: store, genesis, state tree, empty pool.
-fn open_chain(config: &NodeConfig) -> anyhow::Result<Arc<Chain>> {
+/// Opens (or creates) the chain in `config.data_dir`: store, genesis (recording the L1 ecosystem `l1`), state
+/// tree, empty pool; seals the genesis batch (batch 0) of a new chain.
+pub(crate) fn open_chain(config: &NodeConfig, l1: L1Ecosystem) -> anyhow::Result<Arc<Chain>> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let store = Store::open(
@@ -86,28 +87,27 @@ fn open_chain(config: &NodeConfig) -> anyhow::Result<Arc<Chain>> {
             .iter()
             .map(|a| (a.address, a.balance))
             .collect(),
+        l1,
     };
     let (tree, head) = init_or_load(&store, &chain_config, &genesis)?;
     let pool = Mempool::new(config.pool_config());
     let chain = Arc::new(Chain::new(chain_config, store, tree, pool, head));
+    Sequencer::new(chain.clone(), config.sequencer_config())?;
     Ok(chain)
 }
 
 /// Opens (or creates) the chain in `config.data_dir` and starts sequencer, L1 sender and RPC.
 pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
-    let chain = open_chain(&config)?;
-    let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?;
-    let (deployment, settlement) = match &config.l1.rpc_url {
+    let (chain, deployment, settlement) = match &config.l1.rpc_url {
         Some(url) => {
             settlement::check_reachable(url).await?;
-            let deployment =
-                settlement::load_or_deploy(&chain, &config.l1, &config.deployment_file()).await?;
+            let (chain, deployment) = settlement::open_or_deploy(&config).await?;
             let sender = settlement::start_sender(chain.clone(), &config.l1, &deployment).await?;
-            (Some(deployment), Some(sender))
+            (chain, Some(deployment), Some(sender))
         }
-        None => (None, None),
+        None => (open_chain(&config, L1Ecosystem::default())?, None, None),
     };
-    let sequencer = sequencer.spawn();
+    let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?.spawn();
     let l1 = deployment
         .as_ref()
         .and_then(|d| settlement::l1_contracts(d, chain.config.chain_id));
@@ -125,8 +125,8 @@ pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
     })
 }
 
-/// `ferrum ecosystem init`: creates the chain's genesis in `config.data_dir` (its commitment is the L1 genesis),
-/// deploys the L1 ecosystem, registers the chain and writes the deployment file. Returns the deployment.
+/// `ferrum ecosystem init`: deploys the L1 ecosystem, creates the chain's genesis in `config.data_dir` for it (its
+/// commitment is the L1 genesis), registers the chain and writes the deployment file. Returns the deployment.
 pub async fn ecosystem_init(mut config: NodeConfig) -> anyhow::Result<ferrum_l1::Deployment> {
     let url = config
         .l1
@@ -141,10 +141,7 @@ pub async fn ecosystem_init(mut config: NodeConfig) -> anyhow::Result<ferrum_l1:
         path.display()
     );
     config.l1.deploy_if_missing = true;
-    let chain = open_chain(&config)?;
-    // Seals the genesis batch (batch 0) if this is a new data dir.
-    Sequencer::new(chain.clone(), config.sequencer_config())?;
-    settlement::load_or_deploy(&chain, &config.l1, &path).await
+    Ok(settlement::open_or_deploy(&config).await?.1)
 }
 
 /// `ferrum chain create`: registers chain `config.chain.chain_id` in an existing deployment (the operator key
@@ -165,8 +162,9 @@ pub const EMBEDDED_L1_CHAIN_ID: u64 = 9;
 
 /// Starts the embedded dev L1: the same node (revm under Prague, RocksDB, the Ethereum JSON-RPC) as a plain
 /// Ethereum chain that mines a block as soon as transactions arrive (1 ms block time), chain id
-/// [`EMBEDDED_L1_CHAIN_ID`], the 10 dev accounts funded with 10,000 ETH. It does not settle anywhere and does not
-/// accept blob transactions (see docs/architecture.md).
+/// [`EMBEDDED_L1_CHAIN_ID`], the 10 dev accounts funded with 10,000 ETH. It accepts EIP-4844 blob transactions
+/// (sidecars checked by KZG; versioned hashes readable by BLOBHASH; blob base fee 1 wei). It does not settle
+/// anywhere (see docs/architecture.md).
 pub async fn spawn_embedded_l1(
     data_dir: std::path::PathBuf,
     addr: SocketAddr,
@@ -179,6 +177,7 @@ pub async fn spawn_embedded_l1(
     };
     config.chain.chain_id = EMBEDDED_L1_CHAIN_ID;
     config.chain.min_base_fee = 1_000_000_000;
+    config.chain.blob_transactions = true;
     config.rpc.addr = addr;
     config.sequencer.block_time_ms = 1;
     config.genesis.alloc = crate::dev_accounts::dev_signers(10)?

@@ -7,17 +7,20 @@ use alloy::{
     providers::{Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
+use alloy_primitives::U256;
 use anyhow::Context as _;
+use ferrum_l1::L1Error;
 use ferrum_l1::{
     ChainParams, Deployment, EcosystemParams, L1Sender, L1Watcher, ProofMode, SenderConfig,
     WatcherConfig,
     deploy::{DaMode, ETH_TOKEN_ADDRESS, VerifierChoice},
 };
+use ferrum_primitives::L2_ASSET_ROUTER_ADDRESS;
 use ferrum_rpc::L1Contracts;
-use ferrum_sequencer::{BatchRecord, Chain};
+use ferrum_sequencer::{BatchRecord, Chain, L1Ecosystem};
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::config::L1Section;
+use crate::{NodeConfig, config::L1Section, node::open_chain};
 
 /// The running L1 sender task.
 #[derive(Debug)]
@@ -57,23 +60,27 @@ fn operator(l1: &L1Section) -> anyhow::Result<PrivateKeySigner> {
         .context("l1.operator_private_key is not a valid secp256k1 private key")
 }
 
-/// Loads the deployment file, or deploys the ecosystem and registers the chain when it is missing and
-/// `l1.deploy_if_missing` is set. Returns the deployment and the chain's contract.
-pub(crate) async fn load_or_deploy(
-    chain: &Chain,
-    l1: &L1Section,
-    deployment_path: &Path,
-) -> anyhow::Result<Deployment> {
+/// Opens the chain in `config.data_dir` for the deployment in `config.deployment_file()`, or, when that file is
+/// missing and `l1.deploy_if_missing` is set, deploys the ecosystem and creates the chain's genesis for it (the
+/// genesis records the L1 shared bridge, so it can only be built once the bridge exists). Registers the chain if
+/// the deployment lacks it and writes the file back.
+pub(crate) async fn open_or_deploy(
+    config: &NodeConfig,
+) -> anyhow::Result<(Arc<Chain>, Deployment)> {
+    let l1 = &config.l1;
+    let deployment_path = config.deployment_file();
     let url = l1.rpc_url.as_deref().context("no l1.rpc_url")?;
     let signer = operator(l1)?;
     let me = signer.address();
     let provider = operator_provider(url, signer)?;
-    let chain_id = chain.config.chain_id;
-    let mut deployment = match std::fs::read_to_string(deployment_path) {
-        Ok(text) => serde_json::from_str::<Deployment>(&text)
-            .with_context(|| format!("parsing {}", deployment_path.display()))?,
+    let chain_id = config.chain.chain_id;
+    let (chain, mut deployment) = match std::fs::read_to_string(&deployment_path) {
+        Ok(text) => {
+            let deployment = serde_json::from_str::<Deployment>(&text)
+                .with_context(|| format!("parsing {}", deployment_path.display()))?;
+            (open_chain(config, ecosystem(&deployment))?, deployment)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && l1.deploy_if_missing => {
-            let genesis = genesis_batch_hash(chain)?;
             let verifier = if l1.insecure_no_proofs {
                 VerifierChoice::InsecureNoProofs
             } else {
@@ -83,21 +90,61 @@ pub(crate) async fn load_or_deploy(
                 );
             };
             tracing::info!(l1 = url, "deploying the L1 ecosystem");
-            let mut params = EcosystemParams::devnet(me, verifier, genesis);
+            let mut params = EcosystemParams::devnet(me, verifier);
             params.execution_delay = l1.execution_delay_secs;
-            ferrum_l1::deploy_ecosystem(&provider, &params)
+            let mut opened = None;
+            let deployment =
+                ferrum_l1::deploy_ecosystem(&provider, &params, |l1_chain_id, shared_bridge| {
+                    let l1 = L1Ecosystem {
+                        l1_chain_id,
+                        shared_bridge,
+                    };
+                    let chain =
+                        open_chain(config, l1).map_err(|e| L1Error::Genesis(format!("{e:#}")))?;
+                    let hash = genesis_batch_hash(&chain)
+                        .map_err(|e| L1Error::Genesis(format!("{e:#}")))?;
+                    opened = Some(chain);
+                    Ok(hash)
+                })
                 .await
-                .context("deploying the L1 ecosystem")?
+                .context("deploying the L1 ecosystem")?;
+            (
+                opened.context("the deployment did not create the genesis")?,
+                deployment,
+            )
         }
         Err(e) => {
             return Err(e).with_context(|| format!("reading {}", deployment_path.display()));
         }
     };
+    check_genesis_ecosystem(&chain, &deployment)?;
     if !deployment.chains.contains_key(&chain_id) {
         register(&provider, &mut deployment, l1, chain_id, me).await?;
     }
-    write_deployment(&deployment, deployment_path)?;
-    Ok(deployment)
+    write_deployment(&deployment, &deployment_path)?;
+    Ok((chain, deployment))
+}
+
+/// The L1 ecosystem a chain of `deployment` records in its genesis.
+fn ecosystem(deployment: &Deployment) -> L1Ecosystem {
+    L1Ecosystem {
+        l1_chain_id: deployment.l1_chain_id,
+        shared_bridge: deployment.shared_bridge,
+    }
+}
+
+/// A data dir whose genesis was made for another L1 (or none) would take deposits from nobody: refuse it.
+fn check_genesis_ecosystem(chain: &Chain, deployment: &Deployment) -> anyhow::Result<()> {
+    let recorded = chain
+        .store
+        .storage(&L2_ASSET_ROUTER_ADDRESS, &U256::ZERO, Some(0))?;
+    let expected = U256::from_be_slice(deployment.shared_bridge.as_slice());
+    anyhow::ensure!(
+        recorded == expected,
+        "the chain in this data dir was created for L1 shared bridge {recorded:#x}, but the deployment's is \
+         {expected:#x}: start from an empty data dir"
+    );
+    Ok(())
 }
 
 async fn register<P: Provider>(
@@ -204,6 +251,12 @@ pub(crate) async fn start_sender(
         },
         max_batches_per_tx: l1.max_batches_per_tx,
         poll_interval: Duration::from_millis(l1.poll_interval_ms),
+        fees: ferrum_l1::FeePolicy {
+            resend_after: Duration::from_millis(l1.resend_after_ms),
+            bump_percent: l1.fee_bump_percent.max(10),
+            max_fee_per_gas_cap: u128::from(l1.max_fee_per_gas_gwei) * 1_000_000_000,
+            ..Default::default()
+        },
     };
     let provider = operator_provider(&url, signer)?;
     let watcher = L1Watcher::new(

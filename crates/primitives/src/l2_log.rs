@@ -47,6 +47,11 @@ pub const BOOTLOADER_ADDRESS: Address = address!("0x0000000000000000000000000000
 pub const L1_MESSENGER_ADDRESS: Address = address!("0x0000000000000000000000000000000000008008");
 /// The base token system contract (`withdraw(address)`).
 pub const L2_BASE_TOKEN_ADDRESS: Address = address!("0x000000000000000000000000000000000000800a");
+/// The L2 asset router (ERC-20 bridging: `finalizeDeposit`, `withdraw`, `l2TokenAddress`).
+pub const L2_ASSET_ROUTER_ADDRESS: Address = address!("0x0000000000000000000000000000000000010003");
+/// The L2 native token vault (asset-id views).
+pub const L2_NATIVE_TOKEN_VAULT_ADDRESS: Address =
+    address!("0x0000000000000000000000000000000000010004");
 /// `keccak256("L1MessageSent(address,bytes32,bytes)")`: the messenger's event.
 pub const L1_MESSAGE_SENT_TOPIC: B256 =
     b256!("0x3a36e47291f4201faf137fab081d92295bce2d53be2c6ca68ba82c7faa9ce241");

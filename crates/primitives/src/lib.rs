@@ -29,12 +29,12 @@ pub use block_tx::BlockTx;
 pub use fee::{FeeParams, next_base_fee};
 pub use l1_tx::{L1_TX_GAS_PER_PUBDATA, L1_TX_TYPE, L1Tx, L1TxError, roll_priority_hash};
 pub use l2_log::{
-    BOOTLOADER_ADDRESS, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L2_BASE_TOKEN_ADDRESS,
-    L2_TO_L1_LOG_SERIALIZE_SIZE, L2_TO_L1_LOGS_TREE_DEPTH, L2ToL1Log, l2_to_l1_logs_proof,
-    l2_to_l1_logs_root,
+    BOOTLOADER_ADDRESS, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L2_ASSET_ROUTER_ADDRESS,
+    L2_BASE_TOKEN_ADDRESS, L2_NATIVE_TOKEN_VAULT_ADDRESS, L2_TO_L1_LOG_SERIALIZE_SIZE,
+    L2_TO_L1_LOGS_TREE_DEPTH, L2ToL1Log, l2_to_l1_logs_proof, l2_to_l1_logs_root,
 };
 pub use numbers::{BatchNumber, BlockNumber};
-pub use transaction::{RecoveredTx, TxError, intrinsic_gas, recover_tx};
+pub use transaction::{RecoveredTx, TxError, intrinsic_gas, recover_blob_tx, recover_tx};
 
 /// Protocol version recorded in every batch's public input.
 pub const PROTOCOL_VERSION: u64 = 1;

@@ -1,7 +1,7 @@
 //! Signed user transactions and their recovery.
 
-use alloy_consensus::{Transaction, TxEnvelope, transaction::SignerRecoverable};
-use alloy_eips::{Decodable2718, Encodable2718};
+use alloy_consensus::{Signed, Transaction, TxEnvelope, transaction::SignerRecoverable};
+use alloy_eips::{Decodable2718, Encodable2718, eip7594::BlobTransactionSidecarVariant};
 use alloy_primitives::{Address, B256, Bytes, TxKind};
 
 /// A decoded transaction whose signer has been recovered.
@@ -34,13 +34,45 @@ pub enum TxError {
     /// The signature does not recover to a valid signer.
     #[error("invalid sender: invalid signature")]
     InvalidSignature,
+    /// A blob transaction without its blobs (a chain that takes blobs needs the network form).
+    #[error(
+        "blob transaction without its sidecar (send the network form with blobs, commitments and proofs)"
+    )]
+    MissingSidecar,
     /// Transaction bytes were followed by more data.
     #[error("failed to decode signed transaction: trailing bytes")]
     TrailingBytes,
 }
 
-/// Decodes an EIP-2718 transaction and recovers its signer (EIP-2 low-s enforced).
-pub fn recover_tx(mut raw: &[u8]) -> Result<RecoveredTx, TxError> {
+/// Decodes an EIP-2718 transaction and recovers its signer (EIP-2 low-s enforced). Blob transactions are refused:
+/// an L2 has no blobs (see [`recover_blob_tx`] for a chain that is an L1).
+pub fn recover_tx(raw: &[u8]) -> Result<RecoveredTx, TxError> {
+    let tx = decode_and_recover(raw)?;
+    if tx.envelope.is_eip4844() {
+        return Err(TxError::UnsupportedType);
+    }
+    Ok(tx)
+}
+
+/// Like [`recover_tx`], but also takes EIP-4844 blob transactions in their network form (with the blobs, their
+/// commitments and proofs; EIP-4844 or EIP-7594 sidecar), for a chain that acts as an L1. The sidecar is split
+/// off: the transaction keeps only the versioned hashes, as a block stores it. The caller checks the sidecar
+/// against the hashes (KZG). A blob transaction without its sidecar is refused, as Ethereum nodes do.
+pub fn recover_blob_tx(
+    raw: &[u8],
+) -> Result<(RecoveredTx, Option<BlobTransactionSidecarVariant>), TxError> {
+    let mut tx = decode_and_recover(raw)?;
+    let TxEnvelope::Eip4844(signed) = tx.envelope else {
+        return Ok((tx, None));
+    };
+    let (signed_tx, signature, hash) = signed.into_parts();
+    let (stripped, sidecar) = signed_tx.strip_sidecar();
+    let sidecar = sidecar.ok_or(TxError::MissingSidecar)?;
+    tx.envelope = TxEnvelope::Eip4844(Signed::new_unchecked(stripped, signature, hash));
+    Ok((tx, Some(sidecar)))
+}
+
+fn decode_and_recover(mut raw: &[u8]) -> Result<RecoveredTx, TxError> {
     let envelope = TxEnvelope::decode_2718(&mut raw).map_err(|e| match e {
         // A first byte up to 0x7f names a transaction type we do not know.
         alloy_eips::eip2718::Eip2718Error::UnexpectedType(ty) if ty <= 0x7f => {
@@ -51,9 +83,6 @@ pub fn recover_tx(mut raw: &[u8]) -> Result<RecoveredTx, TxError> {
     })?;
     if !raw.is_empty() {
         return Err(TxError::TrailingBytes);
-    }
-    if envelope.is_eip4844() {
-        return Err(TxError::UnsupportedType);
     }
     let sender = envelope
         .recover_signer()

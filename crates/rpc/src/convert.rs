@@ -69,6 +69,14 @@ impl StoredKind {
             Self::L1(t) => Some(t.to),
         }
     }
+
+    /// Blob gas of a blob transaction (only on a chain that takes blobs).
+    fn blob_gas_used(&self) -> Option<u64> {
+        match self {
+            Self::Eth(e) => e.blob_gas_used(),
+            Self::L1(_) => None,
+        }
+    }
 }
 
 pub(crate) fn decode_tx(stored: &StoredTx) -> Result<StoredKind, ErrorObjectOwned> {
@@ -211,8 +219,9 @@ pub(crate) fn rpc_receipt(
         block_number: Some(header.number),
         gas_used: stored.gas_used,
         effective_gas_price: stored.effective_gas_price,
-        blob_gas_used: None,
-        blob_gas_price: None,
+        // Only a chain that takes blobs has them; its blob gas price is always the minimum, 1 wei.
+        blob_gas_used: env.blob_gas_used(),
+        blob_gas_price: env.blob_gas_used().map(|_| 1),
         from: stored.sender,
         to: env.to(),
         contract_address: (stored.contract_address.len() == 20)

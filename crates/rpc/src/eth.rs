@@ -59,6 +59,8 @@ pub(crate) trait EthApi {
     fn gas_price(&self) -> RpcResult<U256>;
     #[method(name = "eth_maxPriorityFeePerGas")]
     fn max_priority_fee(&self) -> RpcResult<U256>;
+    #[method(name = "eth_blobBaseFee")]
+    fn blob_base_fee(&self) -> RpcResult<U256>;
     #[method(name = "eth_feeHistory")]
     fn fee_history(
         &self,
@@ -180,6 +182,11 @@ impl EthApi {
             data,
             nonce: r.nonce,
             access_list: r.access_list.clone().unwrap_or_default(),
+            blob_hashes: if self.chain.config.blob_transactions {
+                r.blob_versioned_hashes.clone().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -328,6 +335,14 @@ impl EthApiServer for EthApi {
         Ok(U256::ZERO)
     }
 
+    fn blob_base_fee(&self) -> RpcResult<U256> {
+        if !self.chain.config.blob_transactions {
+            return Err(server("this chain has no blobs"));
+        }
+        // The blob gas price never rises above EIP-4844's minimum: the excess blob gas stays zero.
+        Ok(U256::from(1))
+    }
+
     fn fee_history(
         &self,
         count: U64,
@@ -407,7 +422,11 @@ impl EthApiServer for EthApi {
     }
 
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256> {
-        let tx = ferrum_primitives::recover_tx(&raw).map_err(|e| invalid_params(e.to_string()))?;
+        let tx = if self.chain.config.blob_transactions {
+            recover_checked_blob_tx(&raw)?
+        } else {
+            ferrum_primitives::recover_tx(&raw).map_err(|e| invalid_params(e.to_string()))?
+        };
         let account = self
             .chain
             .store
@@ -558,4 +577,25 @@ impl EthApiServer for EthApi {
             }
         }
     }
+}
+
+/// Decodes a transaction for a chain that takes blobs: a blob transaction's sidecar must prove (KZG) that its
+/// blobs are the ones the versioned hashes name; the sidecar is then dropped (blocks keep only the hashes).
+fn recover_checked_blob_tx(raw: &[u8]) -> RpcResult<ferrum_primitives::RecoveredTx> {
+    let (tx, sidecar) =
+        ferrum_primitives::recover_blob_tx(raw).map_err(|e| invalid_params(e.to_string()))?;
+    if let Some(sidecar) = sidecar {
+        let hashes =
+            alloy_consensus::Transaction::blob_versioned_hashes(&tx.envelope).unwrap_or_default();
+        if hashes.is_empty() {
+            return Err(invalid_params("blob transaction without blobs"));
+        }
+        sidecar
+            .validate(
+                hashes,
+                alloy_eips::eip4844::env_settings::EnvKzgSettings::Default.get(),
+            )
+            .map_err(|e| invalid_params(format!("invalid blob sidecar: {e}")))?;
+    }
+    Ok(tx)
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U64};
-use ferrum_primitives::l2_to_l1_logs_proof;
+use ferrum_primitives::{L2_ASSET_ROUTER_ADDRESS, l2_to_l1_logs_proof};
 use ferrum_sequencer::{BatchRecord, Chain, batch_l2_logs, txs_before_in_batch};
 use ferrum_state::{L1TxRecord, SettlementStage};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
@@ -53,9 +53,9 @@ impl<'de> Deserialize<'de> for Num {
 pub(crate) struct BridgeContracts {
     l1_shared_default_bridge: Address,
     l1_erc20_default_bridge: Address,
-    /// The L2 bridge is not deployed yet (ERC-20 bridging comes with the L2 system contracts).
-    l2_shared_default_bridge: Option<Address>,
-    l2_erc20_default_bridge: Option<Address>,
+    /// The L2 asset router (0x…10003), a genesis system contract.
+    l2_shared_default_bridge: Address,
+    l2_erc20_default_bridge: Address,
 }
 
 /// Settlement fields shared by batch and block details.
@@ -386,8 +386,8 @@ impl ZksApiServer for ZksApi {
         Ok(BridgeContracts {
             l1_shared_default_bridge: l1.shared_bridge,
             l1_erc20_default_bridge: l1.shared_bridge,
-            l2_shared_default_bridge: None,
-            l2_erc20_default_bridge: None,
+            l2_shared_default_bridge: L2_ASSET_ROUTER_ADDRESS,
+            l2_erc20_default_bridge: L2_ASSET_ROUTER_ADDRESS,
         })
     }
 

@@ -15,6 +15,19 @@ pub struct Genesis {
     pub timestamp: u64,
     /// Prefunded accounts.
     pub alloc: Vec<(Address, U256)>,
+    /// The L1 ecosystem the chain settles in (default: none).
+    pub l1: L1Ecosystem,
+}
+
+/// What the L2 genesis records of the L1 ecosystem: the L2 asset router finalizes ERC-20 deposits only from the
+/// alias of `shared_bridge`. Part of the genesis state, hence of the genesis batch hash that L1's
+/// ChainTypeManager stores: a chain cannot start with another bridge than the one it was registered with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct L1Ecosystem {
+    /// Chain id of the L1.
+    pub l1_chain_id: u64,
+    /// The L1 shared bridge (era's L1AssetRouter).
+    pub shared_bridge: Address,
 }
 
 /// Opens the chain in `store`, creating block 0 from `genesis` if the store is empty.
@@ -84,10 +97,12 @@ pub fn init_or_load(
     accounts.sort_by_key(|(a, _)| *a);
     accounts.dedup_by_key(|(a, _)| *a);
     codes.sort_by_key(|(h, _)| *h);
+    let mut storage = crate::system_contracts::system_storage(&genesis.l1);
+    storage.sort_by_key(|(a, k, _)| (*a, *k));
     let writes = StateWrites {
         accounts,
+        storage,
         codes,
-        ..Default::default()
     };
     let (root, next_free) = match tree.apply(&writes.tree_writes()) {
         Ok(r) => r,

@@ -22,6 +22,6 @@ pub use batch::{BatchRecord, BatchSealer, batch_l2_logs, pubdata_blobs, txs_befo
 pub use chain::{BlockEvent, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;
-pub use genesis::{Genesis, init_or_load};
+pub use genesis::{Genesis, L1Ecosystem, init_or_load};
 pub use sequencer::{Sequencer, SequencerHandle};
 pub use system_contracts::system_contracts;

@@ -12,6 +12,9 @@ pub struct ChainConfig {
     pub fee: FeeParams,
     /// Gas limit of every L2 block.
     pub block_gas_limit: u64,
+    /// Accept EIP-4844 blob transactions. Only a chain that serves as an L1 (the embedded dev L1) does; an L2
+    /// has no blobs.
+    pub blob_transactions: bool,
 }
 
 impl Default for ChainConfig {
@@ -20,6 +23,7 @@ impl Default for ChainConfig {
             chain_id: 270,
             fee: FeeParams::default(),
             block_gas_limit: 1_000_000_000,
+            blob_transactions: false,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 use alloy_eips::eip2930::AccessList;
-use alloy_primitives::{Address, Bytes, Log, TxKind, U256};
+use alloy_primitives::{Address, B256, Bytes, Log, TxKind, U256};
 use revm::{
     ExecuteEvm,
     context::{TxEnv, result::ExecutionResult},
@@ -35,6 +35,8 @@ pub struct CallRequest {
     pub nonce: Option<u64>,
     /// EIP-2930 access list.
     pub access_list: AccessList,
+    /// EIP-4844 versioned hashes that BLOBHASH reads (a chain without blobs leaves them empty).
+    pub blob_hashes: Vec<B256>,
 }
 
 /// Outcome of a simulated call.
@@ -53,8 +55,12 @@ pub struct SimulationResult {
 }
 
 fn call_tx_env(config: &ChainConfig, req: &CallRequest, gas: u64) -> TxEnv {
+    let blobs = !req.blob_hashes.is_empty();
     TxEnv {
-        tx_type: if req.max_priority_fee_per_gas.is_some() {
+        // revm shows blob hashes to BLOBHASH only in a blob transaction.
+        tx_type: if blobs {
+            3
+        } else if req.max_priority_fee_per_gas.is_some() {
             2
         } else {
             0
@@ -68,9 +74,10 @@ fn call_tx_env(config: &ChainConfig, req: &CallRequest, gas: u64) -> TxEnv {
         nonce: req.nonce.unwrap_or(0),
         chain_id: Some(config.chain_id),
         access_list: req.access_list.clone(),
-        gas_priority_fee: req.max_priority_fee_per_gas,
-        blob_hashes: Vec::new(),
-        max_fee_per_blob_gas: 0,
+        gas_priority_fee: req.max_priority_fee_per_gas.or(blobs.then_some(0)),
+        blob_hashes: req.blob_hashes.clone(),
+        // The blob gas price of a chain with blobs is always the minimum.
+        max_fee_per_blob_gas: u128::from(blobs),
         authorization_list: Vec::new(),
     }
 }

@@ -1,6 +1,5 @@
 //! Conversion of signed transactions into revm's transaction environment.
 
-use alloc::vec::Vec;
 use alloy_consensus::{Transaction, TxEnvelope};
 use ferrum_primitives::RecoveredTx;
 use revm::context::{TxEnv, either::Either};
@@ -24,8 +23,12 @@ pub fn tx_env(tx: &RecoveredTx) -> TxEnv {
         chain_id: env.chain_id(),
         access_list: env.access_list().cloned().unwrap_or_default(),
         gas_priority_fee: priority,
-        blob_hashes: Vec::new(),
-        max_fee_per_blob_gas: 0,
+        // Only a chain with `blob_transactions` (an L1) admits blob transactions; BLOBHASH reads these.
+        blob_hashes: env
+            .blob_versioned_hashes()
+            .map(<[_]>::to_vec)
+            .unwrap_or_default(),
+        max_fee_per_blob_gas: env.max_fee_per_blob_gas().unwrap_or_default(),
         authorization_list: env
             .authorization_list()
             .map(|l| l.iter().cloned().map(Either::Left).collect())

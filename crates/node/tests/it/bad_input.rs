@@ -230,3 +230,135 @@ async fn bad_requests_and_transactions_are_rejected_without_effect() {
     );
     node.stop().await.unwrap();
 }
+
+/// A signed blob transaction to `to` in its network form, carrying `data` in one blob (EIP-4844 sidecar).
+fn signed_blob_tx(
+    s: &PrivateKeySigner,
+    chain_id: u64,
+    data: &[u8],
+) -> (
+    alloy::consensus::TxEip4844,
+    alloy::eips::eip4844::BlobTransactionSidecar,
+    alloy::primitives::Signature,
+) {
+    use alloy::{
+        consensus::{TxEip4844, TxEip4844Variant, TxEip4844WithSidecar},
+        eips::{
+            eip4844::builder::{SidecarBuilder, SimpleCoder},
+            eip7594::BlobTransactionSidecarVariant,
+        },
+    };
+    let sidecar = SidecarBuilder::<SimpleCoder>::from_slice(data)
+        .build_4844()
+        .unwrap();
+    let tx = TxEip4844 {
+        chain_id,
+        nonce: 0,
+        gas_limit: 50_000,
+        max_fee_per_gas: 100_000_000_000,
+        max_priority_fee_per_gas: 0,
+        to: Address::repeat_byte(0x42),
+        blob_versioned_hashes: sidecar.versioned_hashes().collect(),
+        max_fee_per_blob_gas: 10,
+        ..Default::default()
+    };
+    let mut variant: TxEip4844Variant = TxEip4844WithSidecar::from_tx_and_sidecar(
+        tx.clone(),
+        BlobTransactionSidecarVariant::Eip4844(sidecar.clone()),
+    )
+    .into();
+    let sig = s.sign_transaction_sync(&mut variant).unwrap();
+    (tx, sidecar, sig)
+}
+
+/// Network form (`0x03 ‖ rlp([tx, blobs, commitments, proofs])`) of a signed blob transaction.
+fn blob_network_raw(
+    tx: &alloy::consensus::TxEip4844,
+    sidecar: alloy::eips::eip4844::BlobTransactionSidecar,
+    sig: alloy::primitives::Signature,
+) -> String {
+    use alloy::consensus::{TxEip4844Variant, TxEip4844WithSidecar};
+    let variant: TxEip4844Variant = TxEip4844WithSidecar::from_tx_and_sidecar(
+        tx.clone(),
+        alloy::eips::eip7594::BlobTransactionSidecarVariant::Eip4844(sidecar),
+    )
+    .into();
+    let env: TxEnvelope = variant.into_signed(sig).into();
+    format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_l1_checks_blob_sidecars_and_an_l2_refuses_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let l1 = ferrum_node::spawn_embedded_l1(dir.path().join("l1"), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = l1.http_url();
+    let payer = ferrum_node::dev_accounts::dev_signers(1).unwrap()[0].clone();
+    let (tx, sidecar, sig) =
+        signed_blob_tx(&payer, ferrum_node::EMBEDDED_L1_CHAIN_ID, b"blob data");
+
+    // Without its sidecar: refused.
+    let bare: TxEnvelope = tx.clone().into_signed(sig).into();
+    let bare = format!("0x{}", alloy_primitives::hex::encode(bare.encoded_2718()));
+    let r = send_raw(&url, &bare).await;
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("sidecar"),
+        "{r}"
+    );
+
+    // A blob that is not the one committed to: the KZG proof fails.
+    let mut tampered = sidecar.clone();
+    tampered.blobs[0].0[100] ^= 1;
+    let r = send_raw(&url, &blob_network_raw(&tx, tampered, sig)).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid blob sidecar"),
+        "{r}"
+    );
+    // Nothing was admitted: the account's nonce is unchanged and pending.
+    let n = call(
+        &url,
+        "eth_getTransactionCount",
+        json!([payer.address(), "pending"]),
+    )
+    .await;
+    assert_eq!(n["result"], "0x0", "{n}");
+
+    // The real one is mined; its receipt carries the blob gas at the minimum blob price.
+    let r = send_raw(&url, &blob_network_raw(&tx, sidecar.clone(), sig)).await;
+    let hash = r["result"].as_str().unwrap().to_string();
+    let mut receipt = Value::Null;
+    for _ in 0..200 {
+        receipt = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();
+        if !receipt.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(receipt["status"], "0x1", "{receipt}");
+    assert_eq!(receipt["type"], "0x3");
+    assert_eq!(receipt["blobGasUsed"], "0x20000");
+    assert_eq!(receipt["blobGasPrice"], "0x1");
+    let fee = call(&url, "eth_blobBaseFee", json!([])).await;
+    assert_eq!(fee["result"], "0x1");
+    l1.stop().await.unwrap();
+
+    // An L2 has no blobs, even for a well-formed blob transaction.
+    let node = start(&dir.path().join("l2")).await;
+    let l2_url = node.http_url();
+    let chain_id = node.chain.config.chain_id;
+    let (tx, sidecar, sig) = signed_blob_tx(&signer(0), chain_id, b"blob data");
+    let r = send_raw(&l2_url, &blob_network_raw(&tx, sidecar, sig)).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not supported"),
+        "{r}"
+    );
+    assert!(call(&l2_url, "eth_blobBaseFee", json!([])).await["error"].is_object());
+    node.stop().await.unwrap();
+}

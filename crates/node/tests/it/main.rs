@@ -5,5 +5,6 @@
 mod bad_input;
 mod common;
 mod crash;
+mod erc20_bridge;
 mod rpc_flow;
 mod settlement;

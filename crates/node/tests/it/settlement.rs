@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 
 use crate::common::{call, provider, signer, test_config};
 
-fn anvil() -> AnvilInstance {
+pub(crate) fn anvil() -> AnvilInstance {
     let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
     assert!(
@@ -42,7 +42,7 @@ fn settling_config(dir: &std::path::Path, l1: &AnvilInstance) -> NodeConfig {
 }
 
 /// A node that deploys (insecure verifier) on, and settles to, the L1 at `l1_url`, sealing batches every second.
-fn settling_config_at(dir: &std::path::Path, l1_url: &str) -> NodeConfig {
+pub(crate) fn settling_config_at(dir: &std::path::Path, l1_url: &str) -> NodeConfig {
     let mut c = test_config(dir);
     c.sequencer.batch_max_age_secs = 1;
     c.l1.rpc_url = Some(l1_url.to_string());
@@ -80,7 +80,10 @@ async fn assert_l1_holds_sealed_batches<P: Provider>(
 }
 
 /// Polls the node until the withdrawal `tx`'s batch is executed and its proof is served.
-async fn wait_withdrawal_proof(url: &str, tx: B256) -> ferrum_node::withdraw::WithdrawalProof {
+pub(crate) async fn wait_withdrawal_proof(
+    url: &str,
+    tx: B256,
+) -> ferrum_node::withdraw::WithdrawalProof {
     for _ in 0..600 {
         if let Ok(p) = ferrum_node::withdraw::withdrawal_proof(url, tx, 0).await {
             return p;
@@ -256,7 +259,7 @@ async fn without_l1_the_zks_l1_methods_say_so() {
     node.stop().await.unwrap();
 }
 
-async fn wait_until<F, Fut>(what: &str, mut f: F)
+pub(crate) async fn wait_until<F, Fut>(what: &str, mut f: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -928,28 +931,50 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
     l1.stop().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn batches_publish_pubdata_in_blobs_when_configured() {
-    let l1 = anvil();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = settling_config(dir.path(), &l1);
+/// Settles with blob pubdata on the L1 at `l1_url` and checks that the commit of batch 1 was a blob transaction
+/// whose versioned hashes hash to the batch's DA commitment (which the L1 contract checked with BLOBHASH).
+async fn blobs_settle_on(l1_url: &str, dir: &std::path::Path) {
+    let mut config = settling_config_at(dir, l1_url);
     config.l1.pubdata = ferrum_l1::PubdataMode::Blobs;
     let node = spawn(config).await.unwrap();
     let url = node.http_url();
     transfer(&url, 0).await;
     let details = wait_batch(&url, 1, "executedAt").await;
-    // The commit was a blob transaction whose blobs L1 hashed into the batch's DA commitment.
     let commit: B256 = serde_json::from_value(details["commitTxHash"].clone()).unwrap();
-    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let l1p = ProviderBuilder::new().connect_http(l1_url.parse().unwrap());
     let tx: Value = l1p
         .raw_request("eth_getTransactionByHash".into(), (commit,))
         .await
         .unwrap();
     assert_eq!(tx["type"], "0x3", "{tx}");
     let hashes: Vec<B256> = serde_json::from_value(tx["blobVersionedHashes"].clone()).unwrap();
+    assert!(!hashes.is_empty());
     let raw = node.chain.store.batch(1).unwrap().unwrap();
     let record = ferrum_sequencer::BatchRecord::decode_stored(&raw).unwrap();
     let concat: Vec<u8> = hashes.iter().flat_map(|h| h.0).collect();
     assert_eq!(record.da_commitment, keccak256(concat));
+    let receipt = l1p.get_transaction_receipt(commit).await.unwrap().unwrap();
+    assert_eq!(
+        receipt.blob_gas_used,
+        Some(hashes.len() as u64 * 131_072),
+        "blob gas of the commit"
+    );
     node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_publish_pubdata_in_blobs_when_configured() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    blobs_settle_on(&l1.endpoint(), dir.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_dev_l1_takes_blob_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let l1 = ferrum_node::spawn_embedded_l1(dir.path().join("l1"), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    blobs_settle_on(&l1.http_url(), &dir.path().join("l2")).await;
+    l1.stop().await.unwrap();
 }

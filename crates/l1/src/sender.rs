@@ -69,6 +69,8 @@ pub struct SenderConfig {
     pub poll_interval: Duration,
     /// Pricing and re-pricing of the operator's transactions.
     pub fees: FeePolicy,
+    /// L1 blocks an execution must be buried under before its batches count as final (the `finalized` tag).
+    pub confirmations: u64,
 }
 
 /// What one round did.
@@ -231,6 +233,63 @@ impl<P: Provider + Clone> L1Sender<P> {
         Ok(())
     }
 
+    /// Makes what is stored follow L1: stage records above L1's counters go (their L1 blocks were reorged out;
+    /// the batches are sent again), and the final executed batch is L1's counter `confirmations` blocks deep.
+    async fn follow_l1(&self, committed: u64, verified: u64, executed: u64) -> Result<(), L1Error> {
+        let local = |e: ferrum_state::StoreError| L1Error::Local(e.to_string());
+        for (last, stage) in [
+            (committed, SettlementStage::Committed),
+            (verified, SettlementStage::Proven),
+            (executed, SettlementStage::Executed),
+        ] {
+            let gone = self
+                .store
+                .forget_settlement_after(last, stage)
+                .map_err(local)?;
+            if gone > 0 {
+                tracing::warn!(
+                    ?stage,
+                    batches = gone,
+                    after = last,
+                    "L1 no longer has these batches at this stage (reorg): sending them again"
+                );
+            }
+        }
+        let final_executed = match self.config.confirmations {
+            0 => executed,
+            depth => match self.provider.get_block_number().await?.checked_sub(depth) {
+                Some(at) => match self
+                    .contract
+                    .getTotalBatchesExecuted()
+                    .block(at.into())
+                    .call()
+                    .await
+                {
+                    Ok(n) => to_u64(n, "executed")?,
+                    // The chain was registered less than `depth` blocks ago: nothing is final yet.
+                    Err(_)
+                        if self
+                            .provider
+                            .get_code_at(self.config.chain_contract)
+                            .block_id(at.into())
+                            .await?
+                            .is_empty() =>
+                    {
+                        0
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                None => 0,
+            },
+        };
+        if self.store.last_executed_batch().map_err(local)? != Some(final_executed) {
+            self.store
+                .set_last_executed_batch(final_executed)
+                .map_err(local)?;
+        }
+        Ok(())
+    }
+
     /// Sends one operator transaction and waits until it is mined, re-pricing it while it waits.
     async fn send(
         &self,
@@ -288,6 +347,7 @@ impl<P: Provider + Clone> L1Sender<P> {
             self.contract.getTotalBatchesExecuted().call().await?,
             "executed",
         )?;
+        self.follow_l1(committed, verified, executed).await?;
         let sealed = self
             .store
             .last_batch()
@@ -346,6 +406,11 @@ impl<P: Provider + Clone> L1Sender<P> {
                 .await?;
             self.mark(executed + 1..=last, SettlementStage::Executed, &receipt)
                 .await?;
+            if self.config.confirmations == 0 {
+                self.store
+                    .set_last_executed_batch(last)
+                    .map_err(|e| L1Error::Local(e.to_string()))?;
+            }
             tracing::info!(batches = %format!("{}..={last}", executed + 1), tx = %receipt.transaction_hash, "executed on L1");
             Ok::<u64, L1Error>(last - executed)
         };

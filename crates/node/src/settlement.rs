@@ -257,6 +257,7 @@ pub(crate) async fn start_sender(
             max_fee_per_gas_cap: u128::from(l1.max_fee_per_gas_gwei) * 1_000_000_000,
             ..Default::default()
         },
+        confirmations: l1.confirmations,
     };
     let provider = operator_provider(&url, signer)?;
     let watcher = L1Watcher::new(

@@ -497,12 +497,46 @@ impl Store {
             settlement_key(batch, stage as u8),
             record.encode(),
         );
-        if stage == SettlementStage::Executed
-            && self.last_executed_batch()?.is_none_or(|last| last < batch)
-        {
-            wb.put_cf(self.cf(CF_META), META_LAST_EXECUTED, batch.to_be_bytes());
-        }
         self.db.write_opt(wb, &wo)?;
+        Ok(())
+    }
+
+    /// Forgets that batches after `last` reached `stage`: L1 no longer says so (its blocks were reorged out).
+    /// Returns how many records went.
+    pub fn forget_settlement_after(
+        &self,
+        last: u64,
+        stage: SettlementStage,
+    ) -> Result<u64, StoreError> {
+        let mut wb = WriteBatch::default();
+        let mut n = last + 1;
+        while self
+            .get(CF_SETTLEMENT, &settlement_key(n, stage as u8))?
+            .is_some()
+        {
+            wb.delete_cf(self.cf(CF_SETTLEMENT), settlement_key(n, stage as u8));
+            n += 1;
+        }
+        let gone = n - last - 1;
+        if gone > 0 {
+            let mut wo = WriteOptions::default();
+            wo.set_sync(self.options.sync_per_block);
+            self.db.write_opt(wb, &wo)?;
+        }
+        Ok(gone)
+    }
+
+    /// Records the highest batch whose execution on L1 is final (buried under the configured confirmations).
+    /// It may go down: after an L1 reorg, L1's word is what counts.
+    pub fn set_last_executed_batch(&self, batch: u64) -> Result<(), StoreError> {
+        let mut wo = WriteOptions::default();
+        wo.set_sync(self.options.sync_per_block);
+        self.db.put_cf_opt(
+            self.cf(CF_META),
+            META_LAST_EXECUTED,
+            batch.to_be_bytes(),
+            &wo,
+        )?;
         Ok(())
     }
 
@@ -520,7 +554,7 @@ impl Store {
         }
     }
 
-    /// The highest batch executed on L1 (as recorded by the L1 sender).
+    /// The highest batch whose execution on L1 is final (as recorded by the L1 sender).
     pub fn last_executed_batch(&self) -> Result<Option<u64>, StoreError> {
         match self.get(CF_META, META_LAST_EXECUTED)? {
             Some(v) => Ok(Some(

@@ -931,6 +931,79 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
     l1.stop().await.unwrap();
 }
 
+async fn finalized_number(url: &str) -> u64 {
+    let r = call(url, "eth_getBlockByNumber", json!(["finalized", false])).await;
+    u64::from_str_radix(
+        r["result"]["number"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0x"),
+        16,
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finalized_waits_for_l1_confirmations_and_follows_an_l1_reorg_of_the_senders_transactions()
+{
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = settling_config(dir.path(), &l1);
+    config.l1.confirmations = 3;
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let zk_chain = ZKChain::new(
+        node.deployment.as_ref().unwrap().chains[&node.chain.config.chain_id],
+        &l1p,
+    );
+    // The L1 state before any batch settled.
+    let snapshot: U256 = l1p.raw_request("evm_snapshot".into(), ()).await.unwrap();
+
+    let block = transfer(&url, 0).await;
+    wait_batch(&url, 1, "executedAt").await;
+    // Executed, but not yet 3 L1 blocks deep: not final.
+    assert!(finalized_number(&url).await < block);
+    let _: Value = l1p
+        .raw_request("anvil_mine".into(), (U256::from(3),))
+        .await
+        .unwrap();
+    wait_until("finality after 3 L1 blocks", || async {
+        finalized_number(&url).await >= block
+    })
+    .await;
+
+    // L1 reorgs the sender's commit, proof and execution away: the records and the final batch follow L1, and
+    // the batch is sent again.
+    let _: bool = l1p
+        .raw_request("evm_revert".into(), (snapshot,))
+        .await
+        .unwrap();
+    wait_until("the final batch to follow L1 back", || async {
+        finalized_number(&url).await < block
+    })
+    .await;
+    wait_until("batch 1 executed again", || async {
+        zk_chain
+            .getTotalBatchesExecuted()
+            .call()
+            .await
+            .is_ok_and(|n| n >= U256::from(1))
+    })
+    .await;
+    wait_batch(&url, 1, "executedAt").await;
+    assert_l1_holds_sealed_batches(&node.chain.store, &zk_chain, 1).await;
+    let _: Value = l1p
+        .raw_request("anvil_mine".into(), (U256::from(3),))
+        .await
+        .unwrap();
+    wait_until("finality again", || async {
+        finalized_number(&url).await >= block
+    })
+    .await;
+    node.stop().await.unwrap();
+}
+
 /// Settles with blob pubdata on the L1 at `l1_url` and checks that the commit of batch 1 was a blob transaction
 /// whose versioned hashes hash to the batch's DA commitment (which the L1 contract checked with BLOBHASH).
 async fn blobs_settle_on(l1_url: &str, dir: &std::path::Path) {

@@ -293,6 +293,23 @@ impl BatchSealer {
         open.writes.merge(writes);
     }
 
+    /// Pubdata one transaction may add past a block's budget: a block stops taking transactions within this of
+    /// the batch's room, and a batch seals within this of its limit, so batches stay under the L1 limit unless a
+    /// single transaction writes more than this.
+    fn pubdata_reserve(&self) -> u64 {
+        self.config.max_pubdata_bytes / 8
+    }
+
+    /// Pubdata the next block may add before it stops taking transactions (what the open batch has room for,
+    /// less the reserve).
+    pub fn pubdata_budget(&self) -> u64 {
+        let used = self.open.as_ref().map_or(4, |o| o.pubdata_estimate);
+        self.config
+            .max_pubdata_bytes
+            .saturating_sub(used)
+            .saturating_sub(self.pubdata_reserve())
+    }
+
     /// True if the open batch meets a sealing criterion at unix time `now`.
     pub fn should_seal(&self, now: u64) -> bool {
         let Some(o) = &self.open else { return false };
@@ -300,7 +317,7 @@ impl BatchSealer {
         o.blocks >= c.max_blocks
             || o.txs >= c.max_txs
             || o.gas >= c.max_gas
-            || o.pubdata_estimate >= c.max_pubdata_bytes
+            || o.pubdata_estimate + self.pubdata_reserve() >= c.max_pubdata_bytes
             || o.logs.len() >= SEAL_AT_LOGS
             || now.saturating_sub(o.first_ts) >= c.max_age.as_secs()
     }

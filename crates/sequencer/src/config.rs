@@ -13,7 +13,9 @@ pub struct BatchSealConfig {
     pub max_txs: u64,
     /// Most gas per batch.
     pub max_gas: u64,
-    /// Most pubdata bytes per batch (a blob carries 126,976 usable bytes; 6 blobs per tx).
+    /// Most pubdata bytes per batch: L1's limit when the pubdata goes to L1 (calldata, or blobs: 126,976 usable
+    /// bytes each); blocks stop taking transactions as their batch nears it. `u64::MAX` (the default): no limit,
+    /// for a chain that posts no pubdata.
     pub max_pubdata_bytes: u64,
     /// Oldest a batch's first block may get before the batch is sealed.
     pub max_age: Duration,
@@ -28,7 +30,7 @@ impl Default for BatchSealConfig {
             max_blocks: 1_000,
             max_txs: 50_000,
             max_gas: 10_000_000_000,
-            max_pubdata_bytes: 6 * 126_976,
+            max_pubdata_bytes: u64::MAX,
             max_age: Duration::from_secs(10),
             blobs: false,
         }

@@ -152,7 +152,12 @@ impl Sequencer {
         }
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
+        // The batch must fit L1's limit (calldata or blobs): stop once the block's state diff nears its room.
+        let budget = self.batches.pubdata_budget();
         for candidate in candidates {
+            if executor.pubdata_estimate() >= budget {
+                break;
+            }
             let tx = &candidate.tx;
             if blocked.contains(&tx.sender) {
                 continue;

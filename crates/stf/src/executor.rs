@@ -34,6 +34,8 @@ pub struct BlockExecutor<O: StateOracle> {
     transactions: Vec<BlockTx>,
     receipts: Vec<TxReceipt>,
     gas_used: u64,
+    /// L2→L1 logs of the included transactions (messages and priority statuses).
+    l2_log_count: u64,
 }
 
 /// What an executed call left for its receipt.
@@ -205,7 +207,15 @@ impl<O: StateOracle> BlockExecutor<O> {
             transactions: Vec::new(),
             receipts: Vec::new(),
             gas_used: 0,
+            l2_log_count: 0,
         }
+    }
+
+    /// An upper bound of the pubdata this block adds to its batch: the encoded state diff (every account and
+    /// slot written, every new bytecode) plus 88 bytes per L2→L1 log. The sequencer stops taking transactions
+    /// when it nears what the batch has room for.
+    pub fn pubdata_estimate(&self) -> u64 {
+        self.evm.ctx.journaled_state.database.pubdata_estimate() + self.l2_log_count * 88
     }
 
     /// Gas used by the transactions included so far.
@@ -265,6 +275,17 @@ impl<O: StateOracle> BlockExecutor<O> {
             logs: call.logs,
         }
         .with_bloom();
+        self.l2_log_count += receipt
+            .receipt
+            .logs
+            .iter()
+            .filter(|l| {
+                l.address == L1_MESSENGER_ADDRESS
+                    && l.topics().len() == 3
+                    && l.topics()[0] == L1_MESSAGE_SENT_TOPIC
+            })
+            .count() as u64
+            + u64::from(tx.as_l1().is_some());
         let envelope = match &tx {
             BlockTx::L2(t) => ReceiptEnvelope::from_typed(t.envelope.tx_type(), receipt),
             BlockTx::L1(_) => ReceiptEnvelope::Legacy(receipt),

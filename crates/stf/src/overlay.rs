@@ -37,9 +37,19 @@ pub(crate) struct Overlay<O> {
     dirty_accounts: BTreeSet<Address>,
     dirty_storage: BTreeSet<(Address, U256)>,
     new_codes: BTreeMap<B256, Bytes>,
+    /// Encoded size of `new_codes` in a state diff (`hash 32 ‖ len 4 ‖ code` each).
+    new_code_bytes: u64,
 }
 
 impl<O: StateOracle> Overlay<O> {
+    /// Size of the state diff written so far, as `StateWrites::encode` would lay it out (an upper bound: an account
+    /// written back unchanged still counts).
+    pub(crate) fn pubdata_estimate(&self) -> u64 {
+        12 + self.dirty_accounts.len() as u64 * 92
+            + self.dirty_storage.len() as u64 * 84
+            + self.new_code_bytes
+    }
+
     pub(crate) fn new(oracle: O) -> Self {
         Self {
             oracle,
@@ -49,6 +59,7 @@ impl<O: StateOracle> Overlay<O> {
             dirty_accounts: BTreeSet::new(),
             dirty_storage: BTreeSet::new(),
             new_codes: BTreeMap::new(),
+            new_code_bytes: 0,
         }
     }
 
@@ -217,7 +228,9 @@ impl<O: StateOracle> DatabaseCommit for Overlay<O> {
                 && !self.codes.contains_key(&info.code_hash)
             {
                 self.codes.insert(info.code_hash, code.clone());
-                self.new_codes.insert(info.code_hash, code.original_bytes());
+                let bytes = code.original_bytes();
+                self.new_code_bytes += 36 + bytes.len() as u64;
+                self.new_codes.insert(info.code_hash, bytes);
             }
             let state = AccountState {
                 nonce: info.nonce,

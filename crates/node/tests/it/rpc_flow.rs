@@ -335,3 +335,60 @@ async fn subscriptions_deliver_heads_and_filtered_logs() {
     assert!(bad.is_err());
     node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocks_stop_taking_transactions_before_their_batch_outgrows_the_pubdata_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::common::test_config(dir.path());
+    config.sequencer.batch_max_pubdata_bytes = 3_000;
+    config.sequencer.block_time_ms = 300;
+    config.sequencer.batch_max_age_secs = 1;
+    let node = ferrum_node::spawn(config).await.unwrap();
+    let url = node.http_url();
+    // 60 transfers to fresh accounts, all in the pool before the first block: each writes ~200 bytes of state.
+    let mut pending = Vec::new();
+    for s in 0..4 {
+        let p = provider(&url, signer(s));
+        for nonce in 0..15u64 {
+            let to = Address::from_word(alloy_primitives::keccak256([s as u8, nonce as u8]));
+            pending.push(
+                p.send_transaction(
+                    TransactionRequest::default()
+                        .with_to(to)
+                        .with_value(U256::from(1u64))
+                        .with_nonce(nonce)
+                        .with_gas_limit(21_000)
+                        .with_max_fee_per_gas(1_000_000_000)
+                        .with_max_priority_fee_per_gas(0),
+                )
+                .await
+                .unwrap(),
+            );
+        }
+    }
+    for p in pending {
+        assert!(p.get_receipt().await.unwrap().status());
+    }
+    // Every sealed batch fits; all 60 went in, spread over several batches.
+    let store = &node.chain.store;
+    let mut txs = 0;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while txs < 60 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        txs = 0;
+        for n in 1..=store.last_batch().unwrap().unwrap_or(0) {
+            let record =
+                ferrum_sequencer::BatchRecord::decode_stored(&store.batch(n).unwrap().unwrap())
+                    .unwrap();
+            assert!(
+                record.pubdata.len() <= 3_000,
+                "batch {n}: {} bytes of pubdata",
+                record.pubdata.len()
+            );
+            txs += record.tx_count;
+        }
+    }
+    assert_eq!(txs, 60);
+    assert!(store.last_batch().unwrap().unwrap() >= 2);
+    node.stop().await.unwrap();
+}

@@ -1,7 +1,7 @@
 //! ERC-20 bridging end to end: an L1 token deposited through the Bridgehub's two-bridges path arrives on L2 as
 //! its bridged twin at the address `l2TokenAddress` announced before the deposit; it moves on L2; a withdrawal
 //! through the L2 asset router is claimed on L1 once, and forged claims pay nothing. On anvil and on the
-//! embedded dev L1.
+//! embedded dev L1. A deposit that fails on L2 is reclaimed on L1 with its failure status log.
 
 use alloy::{
     network::EthereumWallet,
@@ -9,7 +9,7 @@ use alloy::{
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
     sol,
-    sol_types::{SolCall, SolValue},
+    sol_types::{SolCall, SolEvent, SolValue},
 };
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use ferrum_l1::{
@@ -19,6 +19,7 @@ use ferrum_l1::{
         shared_bridge::L1SharedBridge,
         test_erc20::TestnetERC20Token,
     },
+    priority::NewPriorityRequest,
 };
 use ferrum_node::{dev_accounts::dev_signers, spawn};
 use ferrum_primitives::{L2_ASSET_ROUTER_ADDRESS, L2_NATIVE_TOKEN_VAULT_ADDRESS};
@@ -57,10 +58,58 @@ sol! {
     }
 }
 
-const L2_GAS_LIMIT: u64 = 3_000_000;
+/// The L2 gas limit of an ERC-20 deposit as the SDK gets it: `zks_estimateGasL1ToL2` of the router call the
+/// L1 bridge will make, from the bridge's alias, scaled by 1.2 (the SDK's `scaleGasLimit`).
+async fn estimate_deposit_gas(
+    l2_url: &str,
+    deployment: &Deployment,
+    depositor: Address,
+    token: Address,
+    l2_receiver: Address,
+    amount: U256,
+) -> u64 {
+    let metadata = (
+        Bytes::from("Ferrum Test".to_string().abi_encode()),
+        Bytes::from("FTT".to_string().abi_encode()),
+        Bytes::from(U256::from(6).abi_encode()),
+    )
+        .abi_encode_params();
+    let data = IL2AssetRouter::finalizeDepositCall {
+        l1Sender: depositor,
+        l2Receiver: l2_receiver,
+        l1Token: token,
+        amount,
+        data: metadata.into(),
+    }
+    .abi_encode();
+    let r = call(
+        l2_url,
+        "zks_estimateGasL1ToL2",
+        json!([{
+            "from": ferrum_l1::apply_l1_to_l2_alias(deployment.shared_bridge),
+            "to": L2_ASSET_ROUTER_ADDRESS,
+            "data": Bytes::from(data),
+            "value": "0x0",
+            "type": "0x71",
+            "eip712Meta": {"gasPerPubdata": "0x320"},
+        }]),
+    )
+    .await;
+    let gas = u64::from_str_radix(
+        r["result"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"))
+            .trim_start_matches("0x"),
+        16,
+    )
+    .unwrap();
+    // The first deposit deploys the bridged token: far more than a mint.
+    assert!(gas > 300_000, "estimate {gas}");
+    gas * 12 / 10
+}
 
 /// Deposits `amount` of `token` from `depositor` to `l2_receiver` (SDK encoding: `0x01 ‖ abi.encode(assetId,
-/// abi.encode(amount, receiver, token))`); returns the L1 receipt's success.
+/// abi.encode(amount, receiver, token))`) with `l2_gas_limit`.
 async fn deposit_erc20(
     l1_url: &str,
     depositor: PrivateKeySigner,
@@ -69,7 +118,8 @@ async fn deposit_erc20(
     token: Address,
     l2_receiver: Address,
     amount: U256,
-) {
+    l2_gas_limit: u64,
+) -> B256 {
     let l1 = ProviderBuilder::new()
         .wallet(EthereumWallet::from(depositor))
         .connect_http(l1_url.parse().unwrap());
@@ -88,7 +138,7 @@ async fn deposit_erc20(
         .l2TransactionBaseCost(
             U256::from(chain_id),
             gas_price,
-            U256::from(L2_GAS_LIMIT),
+            U256::from(l2_gas_limit),
             U256::from(800),
         )
         .call()
@@ -105,7 +155,7 @@ async fn deposit_erc20(
         chainId: U256::from(chain_id),
         mintValue: cost,
         l2Value: U256::ZERO,
-        l2GasLimit: U256::from(L2_GAS_LIMIT),
+        l2GasLimit: U256::from(l2_gas_limit),
         l2GasPerPubdataByteLimit: U256::from(800),
         refundRecipient: Address::ZERO,
         secondBridgeAddress: deployment.shared_bridge,
@@ -123,6 +173,13 @@ async fn deposit_erc20(
         .await
         .unwrap();
     assert!(receipt.status());
+    receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+        .expect("NewPriorityRequest")
+        .txHash
 }
 
 /// The whole round trip against the L1 at `l1_url`, whose account `l1_user` pays on L1.
@@ -177,6 +234,15 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     // Deposit 600 to an L2 user whose key we hold.
     let user = signer(1);
     let deposited = U256::from(600_000_000u64);
+    let gas = estimate_deposit_gas(
+        &url,
+        &deployment,
+        l1_user.address(),
+        *token.address(),
+        user.address(),
+        deposited,
+    )
+    .await;
     deposit_erc20(
         l1_url,
         l1_user.clone(),
@@ -185,6 +251,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         *token.address(),
         user.address(),
         deposited,
+        gas,
     )
     .await;
     let bridged = IBridgedERC20::new(l2_token, &l2);
@@ -392,4 +459,126 @@ async fn an_erc20_deposit_and_withdrawal_round_trip_on_the_embedded_l1() {
     let key = format!("0x{}", alloy_primitives::hex::encode(dev[7].to_bytes()));
     erc20_round_trip(&l1.http_url(), dev[4].clone(), key).await;
     l1.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erc20_deposit_that_fails_on_l2_is_reclaimed_on_l1_once() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let node = spawn(settling_config_at(dir.path(), &l1.endpoint()))
+        .await
+        .unwrap();
+    let url = node.http_url();
+    let deployment = node.deployment.clone().unwrap();
+    let chain_id = node.chain.config.chain_id;
+    let depositor: PrivateKeySigner = l1.keys()[3].clone().into();
+    let l1p = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(depositor.clone()))
+        .connect_http(l1.endpoint_url());
+    let token = TestnetERC20Token::deploy(&l1p, "Lost".into(), "LST".into(), 18)
+        .await
+        .unwrap();
+    let amount = U256::from(5_000u64);
+    token
+        .mint(depositor.address(), amount)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+
+    // 100,000 L2 gas cannot deploy the bridged token: the L2 call fails and mints nothing.
+    let hash = deposit_erc20(
+        &l1.endpoint(),
+        depositor.clone(),
+        &deployment,
+        chain_id,
+        *token.address(),
+        signer(1).address(),
+        amount,
+        100_000,
+    )
+    .await;
+    let mut receipt = serde_json::Value::Null;
+    for _ in 0..600 {
+        receipt = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();
+        if !receipt.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(receipt["status"], "0x0", "{receipt}");
+    let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let l2_token = IL2AssetRouter::new(L2_ASSET_ROUTER_ADDRESS, &l2)
+        .l2TokenAddress(*token.address())
+        .call()
+        .await
+        .unwrap();
+    assert!(l2.get_code_at(l2_token).await.unwrap().is_empty());
+    assert_eq!(
+        token.balanceOf(depositor.address()).call().await.unwrap(),
+        U256::ZERO
+    );
+
+    // Once its batch is executed, the failure status log proves the claim: the tokens come back, once.
+    let mut proof = serde_json::Value::Null;
+    for _ in 0..600 {
+        proof = call(&url, "zks_getL2ToL1LogProof", json!([hash])).await["result"].clone();
+        if !proof.is_null()
+            && call(
+                &url,
+                "zks_getL1BatchDetails",
+                json!([proof["l1BatchNumber"]]),
+            )
+            .await["result"]["executedAt"]
+                .is_string()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let bridge = L1SharedBridge::new(deployment.shared_bridge, &l1p);
+    let claim = |sender: Address, amount: U256| {
+        bridge.claimFailedDeposit(
+            U256::from(chain_id),
+            sender,
+            *token.address(),
+            amount,
+            hash,
+            U256::from(proof["l1BatchNumber"].as_u64().unwrap()),
+            U256::from(proof["id"].as_u64().unwrap()),
+            proof["txNumberInBatch"].as_u64().unwrap() as u16,
+            serde_json::from_value(proof["proof"].clone()).unwrap(),
+        )
+    };
+    // Someone else, or a larger amount: refused.
+    assert!(claim(signer(2).address(), amount).send().await.is_err());
+    assert!(
+        claim(depositor.address(), amount + U256::from(1))
+            .send()
+            .await
+            .is_err()
+    );
+    let r = claim(depositor.address(), amount)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(r.status());
+    assert_eq!(
+        token.balanceOf(depositor.address()).call().await.unwrap(),
+        amount
+    );
+    assert!(
+        claim(depositor.address(), amount).send().await.is_err(),
+        "a second claim must fail"
+    );
+    assert_eq!(
+        token.balanceOf(depositor.address()).call().await.unwrap(),
+        amount
+    );
+    node.stop().await.unwrap();
 }

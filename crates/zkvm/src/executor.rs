@@ -13,6 +13,10 @@ pub const MAX_ADDRESS: u32 = 0x2000_0000;
 /// Bytes per memory page (mapping granularity).
 pub const PAGE_SIZE: u32 = 4096;
 const WORDS_PER_PAGE: usize = (PAGE_SIZE / 4) as usize;
+/// Page permissions (`Program::perms`): nothing mapped, read-only data, writable data, code.
+const PAGE_READ_ONLY: u8 = 1;
+const PAGE_WRITABLE: u8 = 2;
+const PAGE_CODE: u8 = 3;
 const NUM_PAGES: usize = (MAX_ADDRESS / PAGE_SIZE) as usize;
 
 /// Syscall numbers (`a7` at `ecall`).
@@ -52,10 +56,8 @@ pub struct Program {
     pub code: Vec<CodeWord>,
     /// Initial memory: every word covered by a segment's file bytes (aligned address → value).
     pub image: BTreeMap<u32, u32>,
-    /// Per page: 0 unmapped, 1 read-only, 2 read-write.
+    /// Per page: 0 unmapped, 1 read-only data, 2 writable data, 3 code (any executable byte on it).
     perms: Vec<u8>,
-    /// Executable byte ranges `[start, end)` (stores into them are refused).
-    exec_ranges: Vec<(u32, u32)>,
 }
 
 impl Program {
@@ -84,7 +86,17 @@ impl Program {
             let first = (seg.vaddr / PAGE_SIZE) as usize;
             let last = ((end - 1) / u64::from(PAGE_SIZE)) as usize;
             for p in &mut perms[first..=last] {
-                *p = (*p).max(if seg.write { 2 } else { 1 });
+                // A page holding any code is a code page (neither loaded from nor stored to), so that page
+                // permissions alone decide every access, as the prover's page table does.
+                *p = if seg.exec || *p == PAGE_CODE {
+                    PAGE_CODE
+                } else {
+                    (*p).max(if seg.write {
+                        PAGE_WRITABLE
+                    } else {
+                        PAGE_READ_ONLY
+                    })
+                };
             }
             for (i, b) in seg.data.iter().enumerate() {
                 let addr = seg.vaddr + i as u32;
@@ -119,7 +131,6 @@ impl Program {
             code,
             image,
             perms,
-            exec_ranges,
         };
         match program.fetch(elf.entry) {
             Some(CodeWord::Ins(_) | CodeWord::Invalid { .. }) => Ok(program),
@@ -142,17 +153,45 @@ impl Program {
             .is_some_and(|&p| p > 0)
     }
 
-    /// Whether `addr` lies in an executable segment (code is not data: loads from it and stores
+    /// Whether `addr` lies on a page that holds code (code is not data: loads from it and stores
     /// to it are refused, and the prover's memory image leaves it out).
     pub fn is_code(&self, addr: u32) -> bool {
-        self.exec_ranges.iter().any(|&(s, e)| addr >= s && addr < e)
+        self.perms
+            .get((addr / PAGE_SIZE) as usize)
+            .is_some_and(|&p| p == PAGE_CODE)
     }
 
     fn is_writable(&self, addr: u32) -> bool {
         self.perms
             .get((addr / PAGE_SIZE) as usize)
-            .is_some_and(|&p| p == 2)
-            && !self.exec_ranges.iter().any(|&(s, e)| addr >= s && addr < e)
+            .is_some_and(|&p| p == PAGE_WRITABLE)
+    }
+
+    /// Every data page (mapped, no code on it) and whether it is writable, by page number: what loads
+    /// (any of them) and stores (writable ones) may touch. The prover's page table.
+    pub fn data_pages(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
+        self.perms.iter().enumerate().filter_map(|(i, &p)| {
+            (p == PAGE_READ_ONLY || p == PAGE_WRITABLE).then_some((i as u32, p == PAGE_WRITABLE))
+        })
+    }
+
+    /// The same program without page `page` mapped (tests build runs the real program forbids).
+    #[cfg(test)]
+    pub(crate) fn without_page(mut self, page: u32) -> Self {
+        self.perms[page as usize] = 0;
+        self
+    }
+
+    /// The same program with page `page`'s permission replaced (tests build runs the real program
+    /// forbids).
+    #[cfg(test)]
+    pub(crate) fn with_page_writable(mut self, page: u32, writable: bool) -> Self {
+        self.perms[page as usize] = if writable {
+            PAGE_WRITABLE
+        } else {
+            PAGE_READ_ONLY
+        };
+        self
     }
 }
 

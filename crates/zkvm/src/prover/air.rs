@@ -42,13 +42,17 @@ pub(crate) const BUS_POW: &str = "pow";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_FINAL: &str = "final";
 pub(crate) const BUS_IO: &str = "io";
+pub(crate) const BUS_PAGE: &str = "page";
 
 /// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = 0`, `x >> 7`,
-/// `x & 3`, `x >> 5`.
+/// `x & 3`, `x >> 5`, `x >> 4`.
 pub(crate) const OP_RANGE: u32 = 0;
 pub(crate) const OP_MSB: u32 = 1;
 pub(crate) const OP_LOW2: u32 = 2;
 pub(crate) const OP_TOP3: u32 = 3;
+pub(crate) const OP_SHR4: u32 = 4;
+/// Byte-table main columns: one multiplicity per byte op, per nibble op, and for `pow`.
+pub(crate) const BYTES_WIDTH: usize = 9;
 /// Bitwise operations (first field of `bitwise` and `nibble` messages).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
@@ -82,14 +86,16 @@ pub(crate) enum ZkvmAir {
     Image(Arc<RowMajorMatrix<Val>>),
     Final(Arc<RowMajorMatrix<Val>>),
     Io(Arc<RowMajorMatrix<Val>>),
+    /// `(page, writable)` rows: what loads and stores may touch.
+    Pages(Arc<RowMajorMatrix<Val>>),
 }
 
 impl BaseAir<Val> for ZkvmAir {
     fn width(&self) -> usize {
         match self {
             Self::Cpu => CPU_WIDTH,
-            Self::Rom(_) | Self::Image(_) | Self::Final(_) | Self::Io(_) => 1,
-            Self::Bytes(_) => 8,
+            Self::Rom(_) | Self::Image(_) | Self::Final(_) | Self::Io(_) | Self::Pages(_) => 1,
+            Self::Bytes(_) => BYTES_WIDTH,
             Self::Bitwise => BITWISE_WIDTH,
             Self::Mul => MUL_WIDTH,
             Self::Boundary => BOUNDARY_WIDTH,
@@ -106,9 +112,12 @@ impl BaseAir<Val> for ZkvmAir {
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            Self::Rom(m) | Self::Bytes(m) | Self::Image(m) | Self::Final(m) | Self::Io(m) => {
-                Some((**m).clone())
-            }
+            Self::Rom(m)
+            | Self::Bytes(m)
+            | Self::Image(m)
+            | Self::Final(m)
+            | Self::Io(m)
+            | Self::Pages(m) => Some((**m).clone()),
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
         }
     }
@@ -118,6 +127,7 @@ impl BaseAir<Val> for ZkvmAir {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
             Self::Bytes(_) => 18,
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
+            Self::Pages(_) => 2,
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
@@ -139,6 +149,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Image(_) => eval_image(builder),
             Self::Final(_) => eval_final(builder),
             Self::Io(_) => eval_io(builder),
+            Self::Pages(_) => eval_pages(builder),
         }
     }
 }
@@ -374,6 +385,21 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         AB::Expr::ZERO,
         is_mem.clone() + f.jalr,
     );
+    // The page (address >> 12) must be a data page, and a writable one for stores: a `(page, is_store)`
+    // row of the page table, built from the ELF by the verifier.
+    byte_lookup(
+        builder,
+        OP_SHR4,
+        loc.res[1].into(),
+        loc.page_lo.into(),
+        is_mem.clone(),
+    );
+    let page = loc.page_lo + loc.res[2] * AB::F::from_u32(16) + loc.res[3] * AB::F::from_u32(4096);
+    builder.push_interaction(
+        BUS_PAGE,
+        [page, stores.clone()],
+        Count::bounded(is_mem.clone(), 1),
+    );
     builder.assert_zero((f.lw + f.sw) * (loc.off[1] + loc.off[2] + loc.off[3]));
     builder.assert_zero((f.lh + f.lhu + f.sh) * (loc.off[1] + loc.off[3]));
     for i in 0..4 {
@@ -497,7 +523,13 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
     // Columns: x, x >> 7, x & 3, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
-    let results: [AB::Expr; 4] = [AB::Expr::ZERO, p[1].into(), p[2].into(), p[3].into()];
+    let results: [AB::Expr; 5] = [
+        AB::Expr::ZERO,
+        p[1].into(),
+        p[2].into(),
+        p[3].into(),
+        p[4].into(),
+    ];
     for (op, z) in results.into_iter().enumerate() {
         builder.push_interaction(
             BUS_BYTE,
@@ -509,13 +541,13 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         builder.push_interaction(
             BUS_NIBBLE,
             [c::<AB>(op), p[4].into(), p[5].into(), p[6 + k].into()],
-            Count::provided(-m[4 + k].into()),
+            Count::provided(-m[5 + k].into()),
         );
     }
     // Columns 9..18: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
     let mut msg = vec![p[0].into()];
     msg.extend(p[9..18].iter().map(|&v| v.into()));
-    builder.push_interaction(BUS_POW, msg, Count::provided(-m[7].into()));
+    builder.push_interaction(BUS_POW, msg, Count::provided(-m[8].into()));
 }
 
 #[allow(clippy::too_many_lines)]
@@ -895,5 +927,16 @@ fn eval_io<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             p[5].into(),
         ],
         Count::bounded(-p[0].into(), 1),
+    );
+}
+
+fn eval_pages<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let mult = builder.main().current_slice()[0];
+    builder.push_interaction(
+        BUS_PAGE,
+        [p[0].into(), p[1].into()],
+        Count::provided(-mult.into()),
     );
 }

@@ -93,6 +93,8 @@ pub(crate) struct CpuCols<T> {
     pub out_idx: T,
     /// One-hot byte offset of a load/store inside its word.
     pub off: [T; 4],
+    /// `res[1] >> 4`: with `res[2]` and `res[3]` it makes the 4 KiB page of a load/store address.
+    pub page_lo: T,
     pub mem_old: [T; 4],
     pub mem_new: [T; 4],
     /// Selected byte (and second byte, for half-words) of a narrow load.

@@ -178,10 +178,10 @@ pub struct ProofStats {
     /// Main-trace cells over all tables.
     pub main_cells: usize,
     /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io,
-    /// bitwise, mul).
-    pub main_widths: [usize; 8],
+    /// bitwise, mul, pages).
+    pub main_widths: [usize; 9],
     /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
-    pub aux_widths: [usize; 8],
+    pub aux_widths: [usize; 9],
 }
 
 /// The public inputs of one segment, as the verifier derives them.
@@ -198,7 +198,7 @@ struct Segment<'a> {
 }
 
 /// The tables of a segment, in proof order: CPU, ROM, bytes, boundary, image (initial state),
-/// io, bitwise, mul, and the final-state table for a segment that does not halt.
+/// io, bitwise, mul, pages, and the final-state table for a segment that does not halt.
 fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
     let mut airs = vec![
         ZkvmAir::Cpu,
@@ -209,6 +209,7 @@ fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
         ZkvmAir::Io(trace::shared(trace::io_table(seg.output, seg.out_start))),
         ZkvmAir::Bitwise,
         ZkvmAir::Mul,
+        ZkvmAir::Pages(trace::shared(trace::page_table(program))),
     ];
     if let Some(out) = seg.state_out {
         airs.push(ZkvmAir::Final(trace::shared(trace::state_table(out))));
@@ -374,6 +375,7 @@ fn prove_segment(
         .collect();
     let start_pc = steps.first().map_or(program.entry, |s| s.pc);
     let rom = trace::rom_table(program);
+    let pages = trace::page_table(program);
     let image = trace::state_table(init);
     let io = trace::io_table(&output, out_start);
     let (mut traces, state_out) = trace::generate(
@@ -384,6 +386,7 @@ fn prove_segment(
         rom.height(),
         image.height(),
         io.height(),
+        pages.height(),
     )?;
     tamper(&mut traces);
     let seg = Segment {
@@ -412,6 +415,7 @@ fn prove_segment(
             ZkvmAir::Boundary => &traces.boundary,
             ZkvmAir::Image(_) => &traces.image,
             ZkvmAir::Io(_) => &traces.io,
+            ZkvmAir::Pages(_) => &traces.pages,
             ZkvmAir::Final(_) => &final_dummy,
         })
         .collect();
@@ -421,8 +425,8 @@ fn prove_segment(
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
         main_cells: mats.iter().map(|m| m.values.len()).sum(),
-        main_widths: [0; 8],
-        aux_widths: [0; 8],
+        main_widths: [0; 9],
+        aux_widths: [0; 9],
     };
     let pvs = public_values(&seg, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
@@ -442,7 +446,7 @@ fn prove_segment(
     }))
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
-    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(8) {
+    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(9) {
         stats.aux_widths[i] = inst.permutation_local.len();
         stats.main_widths[i] = airs[i].width();
     }
@@ -572,6 +576,7 @@ fn verify_segment(
             | ZkvmAir::Bytes(m)
             | ZkvmAir::Image(m)
             | ZkvmAir::Io(m)
+            | ZkvmAir::Pages(m)
             | ZkvmAir::Final(m) => bits == log2_strict(m.height()),
             ZkvmAir::Cpu | ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
             ZkvmAir::Boundary => (2..=max_bits + 3).contains(&bits),

@@ -389,3 +389,78 @@ fn segments_prove_and_link() {
         "changed output"
     );
 }
+
+/// Proves a run of `runs` (which the executor accepts) against `judged`, a program with the same code and
+/// data but other page permissions: the run breaks `judged`'s page rules, so proving must fail or the proof
+/// must not verify against `judged`.
+fn assert_page_rules_enforced(runs: &Program, judged: &Program) {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let (steps, exit_code) = {
+            let run = crate::execute(
+                runs,
+                &[],
+                &crate::ExecConfig {
+                    trace: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            (run.trace, run.exit_code)
+        };
+        prove_segment(
+            judged,
+            &steps,
+            &trace::image_state(judged),
+            0,
+            exit_code,
+            None,
+            &FAST_TEST,
+            &mut |_| {},
+        )
+    }));
+    match result {
+        Err(_) | Ok(Err(_)) => {}
+        Ok(Ok((sp, _, _))) => {
+            let claim = Claim {
+                exit_code: sp.exit_code,
+                output: sp.output.clone(),
+            };
+            assert!(verify(judged, &claim, &sp.proof, &FAST_TEST).is_err());
+        }
+    }
+}
+
+#[test]
+fn a_store_to_a_read_only_page_has_no_proof() {
+    let writable = program();
+    let page = asm::DATA_BASE / crate::executor::PAGE_SIZE;
+    let read_only = program().with_page_writable(page, false);
+    // The executor refuses the run on the read-only program...
+    assert!(matches!(
+        crate::execute(&read_only, &[], &crate::ExecConfig::default()),
+        Err(crate::ExecError::WriteToReadOnly { .. })
+    ));
+    // ... and the same run has no proof for it.
+    assert_page_rules_enforced(&writable, &read_only);
+    // The honest combination still proves and verifies.
+    let (claim, proof, _) = prove(&writable, &[], &FAST_TEST).unwrap();
+    verify(&writable, &claim, &proof, &FAST_TEST).unwrap();
+}
+
+#[test]
+fn a_load_from_an_unmapped_page_has_no_proof() {
+    // Loads from a page the ELF maps only in the "runs" program (a second data page).
+    let mut code = asm::li(S0, asm::DATA_BASE + 4096).to_vec();
+    code.extend([asm::lw(A0, S0, 0)]);
+    code.extend(asm::HALT);
+    let elf = asm::elf(&code, &[0; 1025]); // data spans two pages
+    let runs = Program::from_elf(&elf).unwrap();
+    let page = (asm::DATA_BASE + 4096) / crate::executor::PAGE_SIZE;
+    let mut judged = Program::from_elf(&elf).unwrap();
+    judged = judged.without_page(page);
+    assert!(matches!(
+        crate::execute(&judged, &[], &crate::ExecConfig::default()),
+        Err(crate::ExecError::Unmapped { .. })
+    ));
+    assert_page_rules_enforced(&runs, &judged);
+}

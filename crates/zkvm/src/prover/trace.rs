@@ -7,7 +7,10 @@ use std::sync::Arc;
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::{MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_TOP3, OP_XOR, Val};
+use super::air::{
+    BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_SHR4, OP_TOP3,
+    OP_XOR, Val,
+};
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
     MulCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
@@ -235,6 +238,29 @@ pub(crate) fn image_state(program: &Program) -> State {
         .collect()
 }
 
+/// The page table's `(page, writable)` rows: every data page once as readable, every writable one once more
+/// as writable (a load sends `(page, 0)`, a store `(page, 1)`).
+fn page_rows(program: &Program) -> impl Iterator<Item = (u32, bool)> + '_ {
+    program.data_pages().map(|(p, _)| (p, false)).chain(
+        program
+            .data_pages()
+            .filter(|&(_, w)| w)
+            .map(|(p, _)| (p, true)),
+    )
+}
+
+/// The preprocessed page table; padding rows hold page `P − 1`, which no address has.
+pub(crate) fn page_table(program: &Program) -> RowMajorMatrix<Val> {
+    let mut values: Vec<Val> = page_rows(program)
+        .flat_map(|(p, w)| [f(p), f(u32::from(w))])
+        .collect();
+    let n = values.len() / 2;
+    for _ in n..height(n) {
+        values.extend([f(P - 1), Val::ZERO]);
+    }
+    RowMajorMatrix::new(values, 2)
+}
+
 /// A preprocessed state table (initial state, or published final state).
 pub(crate) fn state_table(state: &State) -> RowMajorMatrix<Val> {
     keyed_words(state.iter().map(|(&a, &w)| (a, w)))
@@ -252,7 +278,7 @@ pub(crate) fn io_table(output: &[u32], out_start: u32) -> RowMajorMatrix<Val> {
 
 /// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
 /// chip's rows.
-struct ByteCounts(Vec<[u32; 8]>, Vec<BitwiseCols<Val>>);
+struct ByteCounts(Vec<[u32; BYTES_WIDTH]>, Vec<BitwiseCols<Val>>);
 
 impl ByteCounts {
     fn add(&mut self, op: u32, x: u32) {
@@ -268,7 +294,7 @@ impl ByteCounts {
                 row.a[i][h] = f(x);
                 row.b[i][h] = f(y);
                 row.r[i][h] = f(z);
-                self.0[((x << 4) | y) as usize][3 + op as usize] += 1;
+                self.0[((x << 4) | y) as usize][4 + op as usize] += 1;
             }
         }
         self.1.push(row);
@@ -285,6 +311,7 @@ pub(crate) struct MainTraces {
     pub boundary: RowMajorMatrix<Val>,
     pub image: RowMajorMatrix<Val>,
     pub io: RowMajorMatrix<Val>,
+    pub pages: RowMajorMatrix<Val>,
 }
 
 fn set4(dst: &mut [Val; 4], x: u32) {
@@ -410,7 +437,7 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     row.sa = f(u32::from(sa));
     row.sm = f(u32::from(sm));
     if (5..=7).contains(&mop) {
-        bytes.0[(b & 255) as usize][7] += 1;
+        bytes.0[(b & 255) as usize][8] += 1;
     }
     if matches!(mop, 2 | 3 | 7 | 10 | 11) {
         bytes.add(OP_MSB, x >> 24);
@@ -439,6 +466,7 @@ pub(crate) fn generate(
     rom_height: usize,
     image_height: usize,
     io_height: usize,
+    pages_height: usize,
 ) -> Result<(MainTraces, State), ProveError> {
     let rom_index: HashMap<u32, usize> = {
         let mut m = HashMap::new();
@@ -455,7 +483,12 @@ pub(crate) fn generate(
         m
     };
     let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts(vec![[0; 8]; 256], Vec::new());
+    let mut bytes = ByteCounts(vec![[0; BYTES_WIDTH]; 256], Vec::new());
+    let page_rows: HashMap<(u32, bool), usize> = page_rows(program)
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
+    let mut page_mult = vec![0u32; pages_height];
     let mut mul_rows: Vec<MulCols<Val>> = Vec::new();
     let h = height(steps.len());
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
@@ -629,6 +662,12 @@ pub(crate) fn generate(
             let off = (res & 3) as usize;
             row.off[off] = Val::ONE;
             bytes.add(OP_LOW2, rb[0]);
+            row.page_lo = f(rb[1] >> 4);
+            bytes.add(OP_SHR4, rb[1]);
+            // A page the program does not allow gets no row: the proof fails, as the executor does.
+            if let Some(&r) = page_rows.get(&(res >> 12, is_store)) {
+                page_mult[r] += 1;
+            }
             let ob = le(old);
             if fl.lb + fl.lbu == 1 {
                 row.sb0 = f(ob[off]);
@@ -768,7 +807,7 @@ pub(crate) fn generate(
         let row: &mut BitwiseCols<Val> = row.borrow_mut();
         *row = *src;
     }
-    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), 8);
+    let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), BYTES_WIDTH);
     let mut mul = RowMajorMatrix::new(Val::zero_vec(height(mul_rows.len()) * MUL_WIDTH), MUL_WIDTH);
     for (row, src) in mul.values.chunks_exact_mut(MUL_WIDTH).zip(&mul_rows) {
         let row: &mut MulCols<Val> = row.borrow_mut();
@@ -789,6 +828,7 @@ pub(crate) fn generate(
             boundary,
             image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
             io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
+            pages: RowMajorMatrix::new(page_mult.into_iter().map(f).collect(), 1),
         },
         final_state,
     ))

@@ -196,11 +196,7 @@ pub async fn cancel_stuck<P: Provider>(
         .with_gas_limit(21_000);
     tx.from = Some(from);
     tx.nonce = Some(nonce);
-    let policy = FeePolicy {
-        give_up_after: policy.resend_after.saturating_mul(4),
-        ..*policy
-    };
-    send_and_bump(provider, from, nonce, tx, fees, &policy, poll).await
+    send_and_bump(provider, from, nonce, tx, fees, policy, poll).await
 }
 
 #[cfg(test)]

@@ -163,6 +163,10 @@ pub struct Deployment {
     pub security_council: Option<Address>,
     /// Registered chains: L2 chain id → chain (diamond-proxy equivalent) contract.
     pub chains: BTreeMap<u64, Address>,
+    /// Timestamp of the L2 genesis block the ChainTypeManager's genesis batch hash was made with: every chain
+    /// of this deployment starts from the same genesis, so later chains need it (0 = not recorded).
+    #[serde(default)]
+    pub genesis_timestamp: u64,
 }
 
 /// Waits for a sent transaction and fails if it reverted.
@@ -266,6 +270,7 @@ pub async fn deploy_ecosystem<P: Provider>(
         governor: None,
         security_council: None,
         chains: BTreeMap::new(),
+        genesis_timestamp: 0,
     };
     if let Some(gov) = &params.governance {
         deploy_governance(provider, sender, owner, gov, &mut deployment).await?;

@@ -78,7 +78,12 @@ pub(crate) async fn open_or_deploy(
         Ok(text) => {
             let deployment = serde_json::from_str::<Deployment>(&text)
                 .with_context(|| format!("parsing {}", deployment_path.display()))?;
-            (open_chain(config, ecosystem(&deployment))?, deployment)
+            // Every chain of the deployment starts from the ChainTypeManager's genesis, made at this time.
+            let mut config = config.clone();
+            if config.genesis.timestamp == 0 {
+                config.genesis.timestamp = deployment.genesis_timestamp;
+            }
+            (open_chain(&config, ecosystem(&deployment))?, deployment)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && l1.deploy_if_missing => {
             let verifier = if l1.insecure_no_proofs {
@@ -101,6 +106,9 @@ pub(crate) async fn open_or_deploy(
                     };
                     let chain =
                         open_chain(config, l1).map_err(|e| L1Error::Genesis(format!("{e:#}")))?;
+                    // A data dir made for another bridge must not become this CTM's genesis.
+                    check_genesis_bridge(&chain, shared_bridge)
+                        .map_err(|e| L1Error::Genesis(format!("{e:#}")))?;
                     let hash = genesis_batch_hash(&chain)
                         .map_err(|e| L1Error::Genesis(format!("{e:#}")))?;
                     opened = Some(chain);
@@ -108,16 +116,20 @@ pub(crate) async fn open_or_deploy(
                 })
                 .await
                 .context("deploying the L1 ecosystem")?;
-            (
-                opened.context("the deployment did not create the genesis")?,
-                deployment,
-            )
+            let chain = opened.context("the deployment did not create the genesis")?;
+            let mut deployment = deployment;
+            deployment.genesis_timestamp = chain
+                .store
+                .header(0)?
+                .context("no genesis header")?
+                .timestamp;
+            (chain, deployment)
         }
         Err(e) => {
             return Err(e).with_context(|| format!("reading {}", deployment_path.display()));
         }
     };
-    check_genesis_ecosystem(&chain, &deployment)?;
+    check_genesis_bridge(&chain, deployment.shared_bridge)?;
     if !deployment.chains.contains_key(&chain_id) {
         register(&provider, &mut deployment, l1, chain_id, me).await?;
     }
@@ -134,11 +146,14 @@ fn ecosystem(deployment: &Deployment) -> L1Ecosystem {
 }
 
 /// A data dir whose genesis was made for another L1 (or none) would take deposits from nobody: refuse it.
-fn check_genesis_ecosystem(chain: &Chain, deployment: &Deployment) -> anyhow::Result<()> {
+fn check_genesis_bridge(
+    chain: &Chain,
+    shared_bridge: alloy_primitives::Address,
+) -> anyhow::Result<()> {
     let recorded = chain
         .store
         .storage(&L2_ASSET_ROUTER_ADDRESS, &U256::ZERO, Some(0))?;
-    let expected = U256::from_be_slice(deployment.shared_bridge.as_slice());
+    let expected = U256::from_be_slice(shared_bridge.as_slice());
     anyhow::ensure!(
         recorded == expected,
         "the chain in this data dir was created for L1 shared bridge {recorded:#x}, but the deployment's is \

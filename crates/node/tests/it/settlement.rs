@@ -931,6 +931,53 @@ async fn the_embedded_dev_l1_settles_a_deposit_and_a_withdrawal() {
     l1.stop().await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_chain_registered_in_the_same_ecosystem_settles_too() {
+    let l1 = anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let first = spawn(settling_config(&dir.path().join("a"), &l1))
+        .await
+        .unwrap();
+    let deployment_file = dir.path().join("a").join("l1-deployment.json");
+    // The second chain's genesis is made later (another second): it must still equal the CTM's.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    // `ferrum chain create` for chain 271 in the same deployment, then its node.
+    let mut second_config = settling_config(&dir.path().join("b"), &l1);
+    second_config.chain.chain_id = 271;
+    second_config.l1.deployment_file = Some(deployment_file.clone());
+    second_config.l1.deploy_if_missing = false;
+    let deployment = ferrum_node::chain_create(second_config.clone())
+        .await
+        .unwrap();
+    assert_eq!(deployment.chains.len(), 2);
+    let second = spawn(second_config).await.unwrap();
+    assert_eq!(
+        second.deployment.as_ref().unwrap().shared_bridge,
+        first.deployment.as_ref().unwrap().shared_bridge
+    );
+    // Each chain's batches settle on its own chain contract.
+    let url = second.http_url();
+    let p = provider(&url, signer(0));
+    let receipt = p
+        .send_transaction(
+            TransactionRequest::default()
+                .to(Address::repeat_byte(0x71))
+                .value(U256::from(1)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    wait_batch(&url, 1, "executedAt").await;
+    let l1p = ProviderBuilder::new().connect_http(l1.endpoint_url());
+    let zk_chain = ZKChain::new(deployment.chains[&271], &l1p);
+    assert_l1_holds_sealed_batches(&second.chain.store, &zk_chain, 1).await;
+    second.stop().await.unwrap();
+    first.stop().await.unwrap();
+}
+
 async fn finalized_number(url: &str) -> u64 {
     let r = call(url, "eth_getBlockByNumber", json!(["finalized", false])).await;
     u64::from_str_radix(

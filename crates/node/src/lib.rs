@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod deposit;
 pub mod dev_accounts;
 mod node;
 mod settlement;

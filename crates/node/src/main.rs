@@ -47,6 +47,27 @@ enum Command {
     /// Withdrawals to L1.
     #[command(subcommand)]
     Withdraw(WithdrawCommand),
+    /// Deposit ETH or an L1 ERC-20 to an L2 account (through the Bridgehub; L2 gas priced as ZKsync's SDK does).
+    Deposit {
+        /// L2 receiver.
+        #[arg(long)]
+        to: alloy_primitives::Address,
+        /// Amount in wei (ETH) or in the token's smallest unit.
+        #[arg(long)]
+        amount: U256,
+        /// The L1 ERC-20 to deposit; without it, ETH.
+        #[arg(long)]
+        token: Option<alloy_primitives::Address>,
+        /// L2 JSON-RPC URL.
+        #[arg(long, default_value = "http://127.0.0.1:8545")]
+        l2_rpc: String,
+        /// L1 JSON-RPC URL.
+        #[arg(long, env = "FERRUM_L1_RPC")]
+        l1_rpc: String,
+        /// L1 key of the depositor.
+        #[arg(long, env = "FERRUM_L1_KEY")]
+        private_key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -386,6 +407,29 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "finalized withdrawal {tx} (batch {}, message {}) on L1: {hash}",
                 proof.batch, proof.message_index
+            );
+            Ok(())
+        }
+        Command::Deposit {
+            to,
+            amount,
+            token,
+            l2_rpc,
+            l1_rpc,
+            private_key,
+        } => {
+            let sent = ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+                l2_rpc,
+                l1_rpc,
+                private_key,
+                to,
+                amount,
+                token,
+            })
+            .await?;
+            println!(
+                "deposit sent on L1: {}\nL2 transaction: {} (its receipt appears once the L2 executes it)",
+                sent.l1_tx, sent.l2_tx
             );
             Ok(())
         }

@@ -26,7 +26,8 @@ pub struct WithdrawalProof {
     pub proof: Vec<B256>,
 }
 
-async fn l2_call(url: &str, method: &str, params: Value) -> anyhow::Result<Value> {
+/// One JSON-RPC call to the L2 node; its `result`, or its error as an error.
+pub(crate) async fn l2_call(url: &str, method: &str, params: Value) -> anyhow::Result<Value> {
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let resp: Value = alloy::transports::http::reqwest::Client::new()
         .post(url)

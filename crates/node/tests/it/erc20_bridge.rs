@@ -58,56 +58,6 @@ sol! {
     }
 }
 
-/// The L2 gas limit of an ERC-20 deposit as the SDK gets it: `zks_estimateGasL1ToL2` of the router call the
-/// L1 bridge will make, from the bridge's alias, scaled by 1.2 (the SDK's `scaleGasLimit`).
-async fn estimate_deposit_gas(
-    l2_url: &str,
-    deployment: &Deployment,
-    depositor: Address,
-    token: Address,
-    l2_receiver: Address,
-    amount: U256,
-) -> u64 {
-    let metadata = (
-        Bytes::from("Ferrum Test".to_string().abi_encode()),
-        Bytes::from("FTT".to_string().abi_encode()),
-        Bytes::from(U256::from(6).abi_encode()),
-    )
-        .abi_encode_params();
-    let data = IL2AssetRouter::finalizeDepositCall {
-        l1Sender: depositor,
-        l2Receiver: l2_receiver,
-        l1Token: token,
-        amount,
-        data: metadata.into(),
-    }
-    .abi_encode();
-    let r = call(
-        l2_url,
-        "zks_estimateGasL1ToL2",
-        json!([{
-            "from": ferrum_l1::apply_l1_to_l2_alias(deployment.shared_bridge),
-            "to": L2_ASSET_ROUTER_ADDRESS,
-            "data": Bytes::from(data),
-            "value": "0x0",
-            "type": "0x71",
-            "eip712Meta": {"gasPerPubdata": "0x320"},
-        }]),
-    )
-    .await;
-    let gas = u64::from_str_radix(
-        r["result"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{r}"))
-            .trim_start_matches("0x"),
-        16,
-    )
-    .unwrap();
-    // The first deposit deploys the bridged token: far more than a mint.
-    assert!(gas > 300_000, "estimate {gas}");
-    gas * 12 / 10
-}
-
 /// Deposits `amount` of `token` from `depositor` to `l2_receiver` (SDK encoding: `0x01 ‖ abi.encode(assetId,
 /// abi.encode(amount, receiver, token))`) with `l2_gas_limit`.
 async fn deposit_erc20(
@@ -188,7 +138,6 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     let node = spawn(settling_config_at(dir.path(), l1_url)).await.unwrap();
     let url = node.http_url();
     let deployment = node.deployment.clone().unwrap();
-    let chain_id = node.chain.config.chain_id;
     let l1 = ProviderBuilder::new()
         .wallet(EthereumWallet::from(l1_user.clone()))
         .connect_http(l1_url.parse().unwrap());
@@ -234,26 +183,18 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     // Deposit 600 to an L2 user whose key we hold.
     let user = signer(1);
     let deposited = U256::from(600_000_000u64);
-    let gas = estimate_deposit_gas(
-        &url,
-        &deployment,
-        l1_user.address(),
-        *token.address(),
-        user.address(),
-        deposited,
-    )
-    .await;
-    deposit_erc20(
-        l1_url,
-        l1_user.clone(),
-        &deployment,
-        chain_id,
-        *token.address(),
-        user.address(),
-        deposited,
-        gas,
-    )
-    .await;
+    // `ferrum deposit --token`: approves the bridge, prices the L2 gas with zks_estimateGasL1ToL2 as the SDK does.
+    let key = format!("0x{}", alloy_primitives::hex::encode(l1_user.to_bytes()));
+    let sent = ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+        l2_rpc: url.clone(),
+        l1_rpc: l1_url.to_string(),
+        private_key: key.clone(),
+        to: user.address(),
+        amount: deposited,
+        token: Some(*token.address()),
+    })
+    .await
+    .unwrap();
     let bridged = IBridgedERC20::new(l2_token, &l2);
     wait_until("the ERC-20 deposit on L2", || async {
         bridged
@@ -263,6 +204,8 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
             .is_ok_and(|b| b == deposited)
     })
     .await;
+    let r = call(&url, "eth_getTransactionReceipt", json!([sent.l2_tx])).await["result"].clone();
+    assert_eq!(r["status"], "0x1", "{r}");
     assert_eq!(bridged.name().call().await.unwrap(), "Ferrum Test");
     assert_eq!(bridged.symbol().call().await.unwrap(), "FTT");
     assert_eq!(bridged.decimals().call().await.unwrap(), 6);
@@ -431,6 +374,24 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         token.balanceOf(l1_receiver).call().await.unwrap(),
         withdrawn
     );
+    // `ferrum deposit` without a token moves ETH.
+    let fresh = Address::repeat_byte(0x3e);
+    ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+        l2_rpc: url.clone(),
+        l1_rpc: l1_url.to_string(),
+        private_key: key,
+        to: fresh,
+        amount: U256::from(12_345u64),
+        token: None,
+    })
+    .await
+    .unwrap();
+    wait_until("the ETH deposit", || async {
+        l2.get_balance(fresh)
+            .await
+            .is_ok_and(|b| b == U256::from(12_345u64))
+    })
+    .await;
     // What the L1 user still holds plus what L1 holds for L2 is everything minted, minus what went out.
     assert_eq!(
         token.balanceOf(l1_user.address()).call().await.unwrap(),

@@ -20,7 +20,7 @@ pub struct FeePolicy {
     /// A transaction not mined after this long is replaced with higher fees.
     pub resend_after: Duration,
     /// Each replacement raises the max fee and the priority fee by this many percent (nodes require at least 10;
-    /// blob fees are doubled, as blob pools require).
+    /// a blob transaction's fees all double, as blob pools require).
     pub bump_percent: u64,
     /// Never offer more than this max fee per gas (wei); at the cap the last replacement just waits.
     pub max_fee_per_gas_cap: u128,
@@ -53,6 +53,12 @@ impl Fees {
         if self.max_fee >= cap {
             return None;
         }
+        // Blob pools (geth) take a blob transaction's replacement only at twice every fee.
+        let percent = if self.blob.is_some() {
+            percent.max(100)
+        } else {
+            percent
+        };
         let up = |v: u128| (v.saturating_mul(100 + u128::from(percent)) / 100).max(v + 1);
         let max_fee = up(self.max_fee).min(cap);
         Some(Self {
@@ -210,12 +216,16 @@ mod tests {
             priority: 10,
             blob: Some(3),
         };
+        let plain = Fees { blob: None, ..f };
+        let b = plain.bumped(25, 1_000).unwrap();
+        assert_eq!((b.max_fee, b.priority, b.blob), (125, 12, None));
+        // A blob transaction: every fee doubles.
         let b = f.bumped(25, 1_000).unwrap();
         assert_eq!(
             b,
             Fees {
-                max_fee: 125,
-                priority: 12,
+                max_fee: 200,
+                priority: 20,
                 blob: Some(6)
             }
         );
@@ -229,7 +239,7 @@ mod tests {
         .unwrap();
         assert_eq!((t.max_fee, t.priority), (2, 1));
         // The cap is reached, then no more bumps.
-        let c = f.bumped(25, 110).unwrap();
+        let c = plain.bumped(25, 110).unwrap();
         assert_eq!(c.max_fee, 110);
         assert!(c.bumped(25, 110).is_none());
     }

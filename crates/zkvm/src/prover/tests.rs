@@ -464,3 +464,18 @@ fn a_load_from_an_unmapped_page_has_no_proof() {
     ));
     assert_page_rules_enforced(&runs, &judged);
 }
+
+#[test]
+fn production_parameters_prove_and_verify() {
+    // FRI folds by 8 and grinds 16 bits here (the tests above use FAST_TEST).
+    let p = program();
+    let (claim, proof, _) = prove(&p, &[], &PRODUCTION).unwrap();
+    verify(&p, &claim, &proof, &PRODUCTION).unwrap();
+    let mut bad = proof.clone();
+    let n = bad.bytes.len();
+    bad.bytes[n / 2] ^= 1;
+    assert!(verify(&p, &claim, &bad, &PRODUCTION).is_err());
+    // A proof made for the fast parameters is not a production proof.
+    let (claim, fast, _) = prove(&p, &[], &FAST_TEST).unwrap();
+    assert!(verify(&p, &claim, &fast, &PRODUCTION).is_err());
+}

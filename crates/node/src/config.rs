@@ -99,8 +99,9 @@ pub struct ChainSection {
     pub min_base_fee: u64,
     /// Receives all fees.
     pub fee_recipient: Address,
-    /// Accept EIP-4844 blob transactions (set for the embedded dev L1; an L2 has no blobs).
-    pub blob_transactions: bool,
+    /// Follow Ethereum L1 rules: take EIP-4844 blob transactions and burn the base fee (set for the embedded dev
+    /// L1; an L2 takes no blobs and pays the base fee to its operator).
+    pub ethereum_l1: bool,
 }
 
 /// `[rpc]`
@@ -196,7 +197,7 @@ impl Default for ChainSection {
             block_gas_limit: c.block_gas_limit,
             min_base_fee: c.fee.min_base_fee,
             fee_recipient: Address::ZERO,
-            blob_transactions: c.blob_transactions,
+            ethereum_l1: c.ethereum_l1,
         }
     }
 }
@@ -251,7 +252,7 @@ impl NodeConfig {
         ferrum_stf::ChainConfig {
             chain_id: self.chain.chain_id,
             block_gas_limit: self.chain.block_gas_limit,
-            blob_transactions: self.chain.blob_transactions,
+            ethereum_l1: self.chain.ethereum_l1,
             fee: ferrum_primitives::FeeParams {
                 min_base_fee: self.chain.min_base_fee,
                 ..Default::default()

@@ -177,7 +177,7 @@ pub async fn spawn_embedded_l1(
     };
     config.chain.chain_id = EMBEDDED_L1_CHAIN_ID;
     config.chain.min_base_fee = 1_000_000_000;
-    config.chain.blob_transactions = true;
+    config.chain.ethereum_l1 = true;
     config.rpc.addr = addr;
     config.sequencer.block_time_ms = 1;
     config.genesis.alloc = crate::dev_accounts::dev_signers(10)?

@@ -182,7 +182,7 @@ impl EthApi {
             data,
             nonce: r.nonce,
             access_list: r.access_list.clone().unwrap_or_default(),
-            blob_hashes: if self.chain.config.blob_transactions {
+            blob_hashes: if self.chain.config.ethereum_l1 {
                 r.blob_versioned_hashes.clone().unwrap_or_default()
             } else {
                 Vec::new()
@@ -336,7 +336,7 @@ impl EthApiServer for EthApi {
     }
 
     fn blob_base_fee(&self) -> RpcResult<U256> {
-        if !self.chain.config.blob_transactions {
+        if !self.chain.config.ethereum_l1 {
             return Err(server("this chain has no blobs"));
         }
         // The blob gas price never rises above EIP-4844's minimum: the excess blob gas stays zero.
@@ -422,7 +422,7 @@ impl EthApiServer for EthApi {
     }
 
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256> {
-        let tx = if self.chain.config.blob_transactions {
+        let tx = if self.chain.config.ethereum_l1 {
             recover_checked_blob_tx(&raw)?
         } else {
             ferrum_primitives::recover_tx(&raw).map_err(|e| invalid_params(e.to_string()))?

@@ -12,9 +12,9 @@ pub struct ChainConfig {
     pub fee: FeeParams,
     /// Gas limit of every L2 block.
     pub block_gas_limit: u64,
-    /// Accept EIP-4844 blob transactions. Only a chain that serves as an L1 (the embedded dev L1) does; an L2
-    /// has no blobs.
-    pub blob_transactions: bool,
+    /// The chain follows Ethereum L1 rules (the embedded dev L1): it takes EIP-4844 blob transactions and burns
+    /// the base fee. An L2 (false) takes no blobs and pays the base fee to its operator, as ZKsync does.
+    pub ethereum_l1: bool,
 }
 
 impl Default for ChainConfig {
@@ -23,7 +23,7 @@ impl Default for ChainConfig {
             chain_id: 270,
             fee: FeeParams::default(),
             block_gas_limit: 1_000_000_000,
-            blob_transactions: false,
+            ethereum_l1: false,
         }
     }
 }

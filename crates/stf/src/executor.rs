@@ -36,6 +36,8 @@ pub struct BlockExecutor<O: StateOracle> {
     gas_used: u64,
     /// L2→L1 logs of the included transactions (messages and priority statuses).
     l2_log_count: u64,
+    /// `ChainConfig::ethereum_l1`: the base fee is burned.
+    ethereum_l1: bool,
 }
 
 /// What an executed call left for its receipt.
@@ -208,6 +210,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             receipts: Vec::new(),
             gas_used: 0,
             l2_log_count: 0,
+            ethereum_l1: config.ethereum_l1,
         }
     }
 
@@ -240,15 +243,17 @@ impl<O: StateOracle> BlockExecutor<O> {
         };
         self.evm.commit(result.state);
         let gas_used = result.result.tx_gas_used();
-        // Ferrum does not burn the base fee: the fee recipient (the operator) receives it, as
-        // in ZKsync. revm already credited the priority fee.
-        let base_fee_paid = U256::from(self.ctx.base_fee) * U256::from(gas_used);
-        self.evm
-            .ctx
-            .journaled_state
-            .database
-            .add_balance(self.ctx.fee_recipient, base_fee_paid)
-            .map_err(|e| StfError::Oracle(e.0))?;
+        // An L2 does not burn the base fee: the fee recipient (the operator) receives it, as in
+        // ZKsync. revm already credited the priority fee (and burned the base fee, as an L1 does).
+        if !self.ethereum_l1 {
+            let base_fee_paid = U256::from(self.ctx.base_fee) * U256::from(gas_used);
+            self.evm
+                .ctx
+                .journaled_state
+                .database
+                .add_balance(self.ctx.fee_recipient, base_fee_paid)
+                .map_err(|e| StfError::Oracle(e.0))?;
+        }
         self.gas_used += gas_used;
 
         let effective_gas_price = tx.envelope.effective_gas_price(Some(self.ctx.base_fee));

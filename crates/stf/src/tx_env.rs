@@ -23,7 +23,7 @@ pub fn tx_env(tx: &RecoveredTx) -> TxEnv {
         chain_id: env.chain_id(),
         access_list: env.access_list().cloned().unwrap_or_default(),
         gas_priority_fee: priority,
-        // Only a chain with `blob_transactions` (an L1) admits blob transactions; BLOBHASH reads these.
+        // Only a chain with `ethereum_l1` admits blob transactions; BLOBHASH reads these.
         blob_hashes: env
             .blob_versioned_hashes()
             .map(<[_]>::to_vec)

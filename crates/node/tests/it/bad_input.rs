@@ -328,6 +328,7 @@ async fn the_embedded_l1_checks_blob_sidecars_and_an_l2_refuses_blobs() {
     assert_eq!(n["result"], "0x0", "{n}");
 
     // The real one is mined; its receipt carries the blob gas at the minimum blob price.
+    let recipient_before = call(&url, "eth_getBalance", json!([Address::ZERO, "latest"])).await;
     let r = send_raw(&url, &blob_network_raw(&tx, sidecar.clone(), sig)).await;
     let hash = r["result"].as_str().unwrap().to_string();
     let mut receipt = Value::Null;
@@ -344,6 +345,12 @@ async fn the_embedded_l1_checks_blob_sidecars_and_an_l2_refuses_blobs() {
     assert_eq!(receipt["blobGasPrice"], "0x1");
     let fee = call(&url, "eth_blobBaseFee", json!([])).await;
     assert_eq!(fee["result"], "0x1");
+    // As on Ethereum, the base fee is burned: with no tip, the fee recipient (0x0) gained nothing.
+    assert_ne!(receipt["effectiveGasPrice"], "0x0");
+    assert_eq!(
+        call(&url, "eth_getBalance", json!([Address::ZERO, "latest"])).await["result"],
+        recipient_before["result"]
+    );
     l1.stop().await.unwrap();
 
     // An L2 has no blobs, even for a well-formed blob transaction.

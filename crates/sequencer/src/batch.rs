@@ -181,6 +181,8 @@ pub struct BatchSealer {
     chain_id: u64,
     last: BatchRecord,
     open: Option<OpenBatch>,
+    /// Seal before the next block, whatever the criteria say.
+    seal_now: bool,
 }
 
 impl std::fmt::Debug for BatchSealer {
@@ -219,6 +221,7 @@ impl BatchSealer {
             chain_id,
             last,
             open: None,
+            seal_now: false,
         };
         let head = store.head()?.unwrap_or(0);
         for n in sealer.last.last_block + 1..=head {
@@ -303,18 +306,31 @@ impl BatchSealer {
     /// Pubdata the next block may add before it stops taking transactions (what the open batch has room for,
     /// less the reserve).
     pub fn pubdata_budget(&self) -> u64 {
+        self.pubdata_room().saturating_sub(self.pubdata_reserve())
+    }
+
+    /// Pubdata the next block may add without pushing the open batch over the limit.
+    pub fn pubdata_room(&self) -> u64 {
         let used = self.open.as_ref().map_or(4, |o| o.pubdata_estimate);
-        self.config
-            .max_pubdata_bytes
-            .saturating_sub(used)
-            .saturating_sub(self.pubdata_reserve())
+        self.config.max_pubdata_bytes.saturating_sub(used)
+    }
+
+    /// Pubdata a block may add to an empty batch: a transaction that alone writes more can never be settled.
+    pub fn pubdata_room_when_empty(&self) -> u64 {
+        self.config.max_pubdata_bytes.saturating_sub(4)
+    }
+
+    /// Seals the open batch before the next block (a transaction waits for a batch with more room).
+    pub fn seal_before_next_block(&mut self) {
+        self.seal_now = self.open.is_some();
     }
 
     /// True if the open batch meets a sealing criterion at unix time `now`.
     pub fn should_seal(&self, now: u64) -> bool {
         let Some(o) = &self.open else { return false };
         let c = &self.config;
-        o.blocks >= c.max_blocks
+        self.seal_now
+            || o.blocks >= c.max_blocks
             || o.txs >= c.max_txs
             || o.gas >= c.max_gas
             || o.pubdata_estimate + self.pubdata_reserve() >= c.max_pubdata_bytes
@@ -327,6 +343,7 @@ impl BatchSealer {
         let Some(open) = self.open.take() else {
             return Ok(None);
         };
+        self.seal_now = false;
         let pubdata = pubdata(&open.logs, &open.writes);
         let da_commitment = if self.config.blobs {
             blob_da_commitment(&pubdata)?

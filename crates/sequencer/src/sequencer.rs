@@ -11,7 +11,7 @@ use std::{
 };
 
 use alloy_consensus::Transaction;
-use ferrum_primitives::BlockTx;
+use ferrum_primitives::{BlockTx, L1Tx};
 use ferrum_state::StateView;
 use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 
@@ -142,18 +142,25 @@ impl Sequencer {
         if candidates.is_empty() && priority.is_empty() {
             return Ok(0);
         }
-        let mut executor =
-            BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
-        // Priority transactions first, in queue order; each is always included.
-        for op in priority {
-            executor
-                .execute_l1(op)
-                .map_err(|e| SequencerError::Stf(e.to_string()))?;
-        }
+        let start = |priority: &[L1Tx]| -> Result<_, SequencerError> {
+            let mut executor =
+                BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+            // Priority transactions first, in queue order; each is always included.
+            for op in priority {
+                executor
+                    .execute_l1(op.clone())
+                    .map_err(|e| SequencerError::Stf(e.to_string()))?;
+            }
+            Ok(executor)
+        };
+        let mut executor = start(&priority)?;
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
+        let mut included = Vec::new();
         // The batch must fit L1's limit (calldata or blobs): stop once the block's state diff nears its room.
         let budget = self.batches.pubdata_budget();
+        let room = self.batches.pubdata_room();
+        let mut too_big = None;
         for candidate in candidates {
             if executor.pubdata_estimate() >= budget {
                 break;
@@ -162,11 +169,17 @@ impl Sequencer {
             if blocked.contains(&tx.sender) {
                 continue;
             }
+            let before = executor.pubdata_estimate();
             match executor
                 .execute(tx.clone())
                 .map_err(|e| SequencerError::Stf(e.to_string()))?
             {
-                TxOutcome::Included { .. } => {}
+                TxOutcome::Included { .. } if executor.pubdata_estimate() > room => {
+                    // This transaction alone overflows the batch: it cannot stay in this block.
+                    too_big = Some((tx.hash, executor.pubdata_estimate() - before));
+                    break;
+                }
+                TxOutcome::Included { .. } => included.push(tx.clone()),
                 TxOutcome::Invalid(reason) => {
                     blocked.insert(tx.sender);
                     match reason {
@@ -182,6 +195,22 @@ impl Sequencer {
                         }
                     }
                 }
+            }
+        }
+        if let Some((hash, pubdata)) = too_big {
+            // Execution is deterministic: the block again, without it.
+            executor = start(&priority)?;
+            for tx in included {
+                executor
+                    .execute(tx)
+                    .map_err(|e| SequencerError::Stf(e.to_string()))?;
+            }
+            if pubdata > self.batches.pubdata_room_when_empty() {
+                tracing::warn!(tx = %hash, pubdata, "dropping a transaction whose state diff exceeds any batch's pubdata limit");
+                evict.push((hash, true));
+            } else {
+                // It fits an empty batch: close this one after the block.
+                self.batches.seal_before_next_block();
             }
         }
         for (h, descendants) in &evict {

@@ -392,3 +392,119 @@ async fn blocks_stop_taking_transactions_before_their_batch_outgrows_the_pubdata
     assert!(store.last_batch().unwrap().unwrap() >= 2);
     node.stop().await.unwrap();
 }
+
+/// Runtime code that writes 1 to storage slots `0..n` (`n` = the first calldata word):
+/// `n=cd[0]; i=0; loop: if !(i<n) goto end; sstore(i,1); i++; goto loop; end: stop` (25 bytes).
+const SLOT_WRITER: &str = "60003560005b81811015601757600181556001016005565b00";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one_or_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::common::test_config(dir.path());
+    config.sequencer.batch_max_pubdata_bytes = 3_000;
+    config.sequencer.block_time_ms = 400;
+    config.sequencer.batch_max_age_secs = 1;
+    let node = ferrum_node::spawn(config).await.unwrap();
+    let url = node.http_url();
+    let p = provider(&url, signer(0));
+    // Deploy the slot writer: init code = copy the runtime and return it.
+    let runtime = alloy_primitives::hex::decode(SLOT_WRITER).unwrap();
+    let len = runtime.len() as u8;
+    // CODECOPY(0, 12, len); RETURN(0, len), then the runtime at offset 12.
+    let mut init = vec![
+        0x60, len, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, len, 0x60, 0x00, 0xf3,
+    ];
+    init.extend_from_slice(&runtime);
+    let deployed = p
+        .send_transaction(TransactionRequest::default().with_deploy_code(init))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let writer = deployed.contract_address.unwrap();
+    let write = |n: u64, nonce: u64| {
+        TransactionRequest::default()
+            .with_to(writer)
+            .with_input(U256::from(n).to_be_bytes::<32>().to_vec())
+            .with_nonce(nonce)
+            .with_gas_limit(3_000_000)
+            .with_max_fee_per_gas(1_000_000_000)
+            .with_max_priority_fee_per_gas(0)
+    };
+    let nonce = p.get_transaction_count(signer(0).address()).await.unwrap();
+
+    // Ten transfers to fresh accounts, then 25 new slots (~2.4 KB, more than what is left in the batch but less
+    // than an empty batch holds): the writer waits for the next batch.
+    let q = provider(&url, signer(1));
+    let mut pending = Vec::new();
+    for i in 0..10u64 {
+        pending.push(
+            q.send_transaction(
+                TransactionRequest::default()
+                    .with_to(Address::from_word(alloy_primitives::keccak256(
+                        i.to_be_bytes(),
+                    )))
+                    .with_value(U256::from(1u64))
+                    .with_nonce(i)
+                    .with_gas_limit(21_000)
+                    .with_max_fee_per_gas(1_000_000_000)
+                    .with_max_priority_fee_per_gas(0),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let fits = p.send_transaction(write(25, nonce)).await.unwrap();
+    for t in pending {
+        assert!(t.get_receipt().await.unwrap().status());
+    }
+    let fits = fits.get_receipt().await.unwrap();
+    assert!(fits.status());
+
+    // 60 new slots (~5 KB) fit no batch: dropped, and the chain goes on.
+    let too_big = *p
+        .send_transaction(write(60, nonce + 1))
+        .await
+        .unwrap()
+        .tx_hash();
+    let mut dropped = false;
+    for _ in 0..100 {
+        let r = call(&url, "eth_getTransactionByHash", json!([too_big])).await;
+        if r["result"].is_null() {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(dropped, "the oversized transaction is still known");
+    assert!(call(&url, "eth_getTransactionReceipt", json!([too_big])).await["result"].is_null());
+    let next = p
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(Address::repeat_byte(0x62))
+                .with_value(U256::from(1u64))
+                .with_nonce(nonce + 1),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(next.status());
+
+    // Every sealed batch fits.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let store = &node.chain.store;
+    for n in 1..=store.last_batch().unwrap().unwrap() {
+        let record =
+            ferrum_sequencer::BatchRecord::decode_stored(&store.batch(n).unwrap().unwrap())
+                .unwrap();
+        assert!(
+            record.pubdata.len() <= 3_000,
+            "batch {n}: {} bytes",
+            record.pubdata.len()
+        );
+    }
+    node.stop().await.unwrap();
+}

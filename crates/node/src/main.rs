@@ -309,15 +309,15 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
 
 fn settlement_banner(node: &ferrum_node::RunningNode) -> String {
     let Some(d) = &node.deployment else {
-        return "Settlement: none (no --l1-rpc given; the embedded dev L1 is not built yet)\n"
-            .into();
+        return "Settlement: none (this chain does not settle on an L1)\n".into();
     };
     let chain = node.chain.config.chain_id;
     let mut s = format!(
-        "\nL1 chain id: {}\nBridgehub: {}\nShared bridge: {}\nChainTypeManager: {}\nChain contract: {}\nVerifier: {}\n",
+        "\nL1 chain id: {}\nBridgehub: {}\nShared bridge: {} (ERC-20s arrive through the L2 asset router {})\nChainTypeManager: {}\nChain contract: {}\nVerifier: {}\n",
         d.l1_chain_id,
         d.bridgehub,
         d.shared_bridge,
+        ferrum_primitives::L2_ASSET_ROUTER_ADDRESS,
         d.chain_type_manager,
         d.chains
             .get(&chain)

@@ -6,6 +6,43 @@ use jsonrpsee::types::ErrorObjectOwned;
 
 use crate::error::{internal, server};
 
+/// A block id as ZKsync nodes take it: Ethereum's forms, plus the tag `committed` (ZKsync's default tag for
+/// reads; the latest block here, since every block is committed to the chain's state as soon as it exists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RpcBlockId(pub BlockId);
+
+/// A block tag or number as ZKsync nodes take it (Ethereum's, plus `committed` = `latest`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RpcBlockTag(pub BlockNumberOrTag);
+
+fn is_committed(v: &serde_json::Value) -> bool {
+    v.as_str() == Some("committed")
+}
+
+impl<'de> serde::Deserialize<'de> for RpcBlockId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        if is_committed(&v) {
+            return Ok(Self(BlockId::latest()));
+        }
+        serde_json::from_value(v)
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RpcBlockTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        if is_committed(&v) {
+            return Ok(Self(BlockNumberOrTag::Latest));
+        }
+        serde_json::from_value(v)
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// "finalized": the last block of the last batch executed on L1 when the chain settles on L1, else the last
 /// block of the last sealed batch.
 pub(crate) fn finalized_block(chain: &Chain) -> Result<u64, ErrorObjectOwned> {

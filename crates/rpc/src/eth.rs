@@ -20,7 +20,7 @@ use jsonrpsee::{
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
-    block_id::{resolve, resolve_number, state_at},
+    block_id::{RpcBlockId, RpcBlockTag, resolve, resolve_number, state_at},
     convert::{BatchPosition, RpcReceipt, RpcTx, receipt_response, rpc_block, rpc_receipt, rpc_tx},
     error::{internal, invalid_params, reverted, server},
     logs::{LogLimits, block_logs, get_logs},
@@ -44,17 +44,26 @@ pub(crate) trait EthApi {
     #[method(name = "eth_blockNumber")]
     fn block_number(&self) -> RpcResult<U64>;
     #[method(name = "eth_getBalance")]
-    fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256>;
+    fn balance(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<U256>;
     #[method(name = "eth_getTransactionCount")]
-    fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64>;
+    fn transaction_count(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<U64>;
     #[method(name = "eth_getCode")]
-    fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes>;
+    fn code(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<Bytes>;
     #[method(name = "eth_getStorageAt")]
-    fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256>;
+    fn storage_at(
+        &self,
+        address: Address,
+        slot: U256,
+        block: Option<RpcBlockId>,
+    ) -> RpcResult<B256>;
     #[method(name = "eth_call", blocking)]
-    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes>;
+    fn call(&self, request: TransactionRequest, block: Option<RpcBlockId>) -> RpcResult<Bytes>;
     #[method(name = "eth_estimateGas", blocking)]
-    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64>;
+    fn estimate_gas(
+        &self,
+        request: TransactionRequest,
+        block: Option<RpcBlockId>,
+    ) -> RpcResult<U64>;
     #[method(name = "eth_gasPrice")]
     fn gas_price(&self) -> RpcResult<U256>;
     #[method(name = "eth_maxPriorityFeePerGas")]
@@ -65,7 +74,7 @@ pub(crate) trait EthApi {
     fn fee_history(
         &self,
         count: U64,
-        newest: BlockNumberOrTag,
+        newest: RpcBlockTag,
         percentiles: Option<Vec<f64>>,
     ) -> RpcResult<FeeHistory>;
     #[method(name = "eth_sendRawTransaction")]
@@ -75,17 +84,13 @@ pub(crate) trait EthApi {
     #[method(name = "eth_getTransactionReceipt")]
     fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<RpcReceipt>>;
     #[method(name = "eth_getBlockByNumber")]
-    fn block_by_number(
-        &self,
-        number: BlockNumberOrTag,
-        full: bool,
-    ) -> RpcResult<Option<Block<RpcTx>>>;
+    fn block_by_number(&self, number: RpcBlockTag, full: bool) -> RpcResult<Option<Block<RpcTx>>>;
     #[method(name = "eth_getBlockByHash")]
     fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block<RpcTx>>>;
     #[method(name = "eth_getBlockTransactionCountByNumber")]
-    fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>>;
+    fn block_tx_count(&self, number: RpcBlockTag) -> RpcResult<Option<U64>>;
     #[method(name = "eth_getBlockReceipts")]
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>>;
+    fn block_receipts(&self, block: RpcBlockId) -> RpcResult<Option<Vec<RpcReceipt>>>;
     #[method(name = "eth_getLogs", blocking)]
     fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>>;
     #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
@@ -243,7 +248,8 @@ impl EthApiServer for EthApi {
         Ok(U64::from(self.chain.head().header.number))
     }
 
-    fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256> {
+    fn balance(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<U256> {
+        let block = block.map(|b| b.0);
         let at = state_at(&self.chain, block)?;
         Ok(self
             .chain
@@ -254,7 +260,8 @@ impl EthApiServer for EthApi {
             .unwrap_or_default())
     }
 
-    fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64> {
+    fn transaction_count(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<U64> {
+        let block = block.map(|b| b.0);
         let pending = matches!(block, Some(BlockId::Number(BlockNumberOrTag::Pending)));
         let at = state_at(&self.chain, block)?;
         let nonce = self
@@ -276,7 +283,8 @@ impl EthApiServer for EthApi {
         Ok(U64::from(nonce))
     }
 
-    fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes> {
+    fn code(&self, address: Address, block: Option<RpcBlockId>) -> RpcResult<Bytes> {
+        let block = block.map(|b| b.0);
         let at = state_at(&self.chain, block)?;
         let Some(account) = self.chain.store.account(&address, at).map_err(internal)? else {
             return Ok(Bytes::new());
@@ -289,7 +297,13 @@ impl EthApiServer for EthApi {
             .unwrap_or_default())
     }
 
-    fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256> {
+    fn storage_at(
+        &self,
+        address: Address,
+        slot: U256,
+        block: Option<RpcBlockId>,
+    ) -> RpcResult<B256> {
+        let block = block.map(|b| b.0);
         let at = state_at(&self.chain, block)?;
         Ok(self
             .chain
@@ -299,7 +313,8 @@ impl EthApiServer for EthApi {
             .into())
     }
 
-    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes> {
+    fn call(&self, request: TransactionRequest, block: Option<RpcBlockId>) -> RpcResult<Bytes> {
+        let block = block.map(|b| b.0);
         let req = self.call_request(&request)?;
         let (at, ctx) = self.sim_context(block)?;
         let view = StateView::new(&self.chain.store, at);
@@ -311,7 +326,12 @@ impl EthApiServer for EthApi {
         }
     }
 
-    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64> {
+    fn estimate_gas(
+        &self,
+        request: TransactionRequest,
+        block: Option<RpcBlockId>,
+    ) -> RpcResult<U64> {
+        let block = block.map(|b| b.0);
         let req = self.call_request(&request)?;
         let (at, ctx) = self.sim_context(block)?;
         let view = StateView::new(&self.chain.store, at);
@@ -346,9 +366,10 @@ impl EthApiServer for EthApi {
     fn fee_history(
         &self,
         count: U64,
-        newest: BlockNumberOrTag,
+        newest: RpcBlockTag,
         percentiles: Option<Vec<f64>>,
     ) -> RpcResult<FeeHistory> {
+        let newest = newest.0;
         let count = count.to::<u64>().min(self.fee_history_max);
         let newest =
             resolve_number(&self.chain, newest)?.ok_or_else(|| invalid_params("unknown block"))?;
@@ -475,11 +496,8 @@ impl EthApiServer for EthApi {
         receipt_response(&stored, receipt, &pos).map(Some)
     }
 
-    fn block_by_number(
-        &self,
-        number: BlockNumberOrTag,
-        full: bool,
-    ) -> RpcResult<Option<Block<RpcTx>>> {
+    fn block_by_number(&self, number: RpcBlockTag, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
+        let number = number.0;
         match resolve_number(&self.chain, number)? {
             Some(n) => self.block_at(n, full),
             None => Ok(None),
@@ -493,7 +511,8 @@ impl EthApiServer for EthApi {
         }
     }
 
-    fn block_tx_count(&self, number: BlockNumberOrTag) -> RpcResult<Option<U64>> {
+    fn block_tx_count(&self, number: RpcBlockTag) -> RpcResult<Option<U64>> {
+        let number = number.0;
         match resolve_number(&self.chain, number)? {
             Some(n) => Ok(Some(U64::from(
                 self.chain.store.block_tx_count(n).map_err(internal)?,
@@ -502,7 +521,8 @@ impl EthApiServer for EthApi {
         }
     }
 
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>> {
+    fn block_receipts(&self, block: RpcBlockId) -> RpcResult<Option<Vec<RpcReceipt>>> {
+        let block = block.0;
         let Some(n) = resolve(&self.chain, block)? else {
             return Ok(None);
         };

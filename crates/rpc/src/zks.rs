@@ -126,6 +126,8 @@ pub(crate) trait ZksApi {
     fn base_token_l1_address(&self) -> RpcResult<Address>;
     #[method(name = "L1BatchNumber")]
     fn l1_batch_number(&self) -> RpcResult<U64>;
+    #[method(name = "gasPerPubdata")]
+    fn gas_per_pubdata(&self) -> RpcResult<U64>;
     #[method(name = "getL1BatchBlockRange")]
     fn l1_batch_block_range(&self, batch: Num) -> RpcResult<Option<(U64, U64)>>;
     #[method(name = "getL1BatchDetails")]
@@ -393,6 +395,12 @@ impl ZksApiServer for ZksApi {
 
     fn base_token_l1_address(&self) -> RpcResult<Address> {
         Ok(self.l1()?.base_token)
+    }
+
+    fn gas_per_pubdata(&self) -> RpcResult<U64> {
+        // What every transaction signs as its gas per pubdata byte (ZKsync's SDK puts it in each EIP-712
+        // transaction): the L1→L2 value, 800. Ferrum charges no separate pubdata gas yet.
+        Ok(U64::from(ferrum_primitives::L1_TX_GAS_PER_PUBDATA))
     }
 
     fn l1_batch_number(&self) -> RpcResult<U64> {

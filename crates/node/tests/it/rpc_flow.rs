@@ -199,10 +199,24 @@ async fn transfer_deploy_call_logs_estimate_and_restart() {
     )
     .await;
     assert_eq!(at_hash["result"], "0x3039");
-    for tag in ["latest", "pending", "safe", "finalized"] {
+    for tag in ["latest", "pending", "safe", "finalized", "committed"] {
         let r = call(&url, "eth_getBalance", json!([bob, tag])).await;
         assert!(r["result"].is_string(), "{tag}: {r}");
     }
+    // ZKsync's SDK reads with the tag "committed": the latest block.
+    let latest = call(&url, "eth_getBlockByNumber", json!(["latest", false])).await;
+    let committed = call(&url, "eth_getBlockByNumber", json!(["committed", false])).await;
+    assert_eq!(committed["result"]["hash"], latest["result"]["hash"]);
+    assert_eq!(
+        call(&url, "eth_getBalance", json!([bob, "committed"])).await["result"],
+        "0x3039"
+    );
+    assert_eq!(
+        call(&url, "zks_gasPerPubdata", json!([])).await["result"],
+        "0x320"
+    );
+    let bogus = call(&url, "eth_getBalance", json!([bob, "bogus"])).await;
+    assert!(bogus["error"].is_object(), "{bogus}");
     let unknown = call(&url, "eth_getBalance", json!([bob, "0xffffff"])).await;
     assert_eq!(unknown["error"]["message"], "header not found");
     let fh = p

@@ -99,6 +99,7 @@ pub(crate) trait EthApi {
 }
 
 /// Implementation over the shared chain state.
+#[derive(Clone)]
 pub(crate) struct EthApi {
     pub(crate) chain: Arc<Chain>,
     pub(crate) gas_cap: u64,

@@ -85,18 +85,19 @@ pub async fn start(
         .build(config.addr)
         .await?;
     let local_addr = server.local_addr()?;
-    let zks = ZksApi {
-        chain: chain.clone(),
-        l1,
-    };
     let api = EthApi {
-        chain,
+        chain: chain.clone(),
         gas_cap: config.gas_cap,
         log_limits: LogLimits {
             max_block_range: config.max_log_block_range,
             max_logs: config.max_logs,
         },
         fee_history_max: 1024,
+    };
+    let zks = ZksApi {
+        chain,
+        l1,
+        eth: api.clone(),
     };
     let mut module = api.into_rpc();
     module

@@ -47,6 +47,15 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// `zks_estimateFee` (ZKsync's snake_case shape).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct Fee {
+    gas_limit: U64,
+    gas_per_pubdata_limit: U64,
+    max_fee_per_gas: U64,
+    max_priority_fee_per_gas: U64,
+}
+
 /// `zks_getBridgeContracts`.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -128,6 +137,8 @@ pub(crate) trait ZksApi {
     fn l1_batch_number(&self) -> RpcResult<U64>;
     #[method(name = "gasPerPubdata")]
     fn gas_per_pubdata(&self) -> RpcResult<U64>;
+    #[method(name = "estimateFee", blocking)]
+    fn estimate_fee(&self, request: alloy_rpc_types_eth::TransactionRequest) -> RpcResult<Fee>;
     #[method(name = "getL1BatchBlockRange")]
     fn l1_batch_block_range(&self, batch: Num) -> RpcResult<Option<(U64, U64)>>;
     #[method(name = "getL1BatchDetails")]
@@ -193,6 +204,8 @@ pub(crate) struct L2ToL1LogProof {
 pub(crate) struct ZksApi {
     pub(crate) chain: Arc<Chain>,
     pub(crate) l1: Option<L1Contracts>,
+    /// For the estimates `zks_estimateFee` shares with `eth_estimateGas`.
+    pub(crate) eth: crate::eth::EthApi,
 }
 
 fn not_settling() -> ErrorObjectOwned {
@@ -395,6 +408,20 @@ impl ZksApiServer for ZksApi {
 
     fn base_token_l1_address(&self) -> RpcResult<Address> {
         Ok(self.l1()?.base_token)
+    }
+
+    fn estimate_fee(&self, request: alloy_rpc_types_eth::TransactionRequest) -> RpcResult<Fee> {
+        use crate::eth::EthApiServer as _;
+        let gas_limit = self.eth.estimate_gas(request, None)?;
+        let price = U64::from(self.chain.next_base_fee());
+        // The SDK signs `maxPriorityFeePerGas` equal to `maxFeePerGas` (docs: ZKSYNC-SDK.md §5); the charge is the
+        // base fee, as `effectiveGasPrice` shows.
+        Ok(Fee {
+            gas_limit,
+            gas_per_pubdata_limit: U64::from(ferrum_primitives::L1_TX_GAS_PER_PUBDATA),
+            max_fee_per_gas: price,
+            max_priority_fee_per_gas: price,
+        })
     }
 
     fn gas_per_pubdata(&self) -> RpcResult<U64> {

@@ -215,6 +215,26 @@ async fn transfer_deploy_call_logs_estimate_and_restart() {
         call(&url, "zks_gasPerPubdata", json!([])).await["result"],
         "0x320"
     );
+    // zks_estimateFee, with the request as the SDK sends it (type 0x71, eip712Meta).
+    let fee = call(
+        &url,
+        "zks_estimateFee",
+        json!([{"from": alice.address(), "to": bob, "value": "0x1", "type": "0x71",
+                "eip712Meta": {"gasPerPubdata": "0x320"}}]),
+    )
+    .await;
+    assert_eq!(fee["result"]["gas_limit"], "0x5208", "{fee}");
+    assert_eq!(fee["result"]["gas_per_pubdata_limit"], "0x320");
+    let price = call(&url, "eth_gasPrice", json!([])).await["result"].clone();
+    assert_eq!(fee["result"]["max_fee_per_gas"], price);
+    assert_eq!(fee["result"]["max_priority_fee_per_gas"], price);
+    let broke = call(
+        &url,
+        "zks_estimateFee",
+        json!([{"from": Address::repeat_byte(0x5c), "to": bob, "value": "0xffffffffffffffffffff"}]),
+    )
+    .await;
+    assert!(broke["error"].is_object(), "{broke}");
     let bogus = call(&url, "eth_getBalance", json!([bob, "bogus"])).await;
     assert!(bogus["error"].is_object(), "{bogus}");
     let unknown = call(&url, "eth_getBalance", json!([bob, "0xffffff"])).await;

@@ -134,13 +134,8 @@ async fn send_and_bump<P: Provider>(
         }
         let attempt = Instant::now();
         while attempt.elapsed() < policy.resend_after {
-            for hash in &sent {
-                if let Some(receipt) = provider.get_transaction_receipt(*hash).await? {
-                    if !receipt.status() {
-                        return Err(L1Error::Reverted(receipt.transaction_hash));
-                    }
-                    return Ok(receipt);
-                }
+            if let Some(receipt) = mined_version(provider, &sent).await? {
+                return Ok(receipt);
             }
             if started.elapsed() > policy.give_up_after {
                 return Err(L1Error::Unexpected(format!(
@@ -153,17 +148,11 @@ async fn send_and_bump<P: Provider>(
                 // Mined, but the node has not indexed the receipt yet, or another sender used the nonce: look
                 // once more, then fail the round (it restarts from L1's counters).
                 tokio::time::sleep(poll).await;
-                for hash in &sent {
-                    if let Some(receipt) = provider.get_transaction_receipt(*hash).await? {
-                        if !receipt.status() {
-                            return Err(L1Error::Reverted(receipt.transaction_hash));
-                        }
-                        return Ok(receipt);
-                    }
-                }
-                return Err(L1Error::Unexpected(format!(
-                    "nonce {nonce} was used by a transaction this sender did not send"
-                )));
+                return mined_version(provider, &sent).await?.ok_or_else(|| {
+                    L1Error::Unexpected(format!(
+                        "nonce {nonce} was used by a transaction this sender did not send"
+                    ))
+                });
             }
             tokio::time::sleep(poll).await;
         }
@@ -171,6 +160,22 @@ async fn send_and_bump<P: Provider>(
             fees = next;
         }
     }
+}
+
+/// The receipt of whichever of the `sent` versions was mined, if one was; an error if it reverted.
+async fn mined_version<P: Provider>(
+    provider: &P,
+    sent: &[B256],
+) -> Result<Option<TransactionReceipt>, L1Error> {
+    for hash in sent {
+        if let Some(receipt) = provider.get_transaction_receipt(*hash).await? {
+            if !receipt.status() {
+                return Err(L1Error::Reverted(receipt.transaction_hash));
+            }
+            return Ok(Some(receipt));
+        }
+    }
+    Ok(None)
 }
 
 /// Replaces the operator's oldest pending transaction (e.g. one left by a crashed process, whose content is

@@ -1,10 +1,21 @@
 //! L1→L2 priority operations as the Mailbox emits them (`docs/contracts.md`, "Priority queue"): the event and
 //! L1→L2 address aliasing. The canonical hash is `ferrum_primitives::L1Tx::canonical_hash`.
 
+use alloy::{rpc::types::TransactionReceipt, sol_types::SolEvent};
 use alloy_primitives::{Address, U160};
 
 /// The Mailbox's event for a new priority operation (topic `0x4531cd57…a382`), from the chain's bindings.
 pub use crate::bindings::zk_chain::ZKChain::{L2CanonicalTransaction, NewPriorityRequest};
+
+/// The `NewPriorityRequest` an L1 transaction emitted (a deposit's receipt), if any.
+pub fn priority_request(receipt: &TransactionReceipt) -> Option<NewPriorityRequest> {
+    receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+        .map(|l| l.data)
+}
 
 /// The offset the Mailbox adds to a contract caller's address (`AddressAliasHelper`).
 const ALIAS_OFFSET: U160 =
@@ -31,7 +42,6 @@ pub fn undo_l1_to_l2_alias(l2: Address) -> Address {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy::sol_types::SolEvent;
     use alloy_primitives::address;
 
     #[test]

@@ -7,7 +7,7 @@ use alloy::{
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
     sol,
-    sol_types::{SolCall, SolEvent, SolValue},
+    sol_types::{SolCall, SolValue},
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use anyhow::{Context as _, bail};
@@ -15,7 +15,7 @@ use ferrum_l1::{
     bindings::bridgehub::Bridgehub::{
         self, L2TransactionRequestDirect, L2TransactionRequestTwoBridgesOuter,
     },
-    priority::NewPriorityRequest,
+    priority::priority_request,
 };
 use ferrum_primitives::L2_ASSET_ROUTER_ADDRESS;
 use serde_json::json;
@@ -54,6 +54,8 @@ pub struct Deposit {
     pub amount: U256,
     /// The L1 ERC-20; `None` deposits ETH.
     pub token: Option<Address>,
+    /// L2 gas limit; `None` prices it as the SDK does (`zks_estimateGasL1ToL2` × 1.2).
+    pub l2_gas_limit: Option<u64>,
 }
 
 /// What a deposit sent.
@@ -90,37 +92,12 @@ pub async fn deposit(d: &Deposit) -> anyhow::Result<DepositSent> {
     let shared_bridge: Address = serde_json::from_value(bridges["l1SharedDefaultBridge"].clone())
         .context("l1SharedDefaultBridge")?;
 
-    // What the L2 will run, estimated there.
-    let (from, to, value, data) = match d.token {
-        None => (me, d.to, d.amount, Bytes::new()),
-        Some(token) => {
-            let metadata = token_metadata(&l1, token).await?;
-            let call = IL2AssetRouterDeposit::finalizeDepositCall {
-                l1Sender: me,
-                l2Receiver: d.to,
-                l1Token: token,
-                amount: d.amount,
-                data: metadata,
-            };
-            (
-                ferrum_l1::apply_l1_to_l2_alias(shared_bridge),
-                L2_ASSET_ROUTER_ADDRESS,
-                U256::ZERO,
-                Bytes::from(call.abi_encode()),
-            )
-        }
+    let l2_gas = match d.l2_gas_limit {
+        Some(gas) => gas,
+        None => estimate_l2_gas(d, &l1, me, shared_bridge).await?,
     };
-    let estimate: alloy_primitives::U64 = serde_json::from_value(
-        l2_call(
-            &d.l2_rpc,
-            "zks_estimateGasL1ToL2",
-            json!([{"from": from, "to": to, "value": value, "data": data,
-                    "eip712Meta": {"gasPerPubdata": format!("{GAS_PER_PUBDATA:#x}")}}]),
-        )
-        .await?,
-    )?;
-    let l2_gas = estimate.to::<u64>() * 12 / 10;
     let gas_price = U256::from(l1.get_gas_price().await?);
+
     let hub = Bridgehub::new(bridgehub, &l1);
     let cost = hub
         .l2TransactionBaseCost(
@@ -229,17 +206,51 @@ pub async fn deposit(d: &Deposit) -> anyhow::Result<DepositSent> {
     if !receipt.status() {
         bail!("deposit reverted on L1: {}", receipt.transaction_hash);
     }
-    let l2_tx = receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+    let l2_tx = priority_request(&receipt)
         .context("no NewPriorityRequest in the deposit's receipt")?
         .txHash;
     Ok(DepositSent {
         l1_tx: receipt.transaction_hash,
         l2_tx,
     })
+}
+
+/// The L2 gas limit the SDK would give `d`: `zks_estimateGasL1ToL2` of the call the L2 will run, × 1.2.
+async fn estimate_l2_gas<P: Provider>(
+    d: &Deposit,
+    l1: &P,
+    me: Address,
+    shared_bridge: Address,
+) -> anyhow::Result<u64> {
+    let (from, to, value, data) = match d.token {
+        None => (me, d.to, d.amount, Bytes::new()),
+        Some(token) => {
+            let metadata = token_metadata(l1, token).await?;
+            let call = IL2AssetRouterDeposit::finalizeDepositCall {
+                l1Sender: me,
+                l2Receiver: d.to,
+                l1Token: token,
+                amount: d.amount,
+                data: metadata,
+            };
+            (
+                ferrum_l1::apply_l1_to_l2_alias(shared_bridge),
+                L2_ASSET_ROUTER_ADDRESS,
+                U256::ZERO,
+                Bytes::from(call.abi_encode()),
+            )
+        }
+    };
+    let estimate: alloy_primitives::U64 = serde_json::from_value(
+        l2_call(
+            &d.l2_rpc,
+            "zks_estimateGasL1ToL2",
+            json!([{"from": from, "to": to, "value": value, "data": data,
+                    "eip712Meta": {"gasPerPubdata": format!("{GAS_PER_PUBDATA:#x}")}}]),
+        )
+        .await?,
+    )?;
+    Ok(estimate.to::<u64>() * 12 / 10)
 }
 
 /// `abi.encode(bytes name, bytes symbol, bytes decimals)` of the raw getter return data, as the L1 bridge sends

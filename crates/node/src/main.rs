@@ -58,6 +58,9 @@ enum Command {
         /// The L1 ERC-20 to deposit; without it, ETH.
         #[arg(long)]
         token: Option<alloy_primitives::Address>,
+        /// L2 gas limit; without it, `zks_estimateGasL1ToL2` × 1.2, as ZKsync's SDK does.
+        #[arg(long)]
+        l2_gas_limit: Option<u64>,
         /// L2 JSON-RPC URL.
         #[arg(long, default_value = "http://127.0.0.1:8545")]
         l2_rpc: String,
@@ -414,6 +417,7 @@ async fn main() -> anyhow::Result<()> {
             to,
             amount,
             token,
+            l2_gas_limit,
             l2_rpc,
             l1_rpc,
             private_key,
@@ -425,6 +429,7 @@ async fn main() -> anyhow::Result<()> {
                 to,
                 amount,
                 token,
+                l2_gas_limit,
             })
             .await?;
             println!(

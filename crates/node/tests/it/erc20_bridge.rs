@@ -9,18 +9,10 @@ use alloy::{
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
     sol,
-    sol_types::{SolCall, SolEvent, SolValue},
+    sol_types::{SolCall, SolValue},
 };
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
-use ferrum_l1::{
-    Deployment,
-    bindings::{
-        bridgehub::Bridgehub::{self, L2TransactionRequestTwoBridgesOuter},
-        shared_bridge::L1SharedBridge,
-        test_erc20::TestnetERC20Token,
-    },
-    priority::NewPriorityRequest,
-};
+use ferrum_l1::bindings::{shared_bridge::L1SharedBridge, test_erc20::TestnetERC20Token};
 use ferrum_node::{dev_accounts::dev_signers, spawn};
 use ferrum_primitives::{L2_ASSET_ROUTER_ADDRESS, L2_NATIVE_TOKEN_VAULT_ADDRESS};
 use serde_json::json;
@@ -58,78 +50,28 @@ sol! {
     }
 }
 
-/// Deposits `amount` of `token` from `depositor` to `l2_receiver` (SDK encoding: `0x01 ‖ abi.encode(assetId,
-/// abi.encode(amount, receiver, token))`) with `l2_gas_limit`.
-async fn deposit_erc20(
-    l1_url: &str,
-    depositor: PrivateKeySigner,
-    deployment: &Deployment,
-    chain_id: u64,
-    token: Address,
-    l2_receiver: Address,
+/// Deploys a test ERC-20 on L1 through `l1` and mints `amount` of it to `to`.
+async fn l1_token<'a, P: Provider>(
+    l1: &'a P,
+    name: &str,
+    symbol: &str,
+    decimals: u8,
+    to: Address,
     amount: U256,
-    l2_gas_limit: u64,
-) -> B256 {
-    let l1 = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(depositor))
-        .connect_http(l1_url.parse().unwrap());
-    let erc20 = TestnetERC20Token::new(token, &l1);
-    erc20
-        .approve(deployment.shared_bridge, amount)
+) -> TestnetERC20Token::TestnetERC20TokenInstance<&'a P> {
+    let token = TestnetERC20Token::deploy(l1, name.into(), symbol.into(), decimals)
+        .await
+        .unwrap();
+    let minted = token
+        .mint(to, amount)
         .send()
         .await
         .unwrap()
         .get_receipt()
         .await
         .unwrap();
-    let bridgehub = Bridgehub::new(deployment.bridgehub, &l1);
-    let gas_price = U256::from(l1.get_gas_price().await.unwrap());
-    let cost = bridgehub
-        .l2TransactionBaseCost(
-            U256::from(chain_id),
-            gas_price,
-            U256::from(l2_gas_limit),
-            U256::from(800),
-        )
-        .call()
-        .await
-        .unwrap();
-    let asset_id = L1SharedBridge::new(deployment.shared_bridge, &l1)
-        .assetId(token)
-        .call()
-        .await
-        .unwrap();
-    let mut data = vec![0x01];
-    data.extend((asset_id, (amount, l2_receiver, token).abi_encode_params()).abi_encode_params());
-    let request = L2TransactionRequestTwoBridgesOuter {
-        chainId: U256::from(chain_id),
-        mintValue: cost,
-        l2Value: U256::ZERO,
-        l2GasLimit: U256::from(l2_gas_limit),
-        l2GasPerPubdataByteLimit: U256::from(800),
-        refundRecipient: Address::ZERO,
-        secondBridgeAddress: deployment.shared_bridge,
-        secondBridgeValue: U256::ZERO,
-        secondBridgeCalldata: data.into(),
-    };
-    let receipt = bridgehub
-        .requestL2TransactionTwoBridges(request)
-        .value(cost)
-        .gas_price(gas_price.to())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(receipt.status());
-    receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
-        .expect("NewPriorityRequest")
-        .txHash
+    assert!(minted.status());
+    token
 }
 
 /// The whole round trip against the L1 at `l1_url`, whose account `l1_user` pays on L1.
@@ -161,18 +103,8 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     );
 
     // An L1 token, minted to the L1 user.
-    let token = TestnetERC20Token::deploy(&l1, "Ferrum Test".into(), "FTT".into(), 6)
-        .await
-        .unwrap();
     let minted = U256::from(1_000_000_000u64);
-    token
-        .mint(l1_user.address(), minted)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let token = l1_token(&l1, "Ferrum Test", "FTT", 6, l1_user.address(), minted).await;
     let l2_token = router
         .l2TokenAddress(*token.address())
         .call()
@@ -192,6 +124,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         to: user.address(),
         amount: deposited,
         token: Some(*token.address()),
+        l2_gas_limit: None,
     })
     .await
     .unwrap();
@@ -383,6 +316,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         to: fresh,
         amount: U256::from(12_345u64),
         token: None,
+        l2_gas_limit: None,
     })
     .await
     .unwrap();
@@ -436,31 +370,22 @@ async fn an_erc20_deposit_that_fails_on_l2_is_reclaimed_on_l1_once() {
     let l1p = ProviderBuilder::new()
         .wallet(EthereumWallet::from(depositor.clone()))
         .connect_http(l1.endpoint_url());
-    let token = TestnetERC20Token::deploy(&l1p, "Lost".into(), "LST".into(), 18)
-        .await
-        .unwrap();
     let amount = U256::from(5_000u64);
-    token
-        .mint(depositor.address(), amount)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let token = l1_token(&l1p, "Lost", "LST", 18, depositor.address(), amount).await;
 
     // 100,000 L2 gas cannot deploy the bridged token: the L2 call fails and mints nothing.
-    let hash = deposit_erc20(
-        &l1.endpoint(),
-        depositor.clone(),
-        &deployment,
-        chain_id,
-        *token.address(),
-        signer(1).address(),
+    let hash = ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+        l2_rpc: url.clone(),
+        l1_rpc: l1.endpoint(),
+        private_key: format!("0x{}", alloy_primitives::hex::encode(depositor.to_bytes())),
+        to: signer(1).address(),
         amount,
-        100_000,
-    )
-    .await;
+        token: Some(*token.address()),
+        l2_gas_limit: Some(100_000),
+    })
+    .await
+    .unwrap()
+    .l2_tx;
     let mut receipt = serde_json::Value::Null;
     for _ in 0..600 {
         receipt = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();

@@ -11,7 +11,7 @@ use alloy::{
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolEvent},
+    sol_types::SolCall,
 };
 use alloy_primitives::{Address, B256, U256, keccak256};
 use ferrum_l1::{
@@ -19,7 +19,7 @@ use ferrum_l1::{
         bridgehub::Bridgehub::{self, L2TransactionRequestDirect},
         zk_chain::ZKChain,
     },
-    priority::NewPriorityRequest,
+    priority::priority_request,
 };
 use ferrum_node::{NodeConfig, dev_accounts::dev_signers, spawn};
 use serde_json::{Value, json};
@@ -336,12 +336,7 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
         .get_receipt()
         .await
         .unwrap();
-    let event = receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
-        .expect("NewPriorityRequest");
+    let event = priority_request(&receipt).expect("NewPriorityRequest");
 
     // It executes on L2: the receiver gets the value, the depositor (refund recipient) what is left of the mint.
     let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
@@ -485,11 +480,7 @@ async fn deposit_at(
         .get_receipt()
         .await
         .unwrap();
-    receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| NewPriorityRequest::decode_log(&l.inner).ok())
+    priority_request(&receipt)
         .expect("NewPriorityRequest")
         .txHash
 }

@@ -83,7 +83,9 @@ pub(crate) async fn open_or_deploy(
             if config.genesis.timestamp == 0 {
                 config.genesis.timestamp = deployment.genesis_timestamp;
             }
-            (open_chain(&config, ecosystem(&deployment))?, deployment)
+            let chain = open_chain(&config, ecosystem(&deployment))?;
+            check_genesis_bridge(&chain, deployment.shared_bridge)?;
+            (chain, deployment)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && l1.deploy_if_missing => {
             let verifier = if l1.insecure_no_proofs {
@@ -129,7 +131,6 @@ pub(crate) async fn open_or_deploy(
             return Err(e).with_context(|| format!("reading {}", deployment_path.display()));
         }
     };
-    check_genesis_bridge(&chain, deployment.shared_bridge)?;
     if !deployment.chains.contains_key(&chain_id) {
         register(&provider, &mut deployment, l1, chain_id, me).await?;
     }

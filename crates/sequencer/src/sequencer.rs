@@ -161,7 +161,7 @@ impl Sequencer {
         let budget = self.batches.pubdata_budget();
         let room = self.batches.pubdata_room();
         let mut too_big = None;
-        for candidate in candidates {
+        for candidate in &candidates {
             if executor.pubdata_estimate() >= budget {
                 break;
             }
@@ -179,7 +179,7 @@ impl Sequencer {
                     too_big = Some((tx.hash, executor.pubdata_estimate() - before));
                     break;
                 }
-                TxOutcome::Included { .. } => included.push(tx.clone()),
+                TxOutcome::Included { .. } => included.push(tx),
                 TxOutcome::Invalid(reason) => {
                     blocked.insert(tx.sender);
                     match reason {
@@ -202,7 +202,7 @@ impl Sequencer {
             executor = start(&priority)?;
             for tx in included {
                 executor
-                    .execute(tx)
+                    .execute(tx.clone())
                     .map_err(|e| SequencerError::Stf(e.to_string()))?;
             }
             if pubdata > self.batches.pubdata_room_when_empty() {

@@ -1,4 +1,5 @@
 //! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production] [seg=LOG2]]`.
+//! With `FERRUM_PROFILE=1` it also prints the time of each proving phase.
 //!
 //! With `seg=LOG2` the run is proved in segments of 2^LOG2 cycles (`prove_segments`) and the
 //! times, sizes and memory are for all segments together.
@@ -54,6 +55,14 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn main() {
+    // FERRUM_PROFILE=1 prints how long each of Plonky3's proving phases took.
+    if std::env::var_os("FERRUM_PROFILE").is_some() {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_target(false)
+            .init();
+    }
     let all: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))

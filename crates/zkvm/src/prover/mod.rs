@@ -11,19 +11,18 @@ mod trace;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use p3_air::BaseAir;
-use p3_baby_bear::{
-    BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16, default_babybear_poseidon2_24,
-};
+use p3_baby_bear::BabyBear;
 use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
-use p3_challenger::DuplexChallenger;
+use p3_challenger::{HashChallenger, SerializingChallenger32};
 use p3_commit::ExtensionMmcs;
 use p3_dft::Radix2DitParallel;
 use p3_field::extension::BinomialExtensionField;
-use p3_field::{Field, PrimeCharacteristicRing};
+use p3_field::PrimeCharacteristicRing;
 use p3_fri::{FriParameters, TwoAdicFriPcs};
 use p3_matrix::Matrix;
 use p3_merkle_tree::MerkleTreeMmcs;
-use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
+use p3_keccak::{Keccak256Hash, KeccakF, VECTOR_LEN};
+use p3_symmetric::{CompressionFunctionFromHasher, PaddingFreeSponge, SerializingHasher};
 use p3_uni_stark::StarkConfig;
 
 use self::air::{CPU_PUBLIC_VALUES, ZkvmAir};
@@ -39,15 +38,16 @@ fn log2_strict(n: usize) -> usize {
 
 type Val = BabyBear;
 type Challenge = BinomialExtensionField<Val, 4>;
-type Perm = Poseidon2BabyBear<16>;
-/// Leaf hashing: width-24 Poseidon2 sponge absorbing 16 elements per permutation.
-type HashPerm = Poseidon2BabyBear<24>;
-type Hash = PaddingFreeSponge<HashPerm, 24, 16, 8>;
-type Compress = TruncatedPermutation<Perm, 2, 8, 16>;
-type ValMmcs =
-    MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, 8>;
+/// Keccak-f[1600] sponge over u64 lanes (rate 17 lanes, 4-lane = 256-bit digests), run on
+/// `VECTOR_LEN` rows at once with SIMD.
+type U64Hash = PaddingFreeSponge<KeccakF, 25, 17, 4>;
+/// Leaf hashing: each row's field elements serialized (two per u64 lane) into the sponge.
+type Hash = SerializingHasher<U64Hash>;
+type Compress = CompressionFunctionFromHasher<U64Hash, 2, 4>;
+type ValMmcs = MerkleTreeMmcs<[Val; VECTOR_LEN], [u64; VECTOR_LEN], Hash, Compress, 2, 4>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
-type Challenger = DuplexChallenger<Val, Perm, 16, 8>;
+/// Fiat-Shamir over Keccak-256 of the serialized transcript.
+type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Keccak256Hash, 32>>;
 type Dft = Radix2DitParallel<Val>;
 type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 type Config = StarkConfig<Pcs, Challenge, Challenger>;
@@ -110,10 +110,8 @@ pub const FAST_TEST: SecurityParams = SecurityParams {
 };
 
 fn config(p: &SecurityParams) -> Config {
-    let perm = default_babybear_poseidon2_16();
-    let hash = Hash::new(default_babybear_poseidon2_24());
-    let compress = Compress::new(perm.clone());
-    let val_mmcs = ValMmcs::new(hash, compress, 0);
+    let sponge = U64Hash::new(KeccakF);
+    let val_mmcs = ValMmcs::new(Hash::new(sponge), Compress::new(sponge), 0);
     let fri = FriParameters {
         log_blowup: p.log_blowup,
         log_final_poly_len: p.log_final_poly_len,
@@ -125,7 +123,7 @@ fn config(p: &SecurityParams) -> Config {
         mmcs: ChallengeMmcs::new(val_mmcs.clone()),
     };
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
-    Config::new(pcs, Challenger::new(perm))
+    Config::new(pcs, Challenger::from_hasher(Vec::new(), Keccak256Hash))
 }
 
 /// What a proof claims: the program (given to the verifier as its ELF) halted with

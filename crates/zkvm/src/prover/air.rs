@@ -43,16 +43,19 @@ pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_FINAL: &str = "final";
 pub(crate) const BUS_IO: &str = "io";
 pub(crate) const BUS_PAGE: &str = "page";
+pub(crate) const BUS_PAIR: &str = "pair";
 
-/// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = 0`, `x >> 7`,
-/// `x & 3`, `x >> 5`, `x >> 4`.
-pub(crate) const OP_RANGE: u32 = 0;
+/// Byte-table operations (first field of a `byte` message `(op, x, z)`): `x >> 7`, `x & 3`,
+/// `x >> 5`, `x >> 4`. (Plain byte range checks go to the pair table, two bytes at a time.)
 pub(crate) const OP_MSB: u32 = 1;
 pub(crate) const OP_LOW2: u32 = 2;
 pub(crate) const OP_TOP3: u32 = 3;
 pub(crate) const OP_SHR4: u32 = 4;
-/// Byte-table main columns: one multiplicity per byte op, per nibble op, and for `pow`.
-pub(crate) const BYTES_WIDTH: usize = 9;
+/// Byte-table main columns: one multiplicity per byte op (column `op - 1`), per nibble op, and
+/// for `pow`.
+pub(crate) const BYTES_WIDTH: usize = 8;
+/// Rows of the pair table: every `(x, y)` of two bytes.
+pub(crate) const PAIR_ROWS: usize = 1 << 16;
 /// Bitwise operations (first field of `bitwise` and `nibble` messages).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
@@ -88,13 +91,20 @@ pub(crate) enum ZkvmAir {
     Io(Arc<RowMajorMatrix<Val>>),
     /// `(page, writable)` rows: what loads and stores may touch.
     Pages(Arc<RowMajorMatrix<Val>>),
+    /// `(x, y)` for every two bytes: range checks, two bytes per lookup.
+    Pairs(Arc<RowMajorMatrix<Val>>),
 }
 
 impl BaseAir<Val> for ZkvmAir {
     fn width(&self) -> usize {
         match self {
             Self::Cpu => CPU_WIDTH,
-            Self::Rom(_) | Self::Image(_) | Self::Final(_) | Self::Io(_) | Self::Pages(_) => 1,
+            Self::Rom(_)
+            | Self::Image(_)
+            | Self::Final(_)
+            | Self::Io(_)
+            | Self::Pages(_)
+            | Self::Pairs(_) => 1,
             Self::Bytes(_) => BYTES_WIDTH,
             Self::Bitwise => BITWISE_WIDTH,
             Self::Mul => MUL_WIDTH,
@@ -117,7 +127,8 @@ impl BaseAir<Val> for ZkvmAir {
             | Self::Image(m)
             | Self::Final(m)
             | Self::Io(m)
-            | Self::Pages(m) => Some((**m).clone()),
+            | Self::Pages(m)
+            | Self::Pairs(m) => Some((**m).clone()),
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
         }
     }
@@ -127,7 +138,7 @@ impl BaseAir<Val> for ZkvmAir {
             Self::Rom(_) => ROM_ENTRY_WIDTH,
             Self::Bytes(_) => 18,
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
-            Self::Pages(_) => 2,
+            Self::Pages(_) | Self::Pairs(_) => 2,
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
@@ -150,6 +161,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Final(_) => eval_final(builder),
             Self::Io(_) => eval_io(builder),
             Self::Pages(_) => eval_pages(builder),
+            Self::Pairs(_) => eval_pairs(builder),
         }
     }
 }
@@ -178,6 +190,24 @@ fn byte_lookup<AB: InteractionBuilder>(
     count: AB::Expr,
 ) {
     builder.push_interaction(BUS_BYTE, [c::<AB>(op), x, z], Count::bounded(count, 1));
+}
+
+/// `(x, y)` in the pair table: both are bytes.
+fn pair_lookup<AB: InteractionBuilder>(
+    builder: &mut AB,
+    x: AB::Expr,
+    y: AB::Expr,
+    count: AB::Expr,
+) {
+    builder.push_interaction(BUS_PAIR, [x, y], Count::bounded(count, 1));
+}
+
+/// Range-checks `bytes` two at a time (an odd count is not expected: callers pair them up).
+fn bytes_lookup<AB: InteractionBuilder>(builder: &mut AB, bytes: &[AB::Var], count: &AB::Expr) {
+    debug_assert!(bytes.len() % 2 == 0);
+    for p in bytes.chunks_exact(2) {
+        pair_lookup(builder, p[0].into(), p[1].into(), count.clone());
+    }
 }
 
 #[allow(clippy::too_many_lines)]
@@ -245,15 +275,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         builder.assert_zero(sub_sel.clone() * (loc.res[i] + loc.b[i] + cin - loc.rs1v[i] - cout));
     }
     // res is always a word of bytes.
-    for i in 0..4 {
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.res[i].into(),
-            AB::Expr::ZERO,
-            r.into(),
-        );
-    }
+    bytes_lookup(builder, &loc.res, &r.into());
 
     // ---- Bitwise: (op, rs1, b, res) to the bitwise chip.
     let bit_op = f.and * AB::F::from_u32(OP_AND)
@@ -484,9 +506,8 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         );
         builder.push_interaction(BUS_MEM, msg(new, ts), Count::bounded(count, 1));
     }
-    for g in loc.ts_gap.iter().flatten() {
-        byte_lookup(builder, OP_RANGE, (*g).into(), AB::Expr::ZERO, r.into());
-    }
+    let gaps: Vec<AB::Var> = loc.ts_gap.iter().flatten().copied().collect();
+    bytes_lookup(builder, &gaps, &r.into());
 
     // ---- Row sequencing. Real rows are a prefix starting at `start_pc`; `last` marks the last
     // real row. A halting segment (`halted = 1`) ends with the halt; any other segment has no
@@ -523,31 +544,25 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
     // Columns: x, x >> 7, x & 3, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
-    let results: [AB::Expr; 5] = [
-        AB::Expr::ZERO,
-        p[1].into(),
-        p[2].into(),
-        p[3].into(),
-        p[4].into(),
-    ];
-    for (op, z) in results.into_iter().enumerate() {
+    for op in [OP_MSB, OP_LOW2, OP_TOP3, OP_SHR4] {
+        let i = op as usize;
         builder.push_interaction(
             BUS_BYTE,
-            [c::<AB>(op as u32), p[0].into(), z],
-            Count::provided(-m[op].into()),
+            [c::<AB>(op), p[0].into(), p[i].into()],
+            Count::provided(-m[i - 1].into()),
         );
     }
     for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
         builder.push_interaction(
             BUS_NIBBLE,
             [c::<AB>(op), p[4].into(), p[5].into(), p[6 + k].into()],
-            Count::provided(-m[5 + k].into()),
+            Count::provided(-m[4 + k].into()),
         );
     }
     // Columns 9..18: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
     let mut msg = vec![p[0].into()];
     msg.extend(p[9..18].iter().map(|&v| v.into()));
-    builder.push_interaction(BUS_POW, msg, Count::provided(-m[8].into()));
+    builder.push_interaction(BUS_POW, msg, Count::provided(-m[7].into()));
 }
 
 #[allow(clippy::too_many_lines)]
@@ -649,28 +664,11 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             sum += limb(&loc.x, &ext_x, i) * limb(&loc.m, &ext_m, k - i);
         }
         builder.assert_eq(sum, loc.p[k] + carry(k) * AB::F::from_u32(256));
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.p[k].into(),
-            AB::Expr::ZERO,
-            is_real.clone(),
-        );
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.carry[k][0].into(),
-            AB::Expr::ZERO,
-            is_real.clone(),
-        );
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.carry[k][1].into(),
-            AB::Expr::ZERO,
-            is_real.clone(),
-        );
     }
+    // The product bytes and both bytes of every carry.
+    bytes_lookup(builder, &loc.p, &is_real);
+    let carries: Vec<AB::Var> = loc.carry.iter().flatten().copied().collect();
+    bytes_lookup(builder, &carries, &is_real);
 
     // Divisions: q * b + r = a exactly over 64 bits (a sign-extended for div/rem; for
     // -2^31 / -1 the product is +2^31, so the high word is 0); b = 0 gives q = 2^32 - 1 (and
@@ -684,9 +682,9 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         let min = if i == 3 { 0x80 } else { 0 };
         builder.assert_zero(loc.ovf * (loc.a[i] - AB::F::from_u32(min)));
         builder.assert_zero(loc.ovf * (loc.b[i] - AB::F::from_u32(255)));
-        for v in [loc.x[i], loc.add[i], loc.d[i], loc.nr[i], loc.nb[i]] {
-            byte_lookup(builder, OP_RANGE, v.into(), AB::Expr::ZERO, dv.clone());
-        }
+    }
+    for v in [&loc.x, &loc.add, &loc.d, &loc.nr, &loc.nb] {
+        bytes_lookup(builder, v, &dv);
     }
     // |r| and |b|: r and b when non-negative, else their 32-bit negation (the sum is 2^32).
     builder.assert_bools([loc.sr, loc.s_a]);
@@ -822,15 +820,10 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     );
     // Strictly increasing addresses below 2^29: addr = bytes(ab) with ab3 >> 5 = 0, and
     // next.addr = addr + 1 + gap with gap < 2^29, so addr + 1 + gap < 2^30 < p never wraps.
-    for i in 0..3 {
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.gap[i].into(),
-            AB::Expr::ZERO,
-            loc.is_real.into(),
-        );
-    }
+    let low = [
+        loc.gap[0], loc.gap[1], loc.gap[2], loc.ab[0], loc.ab[1], loc.ab[2],
+    ];
+    bytes_lookup(builder, &low, &loc.is_real.into());
     byte_lookup(
         builder,
         OP_TOP3,
@@ -855,15 +848,6 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         Count::bounded(loc.fnz * (one.clone() - pv_halted.clone()), 1),
     );
     builder.assert_eq(loc.addr, bytes_value::<AB>(&loc.ab));
-    for i in 0..3 {
-        byte_lookup(
-            builder,
-            OP_RANGE,
-            loc.ab[i].into(),
-            AB::Expr::ZERO,
-            loc.is_real.into(),
-        );
-    }
     byte_lookup(
         builder,
         OP_TOP3,
@@ -936,6 +920,17 @@ fn eval_pages<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let mult = builder.main().current_slice()[0];
     builder.push_interaction(
         BUS_PAGE,
+        [p[0].into(), p[1].into()],
+        Count::provided(-mult.into()),
+    );
+}
+
+fn eval_pairs<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let mult = builder.main().current_slice()[0];
+    builder.push_interaction(
+        BUS_PAIR,
         [p[0].into(), p[1].into()],
         Count::provided(-mult.into()),
     );

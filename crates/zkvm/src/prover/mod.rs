@@ -13,16 +13,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use p3_air::BaseAir;
 use p3_baby_bear::BabyBear;
 use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
+use p3_blake3::Blake3;
 use p3_challenger::{HashChallenger, SerializingChallenger32};
 use p3_commit::ExtensionMmcs;
 use p3_dft::Radix2DitParallel;
-use p3_field::extension::BinomialExtensionField;
 use p3_field::PrimeCharacteristicRing;
+use p3_field::extension::BinomialExtensionField;
 use p3_fri::{FriParameters, TwoAdicFriPcs};
 use p3_matrix::Matrix;
 use p3_merkle_tree::MerkleTreeMmcs;
-use p3_keccak::{Keccak256Hash, KeccakF, VECTOR_LEN};
-use p3_symmetric::{CompressionFunctionFromHasher, PaddingFreeSponge, SerializingHasher};
+use p3_symmetric::{CompressionFunctionFromHasher, SerializingHasher};
 use p3_uni_stark::StarkConfig;
 
 use self::air::{CPU_PUBLIC_VALUES, ZkvmAir};
@@ -38,16 +38,15 @@ fn log2_strict(n: usize) -> usize {
 
 type Val = BabyBear;
 type Challenge = BinomialExtensionField<Val, 4>;
-/// Keccak-f[1600] sponge over u64 lanes (rate 17 lanes, 4-lane = 256-bit digests), run on
-/// `VECTOR_LEN` rows at once with SIMD.
-type U64Hash = PaddingFreeSponge<KeccakF, 25, 17, 4>;
-/// Leaf hashing: each row's field elements serialized (two per u64 lane) into the sponge.
-type Hash = SerializingHasher<U64Hash>;
-type Compress = CompressionFunctionFromHasher<U64Hash, 2, 4>;
-type ValMmcs = MerkleTreeMmcs<[Val; VECTOR_LEN], [u64; VECTOR_LEN], Hash, Compress, 2, 4>;
+/// Leaf hashing: each row's field elements serialized (4 bytes each, little-endian) into
+/// BLAKE3; many rows are hashed at once, one SIMD lane per row.
+type Hash = SerializingHasher<Blake3>;
+/// 2-to-1 compression: BLAKE3 of the two 32-byte children.
+type Compress = CompressionFunctionFromHasher<Blake3, 2, 32>;
+type ValMmcs = MerkleTreeMmcs<Val, u8, Hash, Compress, 2, 32>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
-/// Fiat-Shamir over Keccak-256 of the serialized transcript.
-type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Keccak256Hash, 32>>;
+/// Fiat-Shamir over BLAKE3 of the serialized transcript.
+type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Blake3, 32>>;
 type Dft = Radix2DitParallel<Val>;
 type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 type Config = StarkConfig<Pcs, Challenge, Challenger>;
@@ -110,8 +109,7 @@ pub const FAST_TEST: SecurityParams = SecurityParams {
 };
 
 fn config(p: &SecurityParams) -> Config {
-    let sponge = U64Hash::new(KeccakF);
-    let val_mmcs = ValMmcs::new(Hash::new(sponge), Compress::new(sponge), 0);
+    let val_mmcs = ValMmcs::new(Hash::new(Blake3), Compress::new(Blake3), 0);
     let fri = FriParameters {
         log_blowup: p.log_blowup,
         log_final_poly_len: p.log_final_poly_len,
@@ -123,7 +121,7 @@ fn config(p: &SecurityParams) -> Config {
         mmcs: ChallengeMmcs::new(val_mmcs.clone()),
     };
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
-    Config::new(pcs, Challenger::from_hasher(Vec::new(), Keccak256Hash))
+    Config::new(pcs, Challenger::from_hasher(Vec::new(), Blake3))
 }
 
 /// What a proof claims: the program (given to the verifier as its ELF) halted with
@@ -177,10 +175,10 @@ pub struct ProofStats {
     /// Main-trace cells over all tables.
     pub main_cells: usize,
     /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io,
-    /// bitwise, mul, pages).
-    pub main_widths: [usize; 9],
+    /// bitwise, mul, pages, pairs).
+    pub main_widths: [usize; 10],
     /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
-    pub aux_widths: [usize; 9],
+    pub aux_widths: [usize; 10],
 }
 
 /// The public inputs of one segment, as the verifier derives them.
@@ -209,6 +207,7 @@ fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
         ZkvmAir::Bitwise,
         ZkvmAir::Mul,
         ZkvmAir::Pages(trace::shared(trace::page_table(program))),
+        ZkvmAir::Pairs(trace::shared(trace::pair_table())),
     ];
     if let Some(out) = seg.state_out {
         airs.push(ZkvmAir::Final(trace::shared(trace::state_table(out))));
@@ -266,7 +265,8 @@ fn prove_with(
     params: &SecurityParams,
     tamper: &mut dyn FnMut(&mut trace::MainTraces),
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
-    let run = run(program, input, MAX_SEGMENT_CYCLES)?;
+    let run =
+        tracing::info_span!("execute").in_scope(|| run(program, input, MAX_SEGMENT_CYCLES))?;
     let init = trace::image_state(program);
     let (sp, _, stats) = prove_segment(
         program,
@@ -377,6 +377,7 @@ fn prove_segment(
     let pages = trace::page_table(program);
     let image = trace::state_table(init);
     let io = trace::io_table(&output, out_start);
+    let span = tracing::info_span!("generate traces").entered();
     let (mut traces, state_out) = trace::generate(
         program,
         steps,
@@ -387,6 +388,7 @@ fn prove_segment(
         io.height(),
         pages.height(),
     )?;
+    drop(span);
     tamper(&mut traces);
     let seg = Segment {
         start_pc,
@@ -415,6 +417,7 @@ fn prove_segment(
             ZkvmAir::Image(_) => &traces.image,
             ZkvmAir::Io(_) => &traces.io,
             ZkvmAir::Pages(_) => &traces.pages,
+            ZkvmAir::Pairs(_) => &traces.pairs,
             ZkvmAir::Final(_) => &final_dummy,
         })
         .collect();
@@ -424,8 +427,8 @@ fn prove_segment(
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
         main_cells: mats.iter().map(|m| m.values.len()).sum(),
-        main_widths: [0; 9],
-        aux_widths: [0; 9],
+        main_widths: [0; 10],
+        aux_widths: [0; 10],
     };
     let pvs = public_values(&seg, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
@@ -440,12 +443,14 @@ fn prove_segment(
         .collect();
     let config = config(params);
     let proof = catch_unwind(AssertUnwindSafe(|| {
-        let data = ProverData::from_instances(&config, &instances).map_err(|e| format!("{e:?}"))?;
+        let data = tracing::info_span!("preprocessed commitments")
+            .in_scope(|| ProverData::from_instances(&config, &instances))
+            .map_err(|e| format!("{e:?}"))?;
         prove_batch(&config, &instances, &data).map_err(|e| format!("{e:?}"))
     }))
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
-    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(9) {
+    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(10) {
         stats.aux_widths[i] = inst.permutation_local.len();
         stats.main_widths[i] = airs[i].width();
     }
@@ -576,6 +581,7 @@ fn verify_segment(
             | ZkvmAir::Image(m)
             | ZkvmAir::Io(m)
             | ZkvmAir::Pages(m)
+            | ZkvmAir::Pairs(m)
             | ZkvmAir::Final(m) => bits == log2_strict(m.height()),
             ZkvmAir::Cpu | ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
             ZkvmAir::Boundary => (2..=max_bits + 3).contains(&bits),

@@ -8,8 +8,8 @@ use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{
-    BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_RANGE, OP_SHR4, OP_TOP3,
-    OP_XOR, Val,
+    BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_SHR4, OP_TOP3, OP_XOR,
+    PAIR_ROWS, Val,
 };
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
@@ -209,6 +209,14 @@ pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, 18)
 }
 
+/// The preprocessed pair table: row `x + 256 y` = `(x, y)`.
+pub(crate) fn pair_table() -> RowMajorMatrix<Val> {
+    let values = (0..PAIR_ROWS as u32)
+        .flat_map(|i| [f(i & 255), f(i >> 8)])
+        .collect();
+    RowMajorMatrix::new(values, 2)
+}
+
 /// A preprocessed table of `(valid, key, 4 bytes)` rows.
 fn keyed_words(rows: impl Iterator<Item = (u32, u32)>) -> RowMajorMatrix<Val> {
     let mut values = Vec::new();
@@ -278,11 +286,20 @@ pub(crate) fn io_table(output: &[u32], out_start: u32) -> RowMajorMatrix<Val> {
 
 /// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
 /// chip's rows.
-struct ByteCounts(Vec<[u32; BYTES_WIDTH]>, Vec<BitwiseCols<Val>>);
+struct ByteCounts(Vec<[u32; BYTES_WIDTH]>, Vec<BitwiseCols<Val>>, Vec<u32>);
 
 impl ByteCounts {
+    fn new() -> Self {
+        Self(vec![[0; BYTES_WIDTH]; 256], Vec::new(), vec![0; PAIR_ROWS])
+    }
     fn add(&mut self, op: u32, x: u32) {
-        self.0[x as usize][op as usize] += 1;
+        self.0[x as usize][op as usize - 1] += 1;
+    }
+    /// Range checks of bytes, two per pair-table row (as the AIR pairs them).
+    fn range(&mut self, bytes: &[u32]) {
+        for p in bytes.chunks_exact(2) {
+            self.2[(p[0] | (p[1] << 8)) as usize] += 1;
+        }
     }
     fn bitwise(&mut self, op: u32, a: u32, b: u32, r: u32) {
         let mut row = BitwiseCols::<Val>::default();
@@ -294,7 +311,7 @@ impl ByteCounts {
                 row.a[i][h] = f(x);
                 row.b[i][h] = f(y);
                 row.r[i][h] = f(z);
-                self.0[((x << 4) | y) as usize][4 + op as usize] += 1;
+                self.0[((x << 4) | y) as usize][3 + op as usize] += 1;
             }
         }
         self.1.push(row);
@@ -312,6 +329,7 @@ pub(crate) struct MainTraces {
     pub image: RowMajorMatrix<Val>,
     pub io: RowMajorMatrix<Val>,
     pub pages: RowMajorMatrix<Val>,
+    pub pairs: RowMajorMatrix<Val>,
 }
 
 fn set4(dst: &mut [Val; 4], x: u32) {
@@ -357,6 +375,7 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     let (xw, mw, aw) = (wide(x, sa), wide(m, sm), wide(add, sr));
     let mut carry = 0u64;
     let mut p = [0u32; 8];
+    let mut carries = [0u32; 16];
     for k in 0..8 {
         let mut sum = carry + aw[k];
         for i in 0..=k {
@@ -365,10 +384,11 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
         p[k] = (sum & 255) as u32;
         carry = sum >> 8;
         row.carry[k] = [f((carry & 255) as u32), f((carry >> 8) as u32)];
-        bytes.add(OP_RANGE, p[k]);
-        bytes.add(OP_RANGE, (carry & 255) as u32);
-        bytes.add(OP_RANGE, (carry >> 8) as u32);
+        carries[2 * k] = (carry & 255) as u32;
+        carries[2 * k + 1] = (carry >> 8) as u32;
     }
+    bytes.range(&p);
+    bytes.range(&carries);
     let word = |w: &[u32]| w.iter().rev().fold(0u32, |acc, &v| (acc << 8) | v);
     let res = match mop {
         1 | 5 => word(&p[..4]),
@@ -396,14 +416,8 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
             cin = t >> 8;
             row.dc[i] = f(cin);
         }
-        for v in le(q)
-            .into_iter()
-            .chain(rb)
-            .chain(db)
-            .chain(nrb)
-            .chain(le(nb))
-        {
-            bytes.add(OP_RANGE, v);
+        for v in [le(q), rb, db, nrb, le(nb)] {
+            bytes.range(&v);
         }
         row.ovf = f(u32::from(ovf));
     }
@@ -437,7 +451,7 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     row.sa = f(u32::from(sa));
     row.sm = f(u32::from(sm));
     if (5..=7).contains(&mop) {
-        bytes.0[(b & 255) as usize][8] += 1;
+        bytes.0[(b & 255) as usize][BYTES_WIDTH - 1] += 1;
     }
     if matches!(mop, 2 | 3 | 7 | 10 | 11) {
         bytes.add(OP_MSB, x >> 24);
@@ -483,7 +497,7 @@ pub(crate) fn generate(
         m
     };
     let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts(vec![[0; BYTES_WIDTH]; 256], Vec::new());
+    let mut bytes = ByteCounts::new();
     let page_rows: HashMap<(u32, bool), usize> = page_rows(program)
         .enumerate()
         .map(|(i, k)| (k, i))
@@ -596,9 +610,7 @@ pub(crate) fn generate(
         let rb = le(res);
         set4(&mut row.res, res);
         row.carry = carries.map(f);
-        for &x in &rb {
-            bytes.add(OP_RANGE, x);
-        }
+        bytes.range(&rb);
         for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
             if on == 1 {
                 bytes.bitwise(op, a, b, res);
@@ -727,11 +739,8 @@ pub(crate) fn generate(
             let gb = le(*g);
             row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
         }
-        for g in gaps {
-            for x in &le(g)[..3] {
-                bytes.add(OP_RANGE, *x);
-            }
-        }
+        let gap_bytes: Vec<u32> = gaps.iter().flat_map(|&g| le(g)[..3].to_vec()).collect();
+        bytes.range(&gap_bytes);
     }
     if let Some(row) = cpu
         .values
@@ -791,9 +800,8 @@ pub(crate) fn generate(
         set4(&mut row.gap, gap);
         let g = le(gap);
         set4(&mut row.ab, addr);
-        for x in g[..3].iter().chain(&le(addr)[..3]) {
-            bytes.add(OP_RANGE, *x);
-        }
+        let a = le(addr);
+        bytes.range(&[g[0], g[1], g[2], a[0], a[1], a[2]]);
         bytes.add(OP_TOP3, g[3]);
         bytes.add(OP_TOP3, le(addr)[3]);
     }
@@ -807,6 +815,7 @@ pub(crate) fn generate(
         let row: &mut BitwiseCols<Val> = row.borrow_mut();
         *row = *src;
     }
+    let pairs = RowMajorMatrix::new(bytes.2.iter().map(|&m| f(m)).collect(), 1);
     let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), BYTES_WIDTH);
     let mut mul = RowMajorMatrix::new(Val::zero_vec(height(mul_rows.len()) * MUL_WIDTH), MUL_WIDTH);
     for (row, src) in mul.values.chunks_exact_mut(MUL_WIDTH).zip(&mul_rows) {
@@ -829,6 +838,7 @@ pub(crate) fn generate(
             image: RowMajorMatrix::new(Val::zero_vec(image_height), 1),
             io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
             pages: RowMajorMatrix::new(page_mult.into_iter().map(f).collect(), 1),
+            pairs,
         },
         final_state,
     ))

@@ -26,7 +26,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
-    MulCols, ROM_ENTRY_WIDTH,
+    MulCols, ROM_MSG_WIDTH,
 };
 
 pub(crate) type Val = BabyBear;
@@ -135,7 +135,7 @@ impl BaseAir<Val> for ZkvmAir {
 
     fn preprocessed_width(&self) -> usize {
         match self {
-            Self::Rom(_) => ROM_ENTRY_WIDTH,
+            Self::Rom(_) => ROM_MSG_WIDTH,
             Self::Bytes(_) => 18,
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
             Self::Pages(_) | Self::Pairs(_) => 2,
@@ -222,12 +222,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Padding rows: no flags, no syscall. (The ROM binds flags on real rows.)
     builder.assert_bool(r);
-    let flags: &[AB::Var] = {
-        let s: &[AB::Var; super::columns::NUM_FLAGS] =
-            // SAFETY: `OpFlags<T>` is `#[repr(C)]` with NUM_FLAGS fields of type `T`.
-            unsafe { &*(core::ptr::from_ref(f).cast()) };
-        s
-    };
+    let flags = loc.rom.flags();
     for &fl in flags
         .iter()
         .chain([&loc.f_halt, &loc.f_read, &loc.f_commit])
@@ -235,12 +230,17 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         builder.assert_zero((one.clone() - r) * fl);
     }
 
-    // ---- Program ROM lookup: (valid = is_real, pc, rd, rs1, rs2, rd_nz, imm, link, target, flags).
-    let rom: &[AB::Var; ROM_ENTRY_WIDTH] =
-        // SAFETY: `RomEntry<T>` is `#[repr(C)]` with ROM_ENTRY_WIDTH fields of type `T`.
-        unsafe { &*(core::ptr::from_ref(&loc.rom).cast()) };
+    // ---- Program ROM lookup: (bits, pc, rd, rs1, rs2, imm, link, target, mop), where `bits` packs
+    // the flags, rd_nz and valid = is_real; each of them is boolean, so the packing is injective.
     builder.assert_eq(loc.rom.valid, r);
-    builder.push_interaction(BUS_ROM, rom.iter().copied(), Count::bounded(r.into(), 1));
+    builder.assert_bools(*flags);
+    builder.assert_bool(loc.rom.rd_nz);
+    let msg = loc.rom.message::<AB::Expr>(|bits| {
+        bits.fold(AB::Expr::ZERO, |acc, (i, v)| {
+            acc + v * AB::F::from_u32(1 << i)
+        })
+    });
+    builder.push_interaction(BUS_ROM, msg, Count::bounded(r.into(), 1));
 
     // ---- Flag groups.
     let loads = f.lb + f.lbu + f.lh + f.lhu + f.lw;

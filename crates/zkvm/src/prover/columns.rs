@@ -61,8 +61,56 @@ pub(crate) struct RomEntry<T> {
     pub f: OpFlags<T>,
 }
 
-/// Width of a ROM entry.
+/// Width of a ROM entry (as the CPU holds it).
 pub(crate) const ROM_ENTRY_WIDTH: usize = size_of::<RomEntry<u8>>();
+
+/// Width of a `rom` bus message and of a row of the preprocessed ROM table: `(bits, pc, rd, rs1,
+/// rs2, imm[4], link[4], target, mop)`, where `bits` packs the 25 opcode flags (bits 0..25),
+/// `rd_nz` (bit 25) and `valid` (bit 26) into one field element (below 2^27 < p, so the packing
+/// is injective; the CPU constrains each of those columns to be boolean).
+pub(crate) const ROM_MSG_WIDTH: usize = 15;
+/// Bit of `rd_nz` and of `valid` in the packed ROM bits.
+pub(crate) const ROM_BIT_RD_NZ: usize = NUM_FLAGS;
+pub(crate) const ROM_BIT_VALID: usize = NUM_FLAGS + 1;
+
+impl<T: Copy> RomEntry<T> {
+    /// The opcode flags as a slice, in bit order.
+    pub(crate) fn flags(&self) -> &[T; NUM_FLAGS] {
+        // SAFETY: `OpFlags<T>` is `#[repr(C)]` with NUM_FLAGS fields of type `T`.
+        unsafe { &*(core::ptr::from_ref(&self.f).cast()) }
+    }
+
+    /// The `rom` bus message, with `pack` turning `(bit, value)` pairs into the packed bits.
+    pub(crate) fn message<E: From<T>>(
+        &self,
+        pack: impl FnOnce(&mut dyn Iterator<Item = (usize, T)>) -> E,
+    ) -> [E; ROM_MSG_WIDTH] {
+        let mut bits = self
+            .flags()
+            .iter()
+            .copied()
+            .enumerate()
+            .chain([(ROM_BIT_RD_NZ, self.rd_nz), (ROM_BIT_VALID, self.valid)]);
+        let e = E::from;
+        [
+            pack(&mut bits),
+            e(self.pc),
+            e(self.rd),
+            e(self.rs1),
+            e(self.rs2),
+            e(self.imm[0]),
+            e(self.imm[1]),
+            e(self.imm[2]),
+            e(self.imm[3]),
+            e(self.link[0]),
+            e(self.link[1]),
+            e(self.link[2]),
+            e(self.link[3]),
+            e(self.target),
+            e(self.mop),
+        ]
+    }
+}
 
 /// The CPU table: one row per cycle.
 #[repr(C)]

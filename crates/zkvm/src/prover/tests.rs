@@ -3,7 +3,7 @@
 
 use core::borrow::BorrowMut;
 
-use p3_field::{PrimeCharacteristicRing, PrimeField32};
+use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
 
 use super::columns::{BOUNDARY_WIDTH, BoundaryCols, CPU_WIDTH, CpuCols};
 use super::trace::MainTraces;
@@ -81,6 +81,67 @@ fn stale_load_rejected() {
         r.mem_new[0] = Val::from_u32(12);
         r.rd_val[0] = Val::from_u32(12);
     });
+}
+
+/// A load that returns the older of two stores by letting the later store consume the load's
+/// record: every bus balances and every constraint holds except that the store's timestamp gap
+/// is "negative" (a field element far above 2^24), which only the pair table's byte range check
+/// refuses.
+#[test]
+fn load_reordered_by_a_negative_timestamp_gap_rejected() {
+    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
+    code.extend([
+        asm::addi(T2, ZERO, 12),
+        asm::sw(T2, S0, 0), // first store: 12
+        asm::addi(T2, ZERO, 1),
+        asm::sw(T2, S0, 0), // second store: 1
+        asm::lw(A1, S0, 0), // honest: 1; forged: 12
+        asm::addi(A0, ZERO, 0),
+    ]);
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let ts = |clk: usize| Val::from_usize(4 * clk + 3);
+    let mut tamper = |t: &mut MainTraces| {
+        let rows = t.cpu.values.len() / CPU_WIDTH;
+        let find = |t: &mut MainTraces, pick: &dyn Fn(&CpuCols<Val>) -> bool| -> Vec<usize> {
+            (0..rows).filter(|&r| pick(cpu_row(t, r))).collect()
+        };
+        let stores = find(t, &|r| r.rom.f.sw == Val::ONE);
+        let load = find(t, &|r| r.rom.f.lw == Val::ONE)[0];
+        let (first, second) = (stores[0], stores[1]);
+        assert!(first < second && second < load);
+        let twelve = [12, 0, 0, 0].map(Val::from_u32);
+        // The load consumes the first store's record and re-emits 12 at its own timestamp.
+        let gap = ts(load) - Val::ONE - ts(first);
+        let r = cpu_row(t, load);
+        r.mem_old = twelve;
+        r.mem_new = twelve;
+        r.rd_val = twelve;
+        r.ts_gap[2] = [gap, Val::ZERO, Val::ZERO];
+        // The second store consumes the load's record: its gap is negative.
+        let gap = ts(second) - Val::ONE - ts(load);
+        let r = cpu_row(t, second);
+        r.mem_old = twelve;
+        r.ts_gap[2] = [gap, Val::ZERO, Val::ZERO];
+        // Final records: the word ends with the second store's record, a1 holds 12.
+        let word = Val::from_u32(air::MEM_ADDR_OFFSET + asm::DATA_BASE / 4);
+        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
+        for row in 0..brows {
+            let b: &mut BoundaryCols<Val> =
+                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
+            if b.addr == word {
+                b.fin_ts = ts(second);
+            } else if b.addr == Val::from_u32(A1) {
+                b.fin = twelve;
+                b.finv = Val::from_u32(12).inverse();
+            }
+        }
+    };
+    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
 }
 
 #[test]

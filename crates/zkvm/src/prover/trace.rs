@@ -13,7 +13,7 @@ use super::air::{
 };
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
-    MulCols, OpFlags, ROM_ENTRY_WIDTH, RomEntry,
+    MulCols, OpFlags, ROM_ENTRY_WIDTH, ROM_MSG_WIDTH, RomEntry,
 };
 use crate::error::ProveError;
 use crate::executor::{CodeWord, Program, Step, syscall};
@@ -153,9 +153,14 @@ fn rom_slice(e: &RomEntry<u32>) -> [u32; ROM_ENTRY_WIDTH] {
     unsafe { core::mem::transmute_copy(e) }
 }
 
+/// A row of the preprocessed ROM: the entry's `rom` bus message.
+fn rom_row(e: &RomEntry<u32>) -> [u32; ROM_MSG_WIDTH] {
+    e.message(|bits| bits.fold(0u32, |acc, (i, v)| acc | (v << i)))
+}
+
 /// The preprocessed ROM: one row per supported instruction of the program.
 pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
-    let rows: Vec<[u32; ROM_ENTRY_WIDTH]> = program
+    let rows: Vec<[u32; ROM_MSG_WIDTH]> = program
         .code
         .iter()
         .enumerate()
@@ -163,16 +168,16 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
             CodeWord::Ins(ins) => rom_entry(program.code_base + 4 * i as u32, ins),
             _ => None,
         })
-        .map(|e| rom_slice(&e))
+        .map(|e| rom_row(&e))
         .collect();
     let h = height(rows.len());
-    let mut values = Val::zero_vec(h * ROM_ENTRY_WIDTH);
+    let mut values = Val::zero_vec(h * ROM_MSG_WIDTH);
     for (i, r) in rows.iter().enumerate() {
         for (j, &v) in r.iter().enumerate() {
-            values[i * ROM_ENTRY_WIDTH + j] = f(v);
+            values[i * ROM_MSG_WIDTH + j] = f(v);
         }
     }
-    RowMajorMatrix::new(values, ROM_ENTRY_WIDTH)
+    RowMajorMatrix::new(values, ROM_MSG_WIDTH)
 }
 
 /// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 5, xn, yn, xn & yn, xn | yn,

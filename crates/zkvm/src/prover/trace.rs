@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
+use p3_maybe_rayon::prelude::*;
 
 use super::air::{
     BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_SHR4, OP_TOP3, OP_XOR,
@@ -300,6 +301,18 @@ impl ByteCounts {
     fn add(&mut self, op: u32, x: u32) {
         self.0[x as usize][op as usize - 1] += 1;
     }
+    /// Adds another chunk's counts (and its bitwise rows after ours).
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self.1.extend(other.1);
+        for (x, y) in self.2.iter_mut().zip(&other.2) {
+            *x += y;
+        }
+    }
     /// Range checks of bytes, two per pair-table row (as the AIR pairs them).
     fn range(&mut self, bytes: &[u32]) {
         for p in bytes.chunks_exact(2) {
@@ -471,6 +484,256 @@ fn mul_row(mop: u32, a: u32, b: u32, bytes: &mut ByteCounts) -> (MulCols<Val>, u
     (row, res)
 }
 
+/// Read-only data the row filler needs.
+struct RowContext<'a> {
+    program: &'a Program,
+    rom_rows: &'a [Option<(usize, RomEntry<u32>)>],
+    page_rows: &'a HashMap<(u32, bool), usize>,
+}
+
+/// What one step's access pass found: timestamp gaps (rs1, rs2, memory, rd), the value `rd`
+/// held before, and the output index.
+struct Access {
+    gaps: [u32; 4],
+    rd_prev: u32,
+    out_idx: u32,
+}
+
+/// Multiplicities and chip rows gathered by a chunk of CPU rows.
+struct Counts {
+    rom_mult: Vec<u32>,
+    page_mult: Vec<u32>,
+    bytes: ByteCounts,
+    mul_rows: Vec<MulCols<Val>>,
+}
+
+impl Counts {
+    fn new(rom_height: usize, pages_height: usize) -> Self {
+        Self {
+            rom_mult: vec![0; rom_height],
+            page_mult: vec![0; pages_height],
+            bytes: ByteCounts::new(),
+            mul_rows: Vec::new(),
+        }
+    }
+
+    /// Adds a later chunk's counts (its chip rows go after ours).
+    fn merge(&mut self, other: Self) {
+        for (x, y) in self.rom_mult.iter_mut().zip(&other.rom_mult) {
+            *x += y;
+        }
+        for (x, y) in self.page_mult.iter_mut().zip(&other.page_mult) {
+            *x += y;
+        }
+        self.bytes.merge(other.bytes);
+        self.mul_rows.extend(other.mul_rows);
+    }
+}
+
+/// Fills the CPU row of cycle `clk` and counts its lookups.
+#[allow(clippy::too_many_lines)]
+fn fill_cpu_row(
+    ctx: &RowContext<'_>,
+    clk: usize,
+    s: &Step,
+    acc: &Access,
+    row: &mut CpuCols<Val>,
+    counts: &mut Counts,
+) -> Result<(), ProveError> {
+    let ins = &s.ins;
+    let Some(entry) = rom_entry(s.pc, ins) else {
+        return Err(ProveError::UnsupportedInstruction {
+            pc: s.pc,
+            mnemonic: ins.op.mnemonic(),
+        });
+    };
+    let (rom_row, _) =
+        s.pc.checked_sub(ctx.program.code_base)
+            .and_then(|d| ctx.rom_rows.get(d as usize / 4)?.as_ref())
+            .ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
+    counts.rom_mult[*rom_row] += 1;
+    let e = &entry;
+    let fl: &OpFlags<u32> = &e.f;
+    row.clk = f(clk as u32);
+    row.is_real = Val::ONE;
+    let rom_vals = rom_slice(e);
+    {
+        let dst: &mut [Val; ROM_ENTRY_WIDTH] =
+            // SAFETY: `RomEntry<Val>` is `#[repr(C)]` with ROM_ENTRY_WIDTH `Val` fields.
+            unsafe { &mut *(core::ptr::from_mut(&mut row.rom).cast()) };
+        for (d, &v) in dst.iter_mut().zip(rom_vals.iter()) {
+            *d = f(v);
+        }
+    }
+    let a = s.rs1_val;
+    let is_store = fl.sb + fl.sh + fl.sw == 1;
+    let imm = u32::from_le_bytes(e.imm.map(|x| x as u8));
+    let b = if is_store {
+        imm
+    } else {
+        imm.wrapping_add(s.rs2_val)
+    };
+    set4(&mut row.rs1v, a);
+    set4(&mut row.rs2v, s.rs2_val);
+    set4(&mut row.b, b);
+
+    let add_sel =
+        fl.add + fl.jal + fl.jalr + fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store)
+            == 1;
+    let sub_sel =
+        fl.sub + fl.slt + fl.sltu + fl.beq + fl.bne + fl.blt + fl.bge + fl.bltu + fl.bgeu == 1;
+    let (ab, bb) = (le(a), le(b));
+    let mut res = 0u32;
+    let mut carries = [0u32; 4];
+    if add_sel {
+        res = a.wrapping_add(b);
+        let mut cin = 0;
+        for i in 0..4 {
+            let t = ab[i] + bb[i] + cin;
+            carries[i] = t >> 8;
+            cin = carries[i];
+        }
+    } else if sub_sel {
+        res = a.wrapping_sub(b);
+        let rb = le(res);
+        let mut cin = 0;
+        for i in 0..4 {
+            let t = rb[i] + bb[i] + cin;
+            carries[i] = t >> 8;
+            cin = carries[i];
+        }
+    } else if fl.and == 1 {
+        res = a & b;
+    } else if fl.or == 1 {
+        res = a | b;
+    } else if fl.xor == 1 {
+        res = a ^ b;
+    } else if fl.mul == 1 {
+        let (row, r) = mul_row(e.mop, a, b, &mut counts.bytes);
+        counts.mul_rows.push(row);
+        res = r;
+    }
+    let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
+    let f_halt = fl.ecall == 1 && a == syscall::HALT;
+    let f_commit = fl.ecall == 1 && a == syscall::COMMIT_WORD;
+    if f_read {
+        res = s.rd_val;
+    }
+    let rb = le(res);
+    set4(&mut row.res, res);
+    row.carry = carries.map(f);
+    counts.bytes.range(&rb);
+    for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
+        if on == 1 {
+            counts.bytes.bitwise(op, a, b, res);
+        }
+    }
+
+    // Compare.
+    let signed_cmp = fl.slt + fl.blt + fl.bge == 1;
+    let unsigned_cmp = fl.sltu + fl.bltu + fl.bgeu == 1;
+    let lt = if signed_cmp {
+        (a as i32) < (b as i32)
+    } else {
+        unsigned_cmp && a < b
+    };
+    row.lt = f(u32::from(lt));
+    let mut msb_x = [0u32; 2];
+    if signed_cmp {
+        msb_x = [ab[3], bb[3]];
+    }
+    if fl.beq + fl.bne == 1 {
+        let sum: u32 = rb.iter().sum();
+        row.eq = f(u32::from(sum == 0));
+        row.eq_inv = f(sum).try_inverse().unwrap_or(Val::ZERO);
+    }
+    let eq = a == b;
+    let taken = (fl.beq == 1 && eq)
+        || (fl.bne == 1 && !eq)
+        || ((fl.blt + fl.bltu) == 1 && lt)
+        || ((fl.bge + fl.bgeu) == 1 && !lt);
+    row.taken = f(u32::from(taken));
+
+    // Next pc.
+    let bit0 = res & 1;
+    row.jalr_bit0 = f(if fl.jalr == 1 { bit0 } else { 0 });
+    let npc = if fl.jal == 1 || taken {
+        f(e.target)
+    } else if fl.jalr == 1 {
+        f(res) - f(bit0)
+    } else {
+        f(s.pc) + f(4)
+    };
+    row.npc = npc;
+
+    row.f_halt = f(u32::from(f_halt));
+    row.f_read = f(u32::from(f_read));
+    row.f_commit = f(u32::from(f_commit));
+    row.out_idx = f(acc.out_idx);
+
+    // Memory.
+    let is_mem = fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
+    let (mut old, mut new) = (0u32, 0u32);
+    if is_mem {
+        let m = s.mem.ok_or(ProveError::Stark(
+            "load/store step without memory access".into(),
+        ))?;
+        old = m.old;
+        new = m.new;
+        let off = (res & 3) as usize;
+        row.off[off] = Val::ONE;
+        counts.bytes.add(OP_LOW2, rb[0]);
+        row.page_lo = f(rb[1] >> 4);
+        counts.bytes.add(OP_SHR4, rb[1]);
+        // A page the program does not allow gets no row: the proof fails, as the executor does.
+        if let Some(&r) = ctx.page_rows.get(&(res >> 12, is_store)) {
+            counts.page_mult[r] += 1;
+        }
+        let ob = le(old);
+        if fl.lb + fl.lbu == 1 {
+            row.sb0 = f(ob[off]);
+            if fl.lb == 1 {
+                msb_x[0] = ob[off];
+            }
+        }
+        if fl.lh + fl.lhu == 1 {
+            row.sb0 = f(ob[off]);
+            row.sb1 = f(ob[off + 1]);
+            if fl.lh == 1 {
+                msb_x[0] = ob[off + 1];
+            }
+        }
+    }
+    if is_mem || fl.jalr == 1 {
+        counts.bytes.add(OP_TOP3, rb[3]);
+    }
+    set4(&mut row.mem_old, old);
+    set4(&mut row.mem_new, new);
+    let s0 = msb_x[0] >> 7;
+    let s1 = msb_x[1] >> 7;
+    row.msb_x = msb_x.map(f);
+    row.msb_s = [f(s0), f(s1)];
+    row.sx = f(s0 ^ s1);
+    if signed_cmp || fl.lb + fl.lh == 1 {
+        counts.bytes.add(OP_MSB, msb_x[0]);
+    }
+    if signed_cmp {
+        counts.bytes.add(OP_MSB, msb_x[1]);
+    }
+
+    // Memory-bus accesses (rs1, rs2, memory word, rd): gaps from the sequential pass.
+    let (gaps, prev) = (acc.gaps, acc.rd_prev);
+    set4(&mut row.rd_prev, prev);
+    set4(&mut row.rd_val, s.rd_val);
+    for (k, g) in gaps.iter().enumerate() {
+        let gb = le(*g);
+        row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
+    }
+    let gap_bytes: Vec<u32> = gaps.iter().flat_map(|&g| le(g)[..3].to_vec()).collect();
+    counts.bytes.range(&gap_bytes);
+    Ok(())
+}
+
 /// Builds every main trace from the execution trace.
 ///
 /// # Errors
@@ -487,266 +750,98 @@ pub(crate) fn generate(
     io_height: usize,
     pages_height: usize,
 ) -> Result<(MainTraces, State), ProveError> {
-    let rom_index: HashMap<u32, usize> = {
-        let mut m = HashMap::new();
-        let mut row = 0;
-        for (i, w) in program.code.iter().enumerate() {
-            if let CodeWord::Ins(ins) = w {
-                let pc = program.code_base + 4 * i as u32;
-                if rom_entry(pc, ins).is_some() {
-                    m.insert(pc, row);
-                    row += 1;
-                }
-            }
+    // ROM row and decoded entry of every code word, indexed by (pc - code_base) / 4.
+    let mut rom_rows: Vec<Option<(usize, RomEntry<u32>)>> = vec![None; program.code.len()];
+    let mut next_row = 0;
+    for (i, w) in program.code.iter().enumerate() {
+        if let CodeWord::Ins(ins) = w
+            && let Some(e) = rom_entry(program.code_base + 4 * i as u32, ins)
+        {
+            rom_rows[i] = Some((next_row, e));
+            next_row += 1;
         }
-        m
-    };
-    let mut rom_mult = vec![0u32; rom_height];
-    let mut bytes = ByteCounts::new();
+    }
     let page_rows: HashMap<(u32, bool), usize> = page_rows(program)
         .enumerate()
         .map(|(i, k)| (k, i))
         .collect();
-    let mut page_mult = vec![0u32; pages_height];
-    let mut mul_rows: Vec<MulCols<Val>> = Vec::new();
     let h = height(steps.len());
     let mut cpu = RowMajorMatrix::new(Val::zero_vec(h * CPU_WIDTH), CPU_WIDTH);
 
-    // (value, timestamp) of each register and touched memory word.
+    // Sequential pass: the previous value and timestamp of every access (registers and touched
+    // memory words), and the output index. Everything else about a row depends on its step only.
     let init_word = |a: u32| init.get(&a).copied().unwrap_or(0);
     let mut regs = [(0u32, 0u32); 32];
     for (i, r) in regs.iter_mut().enumerate() {
         r.0 = init_word(i as u32);
     }
-    let mut mem: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    let mut mem: HashMap<u32, (u32, u32)> = HashMap::new();
     let mut out_idx = out_start;
-
-    for (clk, (s, row)) in steps
-        .iter()
-        .zip(cpu.values.chunks_exact_mut(CPU_WIDTH))
-        .enumerate()
-    {
-        let row: &mut CpuCols<Val> = row.borrow_mut();
-        let ins = &s.ins;
-        let Some(entry) = rom_entry(s.pc, ins) else {
-            return Err(ProveError::UnsupportedInstruction {
-                pc: s.pc,
-                mnemonic: ins.op.mnemonic(),
-            });
-        };
-        let rom_row = *rom_index
-            .get(&s.pc)
-            .ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
-        rom_mult[rom_row] += 1;
-        let e = &entry;
-        let fl: &OpFlags<u32> = &e.f;
-        row.clk = f(clk as u32);
-        row.is_real = Val::ONE;
-        let rom_vals = rom_slice(e);
-        {
-            let dst: &mut [Val; ROM_ENTRY_WIDTH] =
-                // SAFETY: `RomEntry<Val>` is `#[repr(C)]` with ROM_ENTRY_WIDTH `Val` fields.
-                unsafe { &mut *(core::ptr::from_mut(&mut row.rom).cast()) };
-            for (d, &v) in dst.iter_mut().zip(rom_vals.iter()) {
-                *d = f(v);
-            }
-        }
-        let a = s.rs1_val;
-        let is_store = fl.sb + fl.sh + fl.sw == 1;
-        let imm = u32::from_le_bytes(e.imm.map(|x| x as u8));
-        let b = if is_store {
-            imm
-        } else {
-            imm.wrapping_add(s.rs2_val)
-        };
-        set4(&mut row.rs1v, a);
-        set4(&mut row.rs2v, s.rs2_val);
-        set4(&mut row.b, b);
-
-        let add_sel = fl.add
-            + fl.jal
-            + fl.jalr
-            + fl.lb
-            + fl.lbu
-            + fl.lh
-            + fl.lhu
-            + fl.lw
-            + u32::from(is_store)
-            == 1;
-        let sub_sel =
-            fl.sub + fl.slt + fl.sltu + fl.beq + fl.bne + fl.blt + fl.bge + fl.bltu + fl.bgeu == 1;
-        let (ab, bb) = (le(a), le(b));
-        let mut res = 0u32;
-        let mut carries = [0u32; 4];
-        if add_sel {
-            res = a.wrapping_add(b);
-            let mut cin = 0;
-            for i in 0..4 {
-                let t = ab[i] + bb[i] + cin;
-                carries[i] = t >> 8;
-                cin = carries[i];
-            }
-        } else if sub_sel {
-            res = a.wrapping_sub(b);
-            let rb = le(res);
-            let mut cin = 0;
-            for i in 0..4 {
-                let t = rb[i] + bb[i] + cin;
-                carries[i] = t >> 8;
-                cin = carries[i];
-            }
-        } else if fl.and == 1 {
-            res = a & b;
-        } else if fl.or == 1 {
-            res = a | b;
-        } else if fl.xor == 1 {
-            res = a ^ b;
-        } else if fl.mul == 1 {
-            let (row, r) = mul_row(e.mop, a, b, &mut bytes);
-            mul_rows.push(row);
-            res = r;
-        }
-        let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
-        let f_halt = fl.ecall == 1 && a == syscall::HALT;
-        let f_commit = fl.ecall == 1 && a == syscall::COMMIT_WORD;
-        if f_read {
-            res = s.rd_val;
-        }
-        let rb = le(res);
-        set4(&mut row.res, res);
-        row.carry = carries.map(f);
-        bytes.range(&rb);
-        for (op, on) in [(OP_AND, fl.and), (OP_OR, fl.or), (OP_XOR, fl.xor)] {
-            if on == 1 {
-                bytes.bitwise(op, a, b, res);
-            }
-        }
-
-        // Compare.
-        let signed_cmp = fl.slt + fl.blt + fl.bge == 1;
-        let unsigned_cmp = fl.sltu + fl.bltu + fl.bgeu == 1;
-        let lt = if signed_cmp {
-            (a as i32) < (b as i32)
-        } else {
-            unsigned_cmp && a < b
-        };
-        row.lt = f(u32::from(lt));
-        let mut msb_x = [0u32; 2];
-        if signed_cmp {
-            msb_x = [ab[3], bb[3]];
-        }
-        if fl.beq + fl.bne == 1 {
-            let sum: u32 = rb.iter().sum();
-            row.eq = f(u32::from(sum == 0));
-            row.eq_inv = f(sum).try_inverse().unwrap_or(Val::ZERO);
-        }
-        let eq = a == b;
-        let taken = (fl.beq == 1 && eq)
-            || (fl.bne == 1 && !eq)
-            || ((fl.blt + fl.bltu) == 1 && lt)
-            || ((fl.bge + fl.bgeu) == 1 && !lt);
-        row.taken = f(u32::from(taken));
-
-        // Next pc.
-        let bit0 = res & 1;
-        row.jalr_bit0 = f(if fl.jalr == 1 { bit0 } else { 0 });
-        let npc = if fl.jal == 1 || taken {
-            f(e.target)
-        } else if fl.jalr == 1 {
-            f(res) - f(bit0)
-        } else {
-            f(s.pc) + f(4)
-        };
-        row.npc = npc;
-
-        row.f_halt = f(u32::from(f_halt));
-        row.f_read = f(u32::from(f_read));
-        row.f_commit = f(u32::from(f_commit));
-        row.out_idx = f(out_idx);
-        if f_commit {
-            out_idx += 1;
-        }
-
-        // Memory.
-        let is_mem = fl.lb + fl.lbu + fl.lh + fl.lhu + fl.lw + u32::from(is_store) == 1;
-        let (mut old, mut new) = (0u32, 0u32);
-        if is_mem {
-            let m = s.mem.ok_or(ProveError::Stark(
-                "load/store step without memory access".into(),
-            ))?;
-            old = m.old;
-            new = m.new;
-            let off = (res & 3) as usize;
-            row.off[off] = Val::ONE;
-            bytes.add(OP_LOW2, rb[0]);
-            row.page_lo = f(rb[1] >> 4);
-            bytes.add(OP_SHR4, rb[1]);
-            // A page the program does not allow gets no row: the proof fails, as the executor does.
-            if let Some(&r) = page_rows.get(&(res >> 12, is_store)) {
-                page_mult[r] += 1;
-            }
-            let ob = le(old);
-            if fl.lb + fl.lbu == 1 {
-                row.sb0 = f(ob[off]);
-                if fl.lb == 1 {
-                    msb_x[0] = ob[off];
-                }
-            }
-            if fl.lh + fl.lhu == 1 {
-                row.sb0 = f(ob[off]);
-                row.sb1 = f(ob[off + 1]);
-                if fl.lh == 1 {
-                    msb_x[0] = ob[off + 1];
-                }
-            }
-        }
-        if is_mem || fl.jalr == 1 {
-            bytes.add(OP_TOP3, rb[3]);
-        }
-        set4(&mut row.mem_old, old);
-        set4(&mut row.mem_new, new);
-        let s0 = msb_x[0] >> 7;
-        let s1 = msb_x[1] >> 7;
-        row.msb_x = msb_x.map(f);
-        row.msb_s = [f(s0), f(s1)];
-        row.sx = f(s0 ^ s1);
-        if signed_cmp || fl.lb + fl.lh == 1 {
-            bytes.add(OP_MSB, msb_x[0]);
-        }
-        if signed_cmp {
-            bytes.add(OP_MSB, msb_x[1]);
-        }
-
-        // Memory-bus accesses: rs1, rs2, memory word, rd.
+    let mut accesses = Vec::with_capacity(steps.len());
+    for (clk, s) in steps.iter().enumerate() {
         let ts0 = 4 * clk as u32;
-        let mut gaps = [0u32; 4];
-        let reg_access = |regs: &mut [(u32, u32); 32], r: u8, new: u32, ts: u32| -> (u32, u32) {
+        let ins = &s.ins;
+        let mut reg_access = |r: u8, new: u32, ts: u32| -> (u32, u32) {
             let (v, t) = regs[r as usize];
             regs[r as usize] = (new, ts);
             (v, ts - t - 1)
         };
-        let (v1, g1) = reg_access(&mut regs, ins.rs1, a, ts0 + 1);
-        let (v2, g2) = reg_access(&mut regs, ins.rs2, s.rs2_val, ts0 + 2);
-        debug_assert_eq!((v1, v2), (a, s.rs2_val));
-        gaps[0] = g1;
-        gaps[1] = g2;
-        if is_mem {
-            let addr = MEM_ADDR_OFFSET + (res & !3) / 4;
-            let (_, t) = *mem.entry(addr).or_insert((init_word(addr), 0));
-            mem.insert(addr, (new, ts0 + 3));
-            gaps[2] = ts0 + 3 - t - 1;
+        let (v1, g1) = reg_access(ins.rs1, s.rs1_val, ts0 + 1);
+        let (v2, g2) = reg_access(ins.rs2, s.rs2_val, ts0 + 2);
+        debug_assert_eq!((v1, v2), (s.rs1_val, s.rs2_val));
+        let mut g_mem = 0;
+        if let Some(m) = s.mem {
+            let addr = MEM_ADDR_OFFSET + m.addr / 4;
+            let e = mem.entry(addr).or_insert((init_word(addr), 0));
+            g_mem = ts0 + 3 - e.1 - 1;
+            *e = (m.new, ts0 + 3);
         }
-        let (prev, g3) = reg_access(&mut regs, ins.rd, s.rd_val, ts0 + 4);
-        gaps[3] = g3;
-        set4(&mut row.rd_prev, prev);
-        set4(&mut row.rd_val, s.rd_val);
-        for (k, g) in gaps.iter().enumerate() {
-            let gb = le(*g);
-            row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
+        let (rd_prev, g3) = reg_access(ins.rd, s.rd_val, ts0 + 4);
+        accesses.push(Access {
+            gaps: [g1, g2, g_mem, g3],
+            rd_prev,
+            out_idx,
+        });
+        if ins.op == Op::Ecall && s.rs1_val == syscall::COMMIT_WORD {
+            out_idx += 1;
         }
-        let gap_bytes: Vec<u32> = gaps.iter().flat_map(|&g| le(g)[..3].to_vec()).collect();
-        bytes.range(&gap_bytes);
     }
+
+    // Parallel pass: rows in chunks, each with its own multiplicities, merged in order.
+    let ctx = RowContext {
+        program,
+        rom_rows: &rom_rows,
+        page_rows: &page_rows,
+    };
+    let chunk = steps.len().div_ceil(4 * current_num_threads()).max(1 << 12);
+    let parts: Vec<Result<Counts, ProveError>> = cpu.values[..steps.len() * CPU_WIDTH]
+        .par_chunks_mut(chunk * CPU_WIDTH)
+        .zip(steps.par_chunks(chunk))
+        .zip(accesses.par_chunks(chunk))
+        .enumerate()
+        .map(|(c, ((rows, steps), accesses))| {
+            let mut counts = Counts::new(rom_height, pages_height);
+            for (i, ((row, s), acc)) in rows
+                .chunks_exact_mut(CPU_WIDTH)
+                .zip(steps)
+                .zip(accesses)
+                .enumerate()
+            {
+                fill_cpu_row(&ctx, c * chunk + i, s, acc, row.borrow_mut(), &mut counts)?;
+            }
+            Ok(counts)
+        })
+        .collect();
+    let mut counts = Counts::new(rom_height, pages_height);
+    for part in parts {
+        counts.merge(part?);
+    }
+    let Counts {
+        rom_mult,
+        page_mult,
+        mut bytes,
+        mul_rows,
+    } = counts;
     if let Some(row) = cpu
         .values
         .chunks_exact_mut(CPU_WIDTH)

@@ -541,18 +541,19 @@ fn fill_cpu_row(
     counts: &mut Counts,
 ) -> Result<(), ProveError> {
     let ins = &s.ins;
-    let Some(entry) = rom_entry(s.pc, ins) else {
-        return Err(ProveError::UnsupportedInstruction {
-            pc: s.pc,
-            mnemonic: ins.op.mnemonic(),
-        });
-    };
-    let (rom_row, _) =
+    let Some((rom_row, e)) =
         s.pc.checked_sub(ctx.program.code_base)
             .and_then(|d| ctx.rom_rows.get(d as usize / 4)?.as_ref())
-            .ok_or(ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)))?;
+    else {
+        return Err(match rom_entry(s.pc, ins) {
+            None => ProveError::UnsupportedInstruction {
+                pc: s.pc,
+                mnemonic: ins.op.mnemonic(),
+            },
+            Some(_) => ProveError::Stark(format!("pc {:#x} not in ROM", s.pc)),
+        });
+    };
     counts.rom_mult[*rom_row] += 1;
-    let e = &entry;
     let fl: &OpFlags<u32> = &e.f;
     row.clk = f(clk as u32);
     row.is_real = Val::ONE;

@@ -35,31 +35,40 @@ pub(crate) type Val = BabyBear;
 pub(crate) const BUS_ROM: &str = "rom";
 pub(crate) const BUS_MEM: &str = "mem";
 pub(crate) const BUS_BYTE: &str = "byte";
-pub(crate) const BUS_BITWISE: &str = "bitwise";
+/// `(op, a[4], b[4], r[4])`: multiply/shift/divide ops 1..=11 (the mul chip), AND/OR/XOR as
+/// `ALU_BITWISE + OP_AND/OR/XOR` (the bitwise chip). One bus, so the CPU sends one message.
+pub(crate) const BUS_ALU: &str = "alu";
 pub(crate) const BUS_NIBBLE: &str = "nibble";
-pub(crate) const BUS_MUL: &str = "mul";
 pub(crate) const BUS_POW: &str = "pow";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_FINAL: &str = "final";
 pub(crate) const BUS_IO: &str = "io";
 pub(crate) const BUS_PAGE: &str = "page";
 pub(crate) const BUS_PAIR: &str = "pair";
+pub(crate) const BUS_PAIR_OP: &str = "pair_op";
 
-/// Byte-table operations (first field of a `byte` message `(op, x, z)`): `x >> 7`, `x & 3`,
-/// `x >> 5`, `x >> 4`. (Plain byte range checks go to the pair table, two bytes at a time.)
+/// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = x >> 7`,
+/// `z = x >> 5`. (Plain byte range checks go to the pair table, two bytes at a time.)
 pub(crate) const OP_MSB: u32 = 1;
-pub(crate) const OP_LOW2: u32 = 2;
-pub(crate) const OP_TOP3: u32 = 3;
-pub(crate) const OP_SHR4: u32 = 4;
+pub(crate) const OP_TOP3: u32 = 2;
 /// Byte-table main columns: one multiplicity per byte op (column `op - 1`), per nibble op, and
 /// for `pow`.
-pub(crate) const BYTES_WIDTH: usize = 8;
+pub(crate) const BYTES_WIDTH: usize = 6;
+/// Pair-table operations (first field of a `pair_op` message `(op, x, y, z)`):
+/// `z = (x >> 7) + 2 (y >> 7)` (two top bits) and `z = (x & 3) + 4 (y >> 4)` (a load/store
+/// address's offset in its word and the low 4 bits of its page, from its two low bytes).
+pub(crate) const PAIR_OP_MSB: u32 = 1;
+pub(crate) const PAIR_OP_ADDR: u32 = 2;
+/// Pair-table main columns: multiplicities of the range check and of the two ops.
+pub(crate) const PAIRS_WIDTH: usize = 3;
 /// Rows of the pair table: every `(x, y)` of two bytes.
 pub(crate) const PAIR_ROWS: usize = 1 << 16;
 /// Bitwise operations (first field of `bitwise` and `nibble` messages).
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
 pub(crate) const OP_XOR: u32 = 3;
+/// `alu` op of a bitwise operation: `ALU_BITWISE + OP_AND/OR/XOR` (after the 11 mul-chip ops).
+pub(crate) const ALU_BITWISE: u32 = 11;
 
 /// Memory addresses of registers are `0..32`; memory word `w` (byte address `4w`) is `32 + w`.
 pub(crate) const MEM_ADDR_OFFSET: u32 = 32;
@@ -99,12 +108,8 @@ impl BaseAir<Val> for ZkvmAir {
     fn width(&self) -> usize {
         match self {
             Self::Cpu => CPU_WIDTH,
-            Self::Rom(_)
-            | Self::Image(_)
-            | Self::Final(_)
-            | Self::Io(_)
-            | Self::Pages(_)
-            | Self::Pairs(_) => 1,
+            Self::Rom(_) | Self::Image(_) | Self::Final(_) | Self::Io(_) | Self::Pages(_) => 1,
+            Self::Pairs(_) => PAIRS_WIDTH,
             Self::Bytes(_) => BYTES_WIDTH,
             Self::Bitwise => BITWISE_WIDTH,
             Self::Mul => MUL_WIDTH,
@@ -136,9 +141,10 @@ impl BaseAir<Val> for ZkvmAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             Self::Rom(_) => ROM_MSG_WIDTH,
-            Self::Bytes(_) => 18,
+            Self::Bytes(_) => 17,
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
-            Self::Pages(_) | Self::Pairs(_) => 2,
+            Self::Pages(_) => 2,
+            Self::Pairs(_) => 4,
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
@@ -277,12 +283,15 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     // res is always a word of bytes.
     bytes_lookup(builder, &loc.res, &r.into());
 
-    // ---- Bitwise: (op, rs1, b, res) to the bitwise chip.
-    let bit_op = f.and * AB::F::from_u32(OP_AND)
-        + f.or * AB::F::from_u32(OP_OR)
-        + f.xor * AB::F::from_u32(OP_XOR);
-    let bit_sel = f.and + f.or + f.xor;
-    let mut msg = vec![bit_op];
+    // ---- Bitwise and multiply/shift/divide: (op, rs1, b, res) on the alu bus, to the bitwise
+    // chip (op = ALU_BITWISE + AND/OR/XOR) or the multiply chip (op = mop, 1..=11; mop is 0 on
+    // every other ROM entry).
+    let alu_op = loc.rom.mop
+        + f.and * AB::F::from_u32(ALU_BITWISE + OP_AND)
+        + f.or * AB::F::from_u32(ALU_BITWISE + OP_OR)
+        + f.xor * AB::F::from_u32(ALU_BITWISE + OP_XOR);
+    let alu_sel = f.and + f.or + f.xor + f.mul;
+    let mut msg = vec![alu_op];
     msg.extend(
         loc.rs1v
             .iter()
@@ -290,34 +299,21 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             .chain(&loc.res)
             .map(|&v| v.into()),
     );
-    builder.push_interaction(BUS_BITWISE, msg, Count::bounded(bit_sel, 1));
+    builder.push_interaction(BUS_ALU, msg, Count::bounded(alu_sel, 1));
 
-    // ---- Multiply/shift family: (mop, rs1, b, res) to the multiply chip.
-    let mut msg = vec![loc.rom.mop.into()];
-    msg.extend(
-        loc.rs1v
-            .iter()
-            .chain(&loc.b)
-            .chain(&loc.res)
-            .map(|&v| v.into()),
-    );
-    builder.push_interaction(BUS_MUL, msg, Count::bounded(f.mul.into(), 1));
-
-    // ---- Top bits: msb_s[k] = msb_x[k] >> 7.
+    // ---- Top bits: msb_s[k] = msb_x[k] >> 7, both in one pair-table lookup (the bits are
+    // boolean, so `s0 + 2 s1` splits one way only). Narrow signed loads use msb_x[0] only.
     let narrow_signed = f.lb + f.lh;
-    byte_lookup(
-        builder,
-        OP_MSB,
-        loc.msb_x[0].into(),
-        loc.msb_s[0].into(),
-        signed_cmp.clone() + narrow_signed.clone(),
-    );
-    byte_lookup(
-        builder,
-        OP_MSB,
-        loc.msb_x[1].into(),
-        loc.msb_s[1].into(),
-        signed_cmp.clone(),
+    builder.assert_bools(loc.msb_s);
+    builder.push_interaction(
+        BUS_PAIR_OP,
+        [
+            c::<AB>(PAIR_OP_MSB),
+            loc.msb_x[0].into(),
+            loc.msb_x[1].into(),
+            loc.msb_s[0] + loc.msb_s[1] * AB::F::TWO,
+        ],
+        Count::bounded(signed_cmp.clone() + narrow_signed.clone(), 1),
     );
     builder.assert_zero(signed_cmp.clone() * (loc.msb_x[0] - loc.rs1v[3]));
     builder.assert_zero(signed_cmp.clone() * (loc.msb_x[1] - loc.b[3]));
@@ -392,12 +388,17 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         is_mem.clone(),
     );
     let off_val = loc.off[1] + loc.off[2] * AB::F::TWO + loc.off[3] * AB::F::from_u32(3);
-    byte_lookup(
-        builder,
-        OP_LOW2,
-        loc.res[0].into(),
-        off_val.clone(),
-        is_mem.clone(),
+    // (res0 & 3, res1 >> 4) = (off, page_lo) in one pair-table lookup: off is in 0..4 (one-hot
+    // columns), so a wrong off leaves page_lo a non-integer field element, far above any page.
+    builder.push_interaction(
+        BUS_PAIR_OP,
+        [
+            c::<AB>(PAIR_OP_ADDR),
+            loc.res[0].into(),
+            loc.res[1].into(),
+            off_val.clone() + loc.page_lo * AB::F::from_u32(4),
+        ],
+        Count::bounded(is_mem.clone(), 1),
     );
     // Data addresses and jalr targets stay below 2^29: res3 >> 5 = 0.
     byte_lookup(
@@ -409,13 +410,6 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     );
     // The page (address >> 12) must be a data page, and a writable one for stores: a `(page, is_store)`
     // row of the page table, built from the ELF by the verifier.
-    byte_lookup(
-        builder,
-        OP_SHR4,
-        loc.res[1].into(),
-        loc.page_lo.into(),
-        is_mem.clone(),
-    );
     let page = loc.page_lo + loc.res[2] * AB::F::from_u32(16) + loc.res[3] * AB::F::from_u32(4096);
     builder.push_interaction(
         BUS_PAGE,
@@ -543,8 +537,8 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
-    // Columns: x, x >> 7, x & 3, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn.
-    for op in [OP_MSB, OP_LOW2, OP_TOP3, OP_SHR4] {
+    // Columns: x, x >> 7, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn | pow.
+    for op in [OP_MSB, OP_TOP3] {
         let i = op as usize;
         builder.push_interaction(
             BUS_BYTE,
@@ -555,14 +549,14 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
         builder.push_interaction(
             BUS_NIBBLE,
-            [c::<AB>(op), p[4].into(), p[5].into(), p[6 + k].into()],
-            Count::provided(-m[4 + k].into()),
+            [c::<AB>(op), p[3].into(), p[4].into(), p[5 + k].into()],
+            Count::provided(-m[2 + k].into()),
         );
     }
-    // Columns 9..18: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
+    // Columns 8..17: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
     let mut msg = vec![p[0].into()];
-    msg.extend(p[9..18].iter().map(|&v| v.into()));
-    builder.push_interaction(BUS_POW, msg, Count::provided(-m[7].into()));
+    msg.extend(p[8..17].iter().map(|&v| v.into()));
+    builder.push_interaction(BUS_POW, msg, Count::provided(-m[5].into()));
 }
 
 #[allow(clippy::too_many_lines)]
@@ -599,7 +593,7 @@ fn eval_mul<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             .chain(&loc.res)
             .map(|&v| v.into()),
     );
-    builder.push_interaction(BUS_MUL, msg, Count::bounded(-is_real.clone(), 1));
+    builder.push_interaction(BUS_ALU, msg, Count::bounded(-is_real.clone(), 1));
 
     // Factors and addend.
     let mul_ops = mul + mulh + mulhsu + mulhu;
@@ -756,9 +750,9 @@ fn eval_bitwise<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         + loc.xor * AB::F::from_u32(OP_XOR);
     // Nibbles are in [0, 16) because the nibble table only holds such pairs.
     let byte = |n: &[AB::Var; 2]| n[0] + n[1] * AB::F::from_u32(16);
-    let mut msg = vec![op.clone()];
+    let mut msg = vec![op.clone() + is_real.clone() * AB::F::from_u32(ALU_BITWISE)];
     msg.extend(loc.a.iter().chain(&loc.b).chain(&loc.r).map(byte));
-    builder.push_interaction(BUS_BITWISE, msg, Count::bounded(-is_real.clone(), 1));
+    builder.push_interaction(BUS_ALU, msg, Count::bounded(-is_real.clone(), 1));
     for i in 0..4 {
         for h in 0..2 {
             builder.push_interaction(
@@ -928,10 +922,17 @@ fn eval_pages<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 fn eval_pairs<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
-    let mult = builder.main().current_slice()[0];
+    let m = builder.main().current_slice().to_vec();
     builder.push_interaction(
         BUS_PAIR,
         [p[0].into(), p[1].into()],
-        Count::provided(-mult.into()),
+        Count::provided(-m[0].into()),
     );
+    for (k, op) in [PAIR_OP_MSB, PAIR_OP_ADDR].into_iter().enumerate() {
+        builder.push_interaction(
+            BUS_PAIR_OP,
+            [c::<AB>(op), p[0].into(), p[1].into(), p[2 + k].into()],
+            Count::provided(-m[1 + k].into()),
+        );
+    }
 }

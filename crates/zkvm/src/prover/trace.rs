@@ -9,8 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use p3_maybe_rayon::prelude::*;
 
 use super::air::{
-    BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_LOW2, OP_MSB, OP_OR, OP_SHR4, OP_TOP3, OP_XOR,
-    PAIR_ROWS, Val,
+    BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_MSB, OP_OR, OP_TOP3, OP_XOR, PAIR_OP_ADDR,
+    PAIR_OP_MSB, PAIR_ROWS, PAIRS_WIDTH, Val,
 };
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
@@ -181,7 +181,7 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, ROM_MSG_WIDTH)
 }
 
-/// The preprocessed byte table: row `x` = `(x, x >> 7, x & 3, x >> 5, xn, yn, xn & yn, xn | yn,
+/// The preprocessed byte table: row `x` = `(x, x >> 7, x >> 5, xn, yn, xn & yn, xn | yn,
 /// xn ^ yn, 2^s bytes, 2^(32-s) bytes, s == 0)` with `xn = x >> 4`, `yn = x & 15`, `s = x & 31`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     let values = (0..256u32)
@@ -192,7 +192,6 @@ pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
             [
                 x,
                 x >> 7,
-                x & 3,
                 x >> 5,
                 xn,
                 yn,
@@ -212,15 +211,18 @@ pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
             .map(f)
         })
         .collect();
-    RowMajorMatrix::new(values, 18)
+    RowMajorMatrix::new(values, 17)
 }
 
-/// The preprocessed pair table: row `x + 256 y` = `(x, y)`.
+/// The preprocessed pair table: row `x + 256 y` = `(x, y, (x >> 7) + 2 (y >> 7), (x & 3) + 4 (y >> 4))`.
 pub(crate) fn pair_table() -> RowMajorMatrix<Val> {
     let values = (0..PAIR_ROWS as u32)
-        .flat_map(|i| [f(i & 255), f(i >> 8)])
+        .flat_map(|i| {
+            let (x, y) = (i & 255, i >> 8);
+            [x, y, (x >> 7) + 2 * (y >> 7), (x & 3) + 4 * (y >> 4)].map(f)
+        })
         .collect();
-    RowMajorMatrix::new(values, 2)
+    RowMajorMatrix::new(values, 4)
 }
 
 /// A preprocessed table of `(valid, key, 4 bytes)` rows.
@@ -292,11 +294,19 @@ pub(crate) fn io_table(output: &[u32], out_start: u32) -> RowMajorMatrix<Val> {
 
 /// Multiplicities of the byte table (per row: 4 byte ops, 3 nibble ops) and the bitwise
 /// chip's rows.
-struct ByteCounts(Vec<[u32; BYTES_WIDTH]>, Vec<BitwiseCols<Val>>, Vec<u32>);
+struct ByteCounts(
+    Vec<[u32; BYTES_WIDTH]>,
+    Vec<BitwiseCols<Val>>,
+    Vec<[u32; PAIRS_WIDTH]>,
+);
 
 impl ByteCounts {
     fn new() -> Self {
-        Self(vec![[0; BYTES_WIDTH]; 256], Vec::new(), vec![0; PAIR_ROWS])
+        Self(
+            vec![[0; BYTES_WIDTH]; 256],
+            Vec::new(),
+            vec![[0; PAIRS_WIDTH]; PAIR_ROWS],
+        )
     }
     fn add(&mut self, op: u32, x: u32) {
         self.0[x as usize][op as usize - 1] += 1;
@@ -309,15 +319,21 @@ impl ByteCounts {
             }
         }
         self.1.extend(other.1);
-        for (x, y) in self.2.iter_mut().zip(&other.2) {
-            *x += y;
+        for (a, b) in self.2.iter_mut().zip(&other.2) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
     }
     /// Range checks of bytes, two per pair-table row (as the AIR pairs them).
     fn range(&mut self, bytes: &[u32]) {
         for p in bytes.chunks_exact(2) {
-            self.2[(p[0] | (p[1] << 8)) as usize] += 1;
+            self.2[(p[0] | (p[1] << 8)) as usize][0] += 1;
         }
+    }
+    /// A `pair_op` lookup of `(x, y)`.
+    fn pair_op(&mut self, op: u32, x: u32, y: u32) {
+        self.2[(x | (y << 8)) as usize][op as usize] += 1;
     }
     fn bitwise(&mut self, op: u32, a: u32, b: u32, r: u32) {
         let mut row = BitwiseCols::<Val>::default();
@@ -329,7 +345,7 @@ impl ByteCounts {
                 row.a[i][h] = f(x);
                 row.b[i][h] = f(y);
                 row.r[i][h] = f(z);
-                self.0[((x << 4) | y) as usize][3 + op as usize] += 1;
+                self.0[((x << 4) | y) as usize][1 + op as usize] += 1;
             }
         }
         self.1.push(row);
@@ -683,9 +699,8 @@ fn fill_cpu_row(
         new = m.new;
         let off = (res & 3) as usize;
         row.off[off] = Val::ONE;
-        counts.bytes.add(OP_LOW2, rb[0]);
         row.page_lo = f(rb[1] >> 4);
-        counts.bytes.add(OP_SHR4, rb[1]);
+        counts.bytes.pair_op(PAIR_OP_ADDR, rb[0], rb[1]);
         // A page the program does not allow gets no row: the proof fails, as the executor does.
         if let Some(&r) = ctx.page_rows.get(&(res >> 12, is_store)) {
             counts.page_mult[r] += 1;
@@ -716,10 +731,7 @@ fn fill_cpu_row(
     row.msb_s = [f(s0), f(s1)];
     row.sx = f(s0 ^ s1);
     if signed_cmp || fl.lb + fl.lh == 1 {
-        counts.bytes.add(OP_MSB, msb_x[0]);
-    }
-    if signed_cmp {
-        counts.bytes.add(OP_MSB, msb_x[1]);
+        counts.bytes.pair_op(PAIR_OP_MSB, msb_x[0], msb_x[1]);
     }
 
     // Memory-bus accesses (rs1, rs2, memory word, rd): gaps from the sequential pass.
@@ -916,7 +928,7 @@ pub(crate) fn generate(
         let row: &mut BitwiseCols<Val> = row.borrow_mut();
         *row = *src;
     }
-    let pairs = RowMajorMatrix::new(bytes.2.iter().map(|&m| f(m)).collect(), 1);
+    let pairs = RowMajorMatrix::new(bytes.2.iter().flat_map(|m| m.map(f)).collect(), PAIRS_WIDTH);
     let bytes = RowMajorMatrix::new(bytes.0.iter().flat_map(|m| m.map(f)).collect(), BYTES_WIDTH);
     let mut mul = RowMajorMatrix::new(Val::zero_vec(height(mul_rows.len()) * MUL_WIDTH), MUL_WIDTH);
     for (row, src) in mul.values.chunks_exact_mut(MUL_WIDTH).zip(&mul_rows) {

@@ -226,26 +226,23 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let r = loc.is_real;
     let one = AB::Expr::ONE;
 
-    // ---- Padding rows: no flags, no syscall. (The ROM binds flags on real rows.)
-    builder.assert_bool(r);
-    let flags = loc.rom.flags();
-    for &fl in flags
-        .iter()
-        .chain([&loc.f_halt, &loc.f_read, &loc.f_commit])
-    {
-        builder.assert_zero((one.clone() - r) * fl);
-    }
-
     // ---- Program ROM lookup: (bits, pc, rd, rs1, rs2, imm, link, target, mop), where `bits` packs
     // the flags, rd_nz and valid = is_real; each of them is boolean, so the packing is injective.
+    builder.assert_bool(r);
     builder.assert_eq(loc.rom.valid, r);
+    let flags = loc.rom.flags();
     builder.assert_bools(*flags);
     builder.assert_bool(loc.rom.rd_nz);
-    let msg = loc.rom.message::<AB::Expr>(|bits| {
+    let mut msg = loc.rom.message::<AB::Expr>(|bits| {
         bits.fold(AB::Expr::ZERO, |acc, (i, v)| {
             acc + v * AB::F::from_u32(1 << i)
         })
     });
+    // Padding rows (no ROM lookup) have no flag set: the bits are booleans with distinct powers of
+    // two below p, so their sum is 0 only when each is. No ecall flag means no syscall flag (below).
+    let bits = core::mem::replace(&mut msg[0], AB::Expr::ZERO);
+    builder.assert_zero((one.clone() - r) * bits.clone());
+    msg[0] = bits;
     builder.push_interaction(BUS_ROM, msg, Count::bounded(r.into(), 1));
 
     // ---- Flag groups.

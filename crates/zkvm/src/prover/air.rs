@@ -4,16 +4,19 @@
 //! |---|---|---|
 //! | CPU | one per cycle | control flow, ALU, load/store, syscalls |
 //! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
-//! | bytes | 256 (preprocessed) | byte range checks, top bit, low 2 bits, top 2 bits; nibble AND/OR/XOR |
+//! | bytes | 256 (preprocessed) | top bit, top 3 bits; nibble AND/OR/XOR; powers of two for shifts |
+//! | pairs | 65,536 (preprocessed) | range checks of two bytes; top bits of two bytes; address offset and page bits |
 //! | bitwise | one per executed AND/OR/XOR | splits operands into nibbles, looks each pair up |
-//! | mul | one per executed mul/mulh/mulhsu/mulhu/shift | 64-bit byte convolution; shifts multiply by a power of two |
+//! | mul | one per executed mul/mulh/mulhsu/mulhu/div/rem/shift | 64-bit byte convolution; shifts multiply by a power of two |
 //! | boundary | one per touched address | initial and final value of every register and memory word |
-//! | image | one per non-zero word of the ELF (preprocessed) | the initial memory the boundary must use |
+//! | image | one per non-zero word of the initial state (preprocessed) | the initial memory the boundary must use |
 //! | io | one per public output word (preprocessed) | the committed output |
+//! | pages | one per data page, one more per writable page (preprocessed) | what loads and stores may touch |
 //!
 //! Buses (LogUp): `rom`, `mem` (offline memory checking: every access consumes the
 //! previous `(addr, value, ts)` record and produces a new one with a larger timestamp),
-//! `byte`, `nibble`, `bitwise`, `image`, `io`. See `docs/zkvm.md` for every constraint.
+//! `alu`, `byte`, `pair`, `pair_op`, `nibble`, `pow`, `page`, `image`, `final`, `io`. See
+//! `docs/zkvm.md` for every constraint.
 
 use core::borrow::Borrow;
 use std::sync::Arc;

@@ -1,8 +1,8 @@
 //! Proving and verifying runs with Plonky3 (`p3-batch-stark` + LogUp from `p3-lookup`).
 //!
-//! Field BabyBear (p = 2^31 - 2^27 + 1), challenges in its degree-4 extension, Poseidon2
-//! (width 24 sponge for Merkle leaves, width 16 for compression and Fiat-Shamir), FRI as the
-//! polynomial commitment.
+//! Field BabyBear (p = 2^31 - 2^27 + 1), challenges in its degree-4 extension, BLAKE3 Merkle
+//! trees (rows serialized to bytes) and a BLAKE3 Fiat-Shamir transcript, FRI as the polynomial
+//! commitment.
 
 mod air;
 mod columns;

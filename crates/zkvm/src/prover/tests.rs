@@ -144,6 +144,42 @@ fn load_reordered_by_a_negative_timestamp_gap_rejected() {
     }
 }
 
+/// The ROM message packs the opcode flags as `Σ 2^i flag_i`. `add = 3, sub = -1` packs like
+/// `add = 1`; on `add t1, t0, zero` both adder rules hold (the second operand is 0), and the written
+/// value becomes `(add + sub) · res = 2 · res`. Only the flags' booleanity refuses it.
+#[test]
+fn non_boolean_flags_with_the_packed_bits_of_add_rejected() {
+    let mut code = vec![
+        asm::addi(T0, ZERO, 5),
+        asm::add(T1, T0, ZERO), // honest: t1 = 5; forged: 10
+        asm::addi(A0, ZERO, 0),
+    ];
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let ten = [10, 0, 0, 0].map(Val::from_u32);
+    let mut tamper = |t: &mut MainTraces| {
+        let r = cpu_row(t, 1);
+        assert_eq!(r.rom.f.add, Val::ONE);
+        r.rom.f.add = Val::from_u32(3);
+        r.rom.f.sub = -Val::ONE;
+        r.rd_val = ten;
+        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
+        for row in 0..brows {
+            let b: &mut BoundaryCols<Val> =
+                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
+            if b.addr == Val::from_u32(T1) {
+                b.fin = ten;
+                b.finv = Val::from_u32(10).inverse();
+            }
+        }
+    };
+    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
+}
+
 #[test]
 fn skipped_instruction_rejected() {
     // Drop cycle 6 (`addi t2, zero, 1`): later rows move up, clocks renumbered.

@@ -180,6 +180,47 @@ fn non_boolean_flags_with_the_packed_bits_of_add_rejected() {
     }
 }
 
+/// The two top bits of a signed compare come from one `pair_op` lookup of `s0 + 2 s1`. With
+/// `s0 = 2, s1 = -1` that sum is still 0, and `slt` of 5 and 7 would write 6 instead of 1. Only
+/// the bits' booleanity refuses it.
+#[test]
+fn non_boolean_top_bits_with_the_looked_up_sum_rejected() {
+    let mut code = vec![
+        asm::addi(T0, ZERO, 5),
+        asm::addi(T2, ZERO, 7),
+        asm::slt(T1, T0, T2), // honest: 1; forged: 6
+        asm::addi(A0, ZERO, 0),
+    ];
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let six = [6, 0, 0, 0].map(Val::from_u32);
+    let mut tamper = |t: &mut MainTraces| {
+        let r = cpu_row(t, 2);
+        assert_eq!(
+            (r.rom.f.slt, r.lt, r.carry[3]),
+            (Val::ONE, Val::ONE, Val::ONE)
+        );
+        r.msb_s = [Val::TWO, -Val::ONE];
+        r.sx = Val::from_u32(5); // s0 + s1 - 2 s0 s1
+        r.lt = Val::from_u32(6); // c3 + sx (s0 - c3)
+        r.rd_val = six;
+        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
+        for row in 0..brows {
+            let b: &mut BoundaryCols<Val> =
+                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
+            if b.addr == Val::from_u32(T1) {
+                b.fin = six;
+                b.finv = Val::from_u32(6).inverse();
+            }
+        }
+    };
+    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
+}
+
 #[test]
 fn skipped_instruction_rejected() {
     // Drop cycle 6 (`addi t2, zero, 1`): later rows move up, clocks renumbered.

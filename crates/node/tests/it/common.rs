@@ -53,6 +53,19 @@ pub(crate) fn provider(url: &str, signer: PrivateKeySigner) -> impl Provider + C
         .connect_http(url.parse().unwrap())
 }
 
+/// A wallet on an L1 account that other senders (`ferrum deposit`, another provider) also use: it
+/// asks the node for the pending nonce at every send. (alloy's default caches nonces per provider,
+/// and its cache only lined up with the other senders when failed sends happened to use up nonces.)
+pub(crate) fn l1_wallet(url: &str, signer: PrivateKeySigner) -> impl Provider + Clone + use<> {
+    ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .with_gas_estimation()
+        .with_simple_nonce_management()
+        .fetch_chain_id()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().unwrap())
+}
+
 /// A raw JSON-RPC call; returns the whole response object.
 pub(crate) async fn raw_call(url: &str, body: String) -> (u16, Value) {
     let resp = alloy::transports::http::reqwest::Client::new()

@@ -4,7 +4,6 @@
 //! embedded dev L1. A deposit that fails on L2 is reclaimed on L1 with its failure status log.
 
 use alloy::{
-    network::EthereumWallet,
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
@@ -80,9 +79,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     let node = spawn(settling_config_at(dir.path(), l1_url)).await.unwrap();
     let url = node.http_url();
     let deployment = node.deployment.clone().unwrap();
-    let l1 = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(l1_user.clone()))
-        .connect_http(l1_url.parse().unwrap());
+    let l1 = crate::common::l1_wallet(l1_url, l1_user.clone());
     let l2 = ProviderBuilder::new().connect_http(url.parse().unwrap());
 
     // The L2 router knows the L1 bridge from its genesis; the vault the L1 chain id.
@@ -367,9 +364,7 @@ async fn an_erc20_deposit_that_fails_on_l2_is_reclaimed_on_l1_once() {
     let deployment = node.deployment.clone().unwrap();
     let chain_id = node.chain.config.chain_id;
     let depositor: PrivateKeySigner = l1.keys()[3].clone().into();
-    let l1p = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(depositor.clone()))
-        .connect_http(l1.endpoint_url());
+    let l1p = crate::common::l1_wallet(&l1.endpoint(), depositor.clone());
     let amount = U256::from(5_000u64);
     let token = l1_token(&l1p, "Lost", "LST", 18, depositor.address(), amount).await;
 

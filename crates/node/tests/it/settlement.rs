@@ -6,7 +6,6 @@ use std::{path::PathBuf, time::Duration};
 
 use alloy::sol_types::SolValue;
 use alloy::{
-    network::EthereumWallet,
     node_bindings::{Anvil, AnvilInstance},
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
@@ -301,9 +300,7 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
     // Deposit 3 ETH from L1 account 1 to a fresh L2 address.
     // Account 5 has no L2 genesis balance (test_config funds accounts 0..4).
     let depositor: PrivateKeySigner = l1.keys()[5].clone().into();
-    let l1p = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(depositor.clone()))
-        .connect_http(l1.endpoint_url());
+    let l1p = crate::common::l1_wallet(&l1.endpoint(), depositor.clone());
     let bridgehub = Bridgehub::new(deployment.bridgehub, &l1p);
     let receiver = Address::repeat_byte(0x55);
     let amount = crate::common::ether(3);
@@ -448,9 +445,7 @@ async fn deposit_at(
     l2_receiver: Address,
     amount: U256,
 ) -> B256 {
-    let l1p = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(depositor))
-        .connect_http(l1_url.parse().unwrap());
+    let l1p = crate::common::l1_wallet(l1_url, depositor);
     let bridgehub = Bridgehub::new(bridgehub, &l1p);
     let gas_price = U256::from(l1p.get_gas_price().await.unwrap());
     let chain_id = U256::from(chain_id);

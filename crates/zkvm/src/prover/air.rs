@@ -251,7 +251,8 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     // ---- Flag groups.
     let loads = f.lb + f.lbu + f.lh + f.lhu + f.lw;
     let stores = f.sb + f.sh + f.sw;
-    let is_mem = loads.clone() + stores.clone();
+    builder.assert_eq(loc.is_mem, loads.clone() + stores.clone());
+    let is_mem: AB::Expr = loc.is_mem.into();
     let branches = f.beq + f.bne + f.blt + f.bge + f.bltu + f.bgeu;
     let add_sel = f.add + f.jal + f.jalr + is_mem.clone();
     let sub_sel = f.sub + f.slt + f.sltu + branches.clone();
@@ -472,17 +473,19 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         + loc.res[2] * AB::F::from_u32(1 << 14)
         + loc.res[3] * AB::F::from_u32(1 << 22)
         + AB::F::from_u32(MEM_ADDR_OFFSET);
+    builder.assert_eq(loc.maddr, mem_word);
     #[allow(clippy::type_complexity)]
     let accesses: [(AB::Expr, [AB::Var; 4], [AB::Var; 4], AB::Expr); 4] = [
         (loc.rom.rs1.into(), loc.rs1v, loc.rs1v, r.into()),
         (loc.rom.rs2.into(), loc.rs2v, loc.rs2v, r.into()),
-        (mem_word, loc.mem_old, loc.mem_new, is_mem),
+        (loc.maddr.into(), loc.mem_old, loc.mem_new, is_mem),
         (loc.rom.rd.into(), loc.rd_prev, loc.rd_val, r.into()),
     ];
     for (k, (addr, old, new, count)) in accesses.into_iter().enumerate() {
         let ts = ts_base.clone() + AB::F::from_u32(k as u32 + 1);
         let gap = bytes_value::<AB>(&loc.ts_gap[k]);
-        let prev_ts = ts.clone() - gap - AB::F::ONE;
+        builder.assert_eq(loc.prev_ts[k], ts.clone() - gap - AB::F::ONE);
+        let prev_ts: AB::Expr = loc.prev_ts[k].into();
         let msg = |v: [AB::Var; 4], t: AB::Expr| -> Vec<AB::Expr> {
             vec![
                 addr.clone(),

@@ -158,6 +158,12 @@ pub(crate) struct CpuCols<T> {
     pub last: T,
     /// Per access (rs1, rs2, memory, rd): `ts - prev_ts - 1` as 3 bytes.
     pub ts_gap: [[T; 3]; 4],
+    /// Values the bus messages use, kept in columns so the lookup argument reads one cell instead
+    /// of re-evaluating an expression per row: 1 for loads and stores, the memory word's bus
+    /// address, and the previous timestamp of each access.
+    pub is_mem: T,
+    pub maddr: T,
+    pub prev_ts: [T; 4],
 }
 
 /// Width of the CPU table.

@@ -118,11 +118,13 @@ fn load_reordered_by_a_negative_timestamp_gap_rejected() {
         r.mem_new = twelve;
         r.rd_val = twelve;
         r.ts_gap[2] = [gap, Val::ZERO, Val::ZERO];
+        r.prev_ts[2] = ts(first);
         // The second store consumes the load's record: its gap is negative.
         let gap = ts(second) - Val::ONE - ts(load);
         let r = cpu_row(t, second);
         r.mem_old = twelve;
         r.ts_gap[2] = [gap, Val::ZERO, Val::ZERO];
+        r.prev_ts[2] = ts(load);
         // Final records: the word ends with the second store's record, a1 holds 12.
         let word = Val::from_u32(air::MEM_ADDR_OFFSET + asm::DATA_BASE / 4);
         let brows = t.boundary.values.len() / BOUNDARY_WIDTH;

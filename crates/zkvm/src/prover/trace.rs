@@ -741,10 +741,24 @@ fn fill_cpu_row(
     for (k, g) in gaps.iter().enumerate() {
         let gb = le(*g);
         row.ts_gap[k] = [f(gb[0]), f(gb[1]), f(gb[2])];
+        row.prev_ts[k] = f(4 * clk as u32 + k as u32) - f(*g);
     }
+    row.is_mem = f(u32::from(is_mem));
+    row.maddr = mem_word(&row.res, &row.off);
     let gap_bytes: Vec<u32> = gaps.iter().flat_map(|&g| le(g)[..3].to_vec()).collect();
     counts.bytes.range(&gap_bytes);
     Ok(())
+}
+
+/// The memory bus address of a load/store's word, as the AIR computes it from the result bytes
+/// and the offset (any row: padding and non-memory rows give the same field value).
+fn mem_word(res: &[Val; 4], off: &[Val; 4]) -> Val {
+    let off_val = off[1] + off[2] * f(2) + off[3] * f(3);
+    (res[0] - off_val) * f(4).inverse()
+        + res[1] * f(1 << 6)
+        + res[2] * f(1 << 14)
+        + res[3] * f(1 << 22)
+        + f(MEM_ADDR_OFFSET)
 }
 
 /// Builds every main trace from the execution trace.
@@ -874,6 +888,8 @@ pub(crate) fn generate(
         row.clk = f(clk as u32);
         row.npc = f(4);
         row.out_idx = f(out_idx);
+        row.maddr = mem_word(&row.res, &row.off);
+        row.prev_ts = core::array::from_fn(|k| f(4 * clk as u32 + k as u32));
     }
 
     // Boundary: all registers, every touched word, every word of the initial state.

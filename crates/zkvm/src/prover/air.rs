@@ -4,9 +4,9 @@
 //! |---|---|---|
 //! | CPU | one per cycle | control flow, ALU, load/store, syscalls |
 //! | ROM | one per code word (preprocessed) | the decoded program; the CPU looks up each row's instruction |
-//! | bytes | 256 (preprocessed) | top bit, top 3 bits; nibble AND/OR/XOR; powers of two for shifts |
-//! | pairs | 65,536 (preprocessed) | range checks of two bytes; top bits of two bytes; address offset and page bits |
-//! | bitwise | one per executed AND/OR/XOR | splits operands into nibbles, looks each pair up |
+//! | bytes | 256 (preprocessed) | top bit, top 3 bits; powers of two for shifts |
+//! | pairs | 65,536 (preprocessed) | range checks of two bytes; top bits of two bytes; address offset and page bits; AND/OR/XOR of two bytes |
+//! | bitwise | one per executed AND/OR/XOR | looks each byte triple up in the pair table |
 //! | mul | one per executed mul/mulh/mulhsu/mulhu/div/rem/shift | 64-bit byte convolution; shifts multiply by a power of two |
 //! | boundary | one per touched address | initial and final value of every register and memory word |
 //! | image | one per non-zero word of the initial state (preprocessed) | the initial memory the boundary must use |
@@ -15,7 +15,7 @@
 //!
 //! Buses (LogUp): `rom`, `mem` (offline memory checking: every access consumes the
 //! previous `(addr, value, ts)` record and produces a new one with a larger timestamp),
-//! `alu`, `byte`, `pair`, `pair_op`, `nibble`, `pow`, `page`, `image`, `final`, `io`. See
+//! `alu`, `byte`, `pair`, `pair_op`, `pow`, `page`, `image`, `final`, `io`. See
 //! `docs/zkvm.md` for every constraint.
 
 use core::borrow::Borrow;
@@ -41,7 +41,6 @@ pub(crate) const BUS_BYTE: &str = "byte";
 /// `(op, a[4], b[4], r[4])`: multiply/shift/divide ops 1..=11 (the mul chip), AND/OR/XOR as
 /// `ALU_BITWISE + OP_AND/OR/XOR` (the bitwise chip). One bus, so the CPU sends one message.
 pub(crate) const BUS_ALU: &str = "alu";
-pub(crate) const BUS_NIBBLE: &str = "nibble";
 pub(crate) const BUS_POW: &str = "pow";
 pub(crate) const BUS_IMAGE: &str = "image";
 pub(crate) const BUS_FINAL: &str = "final";
@@ -54,19 +53,20 @@ pub(crate) const BUS_PAIR_OP: &str = "pair_op";
 /// `z = x >> 5`. (Plain byte range checks go to the pair table, two bytes at a time.)
 pub(crate) const OP_MSB: u32 = 1;
 pub(crate) const OP_TOP3: u32 = 2;
-/// Byte-table main columns: one multiplicity per byte op (column `op - 1`), per nibble op, and
-/// for `pow`.
-pub(crate) const BYTES_WIDTH: usize = 6;
+/// Byte-table main columns: one multiplicity per byte op (column `op - 1`) and one for `pow`.
+pub(crate) const BYTES_WIDTH: usize = 3;
 /// Pair-table operations (first field of a `pair_op` message `(op, x, y, z)`):
-/// `z = (x >> 7) + 2 (y >> 7)` (two top bits) and `z = (x & 3) + 4 (y >> 4)` (a load/store
-/// address's offset in its word and the low 4 bits of its page, from its two low bytes).
+/// `z = (x >> 7) + 2 (y >> 7)` (two top bits), `z = (x & 3) + 4 (y >> 4)` (a load/store
+/// address's offset in its word and the low 4 bits of its page, from its two low bytes), and
+/// `z = x & y`, `x | y`, `x ^ y` (`PAIR_OP_BITWISE + OP_AND/OR/XOR`).
 pub(crate) const PAIR_OP_MSB: u32 = 1;
 pub(crate) const PAIR_OP_ADDR: u32 = 2;
-/// Pair-table main columns: multiplicities of the range check and of the two ops.
-pub(crate) const PAIRS_WIDTH: usize = 3;
+pub(crate) const PAIR_OP_BITWISE: u32 = 2;
+/// Pair-table main columns: multiplicities of the range check and of the five ops.
+pub(crate) const PAIRS_WIDTH: usize = 6;
 /// Rows of the pair table: every `(x, y)` of two bytes.
 pub(crate) const PAIR_ROWS: usize = 1 << 16;
-/// Bitwise operations (first field of `bitwise` and `nibble` messages).
+/// Bitwise operations.
 pub(crate) const OP_AND: u32 = 1;
 pub(crate) const OP_OR: u32 = 2;
 pub(crate) const OP_XOR: u32 = 3;
@@ -144,10 +144,10 @@ impl BaseAir<Val> for ZkvmAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             Self::Rom(_) => ROM_MSG_WIDTH,
-            Self::Bytes(_) => 17,
+            Self::Bytes(_) => 12,
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
             Self::Pages(_) => 2,
-            Self::Pairs(_) => 4,
+            Self::Pairs(_) => 7,
             Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
         }
     }
@@ -540,7 +540,7 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let prep = builder.preprocessed().clone();
     let p = prep.current_slice();
     let m = builder.main().current_slice().to_vec();
-    // Columns: x, x >> 7, x >> 5 | xn = x >> 4, yn = x & 15, xn & yn, xn | yn, xn ^ yn | pow.
+    // Columns: x, x >> 7, x >> 5 | pow.
     for op in [OP_MSB, OP_TOP3] {
         let i = op as usize;
         builder.push_interaction(
@@ -549,17 +549,10 @@ fn eval_bytes<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             Count::provided(-m[i - 1].into()),
         );
     }
-    for (k, op) in [OP_AND, OP_OR, OP_XOR].into_iter().enumerate() {
-        builder.push_interaction(
-            BUS_NIBBLE,
-            [c::<AB>(op), p[3].into(), p[4].into(), p[5 + k].into()],
-            Count::provided(-m[2 + k].into()),
-        );
-    }
-    // Columns 8..17: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
+    // Columns 3..12: 2^s bytes, 2^(32-s) bytes (0 when s = 0), s == 0, for s = x & 31.
     let mut msg = vec![p[0].into()];
-    msg.extend(p[8..17].iter().map(|&v| v.into()));
-    builder.push_interaction(BUS_POW, msg, Count::provided(-m[5].into()));
+    msg.extend(p[3..12].iter().map(|&v| v.into()));
+    builder.push_interaction(BUS_POW, msg, Count::provided(-m[2].into()));
 }
 
 #[allow(clippy::too_many_lines)]
@@ -751,24 +744,22 @@ fn eval_bitwise<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let op = loc.and * AB::F::from_u32(OP_AND)
         + loc.or * AB::F::from_u32(OP_OR)
         + loc.xor * AB::F::from_u32(OP_XOR);
-    // Nibbles are in [0, 16) because the nibble table only holds such pairs.
-    let byte = |n: &[AB::Var; 2]| n[0] + n[1] * AB::F::from_u32(16);
     let mut msg = vec![op.clone() + is_real.clone() * AB::F::from_u32(ALU_BITWISE)];
-    msg.extend(loc.a.iter().chain(&loc.b).chain(&loc.r).map(byte));
+    msg.extend(loc.a.iter().chain(&loc.b).chain(&loc.r).map(|&v| v.into()));
     builder.push_interaction(BUS_ALU, msg, Count::bounded(-is_real.clone(), 1));
+    // Each byte triple is a row of the pair table (so the operands are bytes, and so is the result).
+    let pair_op = op + is_real.clone() * AB::F::from_u32(PAIR_OP_BITWISE);
     for i in 0..4 {
-        for h in 0..2 {
-            builder.push_interaction(
-                BUS_NIBBLE,
-                [
-                    op.clone(),
-                    loc.a[i][h].into(),
-                    loc.b[i][h].into(),
-                    loc.r[i][h].into(),
-                ],
-                Count::bounded(is_real.clone(), 1),
-            );
-        }
+        builder.push_interaction(
+            BUS_PAIR_OP,
+            [
+                pair_op.clone(),
+                loc.a[i].into(),
+                loc.b[i].into(),
+                loc.r[i].into(),
+            ],
+            Count::bounded(is_real.clone(), 1),
+        );
     }
 }
 
@@ -931,7 +922,14 @@ fn eval_pairs<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
         [p[0].into(), p[1].into()],
         Count::provided(-m[0].into()),
     );
-    for (k, op) in [PAIR_OP_MSB, PAIR_OP_ADDR].into_iter().enumerate() {
+    let ops = [
+        PAIR_OP_MSB,
+        PAIR_OP_ADDR,
+        PAIR_OP_BITWISE + OP_AND,
+        PAIR_OP_BITWISE + OP_OR,
+        PAIR_OP_BITWISE + OP_XOR,
+    ];
+    for (k, op) in ops.into_iter().enumerate() {
         builder.push_interaction(
             BUS_PAIR_OP,
             [c::<AB>(op), p[0].into(), p[1].into(), p[2 + k].into()],

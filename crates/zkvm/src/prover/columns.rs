@@ -198,10 +198,10 @@ pub(crate) struct BitwiseCols<T> {
     pub and: T,
     pub or: T,
     pub xor: T,
-    /// `[byte][lo, hi]` nibbles of the first operand, the second operand and the result.
-    pub a: [[T; 2]; 4],
-    pub b: [[T; 2]; 4],
-    pub r: [[T; 2]; 4],
+    /// Bytes of the first operand, the second operand and the result.
+    pub a: [T; 4],
+    pub b: [T; 4],
+    pub r: [T; 4],
 }
 
 /// Width of the bitwise chip.

@@ -223,6 +223,51 @@ fn non_boolean_top_bits_with_the_looked_up_sum_rejected() {
     }
 }
 
+/// `xori t1, t0, 3` with t0 = 5 claimed as 7 in the CPU row, in the bitwise chip's row and in the
+/// final registers: the buses balance, and only the pair table's XOR rows refuse it.
+#[test]
+fn wrong_xor_result_rejected() {
+    let mut code = vec![
+        asm::addi(T0, ZERO, 5),
+        asm::xori(T1, T0, 3), // honest: 6; forged: 7
+        asm::addi(A0, ZERO, 0),
+    ];
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let seven = [7, 0, 0, 0].map(Val::from_u32);
+    let mut tamper = |t: &mut MainTraces| {
+        let r = cpu_row(t, 1);
+        assert_eq!((r.rom.f.xor, r.res[0]), (Val::ONE, Val::from_u32(6)));
+        r.res = seven;
+        r.rd_val = seven;
+        // The bus address column follows res on every row.
+        r.maddr =
+            Val::from_u32(7) * Val::from_u32(4).inverse() + Val::from_u32(air::MEM_ADDR_OFFSET);
+        // The range check of res's low bytes moves from the (6, 0) row of the pair table to (7, 0).
+        let pw = air::PAIRS_WIDTH;
+        t.pairs.values[6 * pw] -= Val::ONE;
+        t.pairs.values[7 * pw] += Val::ONE;
+        let w = super::columns::BITWISE_WIDTH;
+        let chip: &mut super::columns::BitwiseCols<Val> = t.bitwise.values[..w].borrow_mut();
+        assert_eq!(chip.xor, Val::ONE);
+        chip.r = seven;
+        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
+        for row in 0..brows {
+            let b: &mut BoundaryCols<Val> =
+                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
+            if b.addr == Val::from_u32(T1) {
+                b.fin = seven;
+                b.finv = Val::from_u32(7).inverse();
+            }
+        }
+    };
+    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+    }
+}
+
 #[test]
 fn skipped_instruction_rejected() {
     // Drop cycle 6 (`addi t2, zero, 1`): later rows move up, clocks renumbered.

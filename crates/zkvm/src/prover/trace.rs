@@ -10,7 +10,7 @@ use p3_maybe_rayon::prelude::*;
 
 use super::air::{
     BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_MSB, OP_OR, OP_TOP3, OP_XOR, PAIR_OP_ADDR,
-    PAIR_OP_MSB, PAIR_ROWS, PAIRS_WIDTH, Val,
+    PAIR_OP_BITWISE, PAIR_OP_MSB, PAIR_ROWS, PAIRS_WIDTH, Val,
 };
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
@@ -181,23 +181,17 @@ pub(crate) fn rom_table(program: &Program) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, ROM_MSG_WIDTH)
 }
 
-/// The preprocessed byte table: row `x` = `(x, x >> 7, x >> 5, xn, yn, xn & yn, xn | yn,
-/// xn ^ yn, 2^s bytes, 2^(32-s) bytes, s == 0)` with `xn = x >> 4`, `yn = x & 15`, `s = x & 31`.
+/// The preprocessed byte table: row `x` = `(x, x >> 7, x >> 5, 2^s bytes, 2^(32-s) bytes,
+/// s == 0)` with `s = x & 31`.
 pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
     let values = (0..256u32)
         .flat_map(|x| {
-            let (xn, yn) = (x >> 4, x & 15);
             let (l, r, z) = pow_entry(x);
             let (l, r) = (le(l), le(r));
             [
                 x,
                 x >> 7,
                 x >> 5,
-                xn,
-                yn,
-                xn & yn,
-                xn | yn,
-                xn ^ yn,
                 l[0],
                 l[1],
                 l[2],
@@ -211,7 +205,7 @@ pub(crate) fn byte_table() -> RowMajorMatrix<Val> {
             .map(f)
         })
         .collect();
-    RowMajorMatrix::new(values, 17)
+    RowMajorMatrix::new(values, 12)
 }
 
 /// The preprocessed pair table: row `x + 256 y` = `(x, y, (x >> 7) + 2 (y >> 7), (x & 3) + 4 (y >> 4))`.
@@ -219,10 +213,19 @@ pub(crate) fn pair_table() -> RowMajorMatrix<Val> {
     let values = (0..PAIR_ROWS as u32)
         .flat_map(|i| {
             let (x, y) = (i & 255, i >> 8);
-            [x, y, (x >> 7) + 2 * (y >> 7), (x & 3) + 4 * (y >> 4)].map(f)
+            [
+                x,
+                y,
+                (x >> 7) + 2 * (y >> 7),
+                (x & 3) + 4 * (y >> 4),
+                x & y,
+                x | y,
+                x ^ y,
+            ]
+            .map(f)
         })
         .collect();
-    RowMajorMatrix::new(values, 4)
+    RowMajorMatrix::new(values, 7)
 }
 
 /// A preprocessed table of `(valid, key, 4 bytes)` rows.
@@ -338,15 +341,12 @@ impl ByteCounts {
     fn bitwise(&mut self, op: u32, a: u32, b: u32, r: u32) {
         let mut row = BitwiseCols::<Val>::default();
         *[&mut row.and, &mut row.or, &mut row.xor][op as usize - 1] = Val::ONE;
-        let (a, b, r) = (le(a), le(b), le(r));
+        let (a, b) = (le(a), le(b));
+        row.a = a.map(f);
+        row.b = b.map(f);
+        row.r = le(r).map(f);
         for i in 0..4 {
-            for (h, sh) in [0u32, 4].into_iter().enumerate() {
-                let (x, y, z) = ((a[i] >> sh) & 15, (b[i] >> sh) & 15, (r[i] >> sh) & 15);
-                row.a[i][h] = f(x);
-                row.b[i][h] = f(y);
-                row.r[i][h] = f(z);
-                self.0[((x << 4) | y) as usize][1 + op as usize] += 1;
-            }
+            self.pair_op(PAIR_OP_BITWISE + op, a[i], b[i]);
         }
         self.1.push(row);
     }

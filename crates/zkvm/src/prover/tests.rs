@@ -36,12 +36,35 @@ fn cpu_row(t: &mut MainTraces, row: usize) -> &mut CpuCols<Val> {
 
 /// Proving fails (the debug constraint check) or the proof does not verify.
 fn assert_rejected(tamper: &mut dyn FnMut(&mut MainTraces)) {
-    let p = program();
-    match prove_with(&p, &[], &FAST_TEST, tamper) {
+    assert_rejected_on(&program(), tamper);
+}
+
+/// [`assert_rejected`] for a run of `p`.
+fn assert_rejected_on(p: &Program, tamper: &mut dyn FnMut(&mut MainTraces)) {
+    match prove_with(p, &[], &FAST_TEST, tamper) {
         Err(ProveError::Stark(_)) => {}
         Err(e) => panic!("unexpected error {e}"),
-        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
+        Ok((claim, proof, _)) => assert!(verify(p, &claim, &proof, &FAST_TEST).is_err()),
     }
+}
+
+/// The boundary row of bus address `addr`.
+fn boundary_row(t: &mut MainTraces, addr: u32) -> &mut BoundaryCols<Val> {
+    t.boundary
+        .values
+        .chunks_exact_mut(BOUNDARY_WIDTH)
+        .map(|r| -> &mut BoundaryCols<Val> { r.borrow_mut() })
+        .find(|b| b.addr == Val::from_u32(addr))
+        .unwrap()
+}
+
+/// Makes register `reg` end the run holding the small value `v` (its final record and the
+/// inverse of its byte sum).
+fn set_final_register(t: &mut MainTraces, reg: u32, v: u32) {
+    assert!(v != 0 && v < 256);
+    let b = boundary_row(t, reg);
+    b.fin = [v, 0, 0, 0].map(Val::from_u32);
+    b.finv = Val::from_u32(v).inverse();
 }
 
 fn honest() -> (Program, Claim, Proof) {
@@ -126,24 +149,10 @@ fn load_reordered_by_a_negative_timestamp_gap_rejected() {
         r.ts_gap[2] = [gap, Val::ZERO, Val::ZERO];
         r.prev_ts[2] = ts(load);
         // Final records: the word ends with the second store's record, a1 holds 12.
-        let word = Val::from_u32(air::MEM_ADDR_OFFSET + asm::DATA_BASE / 4);
-        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
-        for row in 0..brows {
-            let b: &mut BoundaryCols<Val> =
-                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
-            if b.addr == word {
-                b.fin_ts = ts(second);
-            } else if b.addr == Val::from_u32(A1) {
-                b.fin = twelve;
-                b.finv = Val::from_u32(12).inverse();
-            }
-        }
+        boundary_row(t, air::MEM_ADDR_OFFSET + asm::DATA_BASE / 4).fin_ts = ts(second);
+        set_final_register(t, A1, 12);
     };
-    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
-        Err(ProveError::Stark(_)) => {}
-        Err(e) => panic!("unexpected error {e}"),
-        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
-    }
+    assert_rejected_on(&p, &mut tamper);
 }
 
 /// The ROM message packs the opcode flags as `Σ 2^i flag_i`. `add = 3, sub = -1` packs like
@@ -165,21 +174,9 @@ fn non_boolean_flags_with_the_packed_bits_of_add_rejected() {
         r.rom.f.add = Val::from_u32(3);
         r.rom.f.sub = -Val::ONE;
         r.rd_val = ten;
-        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
-        for row in 0..brows {
-            let b: &mut BoundaryCols<Val> =
-                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
-            if b.addr == Val::from_u32(T1) {
-                b.fin = ten;
-                b.finv = Val::from_u32(10).inverse();
-            }
-        }
+        set_final_register(t, T1, 10);
     };
-    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
-        Err(ProveError::Stark(_)) => {}
-        Err(e) => panic!("unexpected error {e}"),
-        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
-    }
+    assert_rejected_on(&p, &mut tamper);
 }
 
 /// The two top bits of a signed compare come from one `pair_op` lookup of `s0 + 2 s1`. With
@@ -206,21 +203,9 @@ fn non_boolean_top_bits_with_the_looked_up_sum_rejected() {
         r.sx = Val::from_u32(5); // s0 + s1 - 2 s0 s1
         r.lt = Val::from_u32(6); // c3 + sx (s0 - c3)
         r.rd_val = six;
-        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
-        for row in 0..brows {
-            let b: &mut BoundaryCols<Val> =
-                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
-            if b.addr == Val::from_u32(T1) {
-                b.fin = six;
-                b.finv = Val::from_u32(6).inverse();
-            }
-        }
+        set_final_register(t, T1, 6);
     };
-    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
-        Err(ProveError::Stark(_)) => {}
-        Err(e) => panic!("unexpected error {e}"),
-        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
-    }
+    assert_rejected_on(&p, &mut tamper);
 }
 
 /// `xori t1, t0, 3` with t0 = 5 claimed as 7 in the CPU row, in the bitwise chip's row and in the
@@ -251,21 +236,9 @@ fn wrong_xor_result_rejected() {
         let chip: &mut super::columns::BitwiseCols<Val> = t.bitwise.values[..w].borrow_mut();
         assert_eq!(chip.xor, Val::ONE);
         chip.r = seven;
-        let brows = t.boundary.values.len() / BOUNDARY_WIDTH;
-        for row in 0..brows {
-            let b: &mut BoundaryCols<Val> =
-                t.boundary.values[row * BOUNDARY_WIDTH..(row + 1) * BOUNDARY_WIDTH].borrow_mut();
-            if b.addr == Val::from_u32(T1) {
-                b.fin = seven;
-                b.finv = Val::from_u32(7).inverse();
-            }
-        }
+        set_final_register(t, T1, 7);
     };
-    match prove_with(&p, &[], &FAST_TEST, &mut tamper) {
-        Err(ProveError::Stark(_)) => {}
-        Err(e) => panic!("unexpected error {e}"),
-        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err()),
-    }
+    assert_rejected_on(&p, &mut tamper);
 }
 
 #[test]

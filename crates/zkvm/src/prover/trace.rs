@@ -316,17 +316,9 @@ impl ByteCounts {
     }
     /// Adds another chunk's counts (and its bitwise rows after ours).
     fn merge(&mut self, other: Self) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
+        add_counts(self.0.as_flattened_mut(), other.0.as_flattened());
         self.1.extend(other.1);
-        for (a, b) in self.2.iter_mut().zip(&other.2) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
+        add_counts(self.2.as_flattened_mut(), other.2.as_flattened());
     }
     /// Range checks of bytes, two per pair-table row (as the AIR pairs them).
     fn range(&mut self, bytes: &[u32]) {
@@ -535,14 +527,18 @@ impl Counts {
 
     /// Adds a later chunk's counts (its chip rows go after ours).
     fn merge(&mut self, other: Self) {
-        for (x, y) in self.rom_mult.iter_mut().zip(&other.rom_mult) {
-            *x += y;
-        }
-        for (x, y) in self.page_mult.iter_mut().zip(&other.page_mult) {
-            *x += y;
-        }
+        add_counts(&mut self.rom_mult, &other.rom_mult);
+        add_counts(&mut self.page_mult, &other.page_mult);
         self.bytes.merge(other.bytes);
         self.mul_rows.extend(other.mul_rows);
+    }
+}
+
+/// Adds multiplicities element by element (both sides have the same table's shape).
+fn add_counts(dst: &mut [u32], src: &[u32]) {
+    debug_assert_eq!(dst.len(), src.len());
+    for (x, y) in dst.iter_mut().zip(src) {
+        *x += y;
     }
 }
 

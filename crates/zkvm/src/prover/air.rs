@@ -107,6 +107,22 @@ pub(crate) enum ZkvmAir {
     Pairs(Arc<RowMajorMatrix<Val>>),
 }
 
+impl ZkvmAir {
+    /// The table's preprocessed rows (none for the tables the prover fills).
+    pub(crate) fn preprocessed(&self) -> Option<&RowMajorMatrix<Val>> {
+        match self {
+            Self::Rom(m)
+            | Self::Bytes(m)
+            | Self::Image(m)
+            | Self::Final(m)
+            | Self::Io(m)
+            | Self::Pages(m)
+            | Self::Pairs(m) => Some(m),
+            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
+        }
+    }
+}
+
 impl BaseAir<Val> for ZkvmAir {
     fn width(&self) -> usize {
         match self {
@@ -129,16 +145,7 @@ impl BaseAir<Val> for ZkvmAir {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Rom(m)
-            | Self::Bytes(m)
-            | Self::Image(m)
-            | Self::Final(m)
-            | Self::Io(m)
-            | Self::Pages(m)
-            | Self::Pairs(m) => Some((**m).clone()),
-            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
-        }
+        self.preprocessed().cloned()
     }
 
     fn preprocessed_width(&self) -> usize {

@@ -210,9 +210,22 @@ fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
         ZkvmAir::Pairs(trace::shared(trace::pair_table())),
     ];
     if let Some(out) = seg.state_out {
-        airs.push(ZkvmAir::Final(trace::shared(trace::state_table(out))));
+        airs.push(final_table(out));
     }
     airs
+}
+
+/// The final-state table of a segment that does not halt.
+fn final_table(state_out: &trace::State) -> ZkvmAir {
+    ZkvmAir::Final(trace::shared(trace::state_table(state_out)))
+}
+
+/// Rows of the first table `is` picks (0 when there is none).
+fn preprocessed_height(airs: &[ZkvmAir], is: fn(&ZkvmAir) -> bool) -> usize {
+    airs.iter()
+        .find(|a| is(a))
+        .and_then(ZkvmAir::preprocessed)
+        .map_or(0, |m| m.height())
 }
 
 fn public_values(seg: &Segment<'_>, tables: usize) -> Vec<Vec<Val>> {
@@ -373,24 +386,7 @@ fn prove_segment(
         .map(|s| s.rs2_val)
         .collect();
     let start_pc = steps.first().map_or(program.entry, |s| s.pc);
-    let rom = trace::rom_table(program);
-    let pages = trace::page_table(program);
-    let image = trace::state_table(init);
-    let io = trace::io_table(&output, out_start);
-    let span = tracing::info_span!("generate traces").entered();
-    let (mut traces, state_out) = trace::generate(
-        program,
-        steps,
-        init,
-        out_start,
-        rom.height(),
-        image.height(),
-        io.height(),
-        pages.height(),
-    )?;
-    drop(span);
-    tamper(&mut traces);
-    let seg = Segment {
+    let mut seg = Segment {
         start_pc,
         end_pc: next_pc.unwrap_or(0),
         halted,
@@ -398,11 +394,31 @@ fn prove_segment(
         out_start,
         output: &output,
         state_in: init,
-        state_out: (!halted).then_some(&state_out),
+        state_out: None,
     };
-    let airs = airs(program, &seg);
+    // The preprocessed tables, built once: the trace needs their heights, the proof the tables
+    // (the final-state table, which needs the trace, comes after).
+    let mut airs = airs(program, &seg);
+    let span = tracing::info_span!("generate traces").entered();
+    let (mut traces, state_out) = trace::generate(
+        program,
+        steps,
+        init,
+        out_start,
+        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Rom(_))),
+        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Image(_))),
+        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Io(_))),
+        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Pages(_))),
+    )?;
+    drop(span);
+    tamper(&mut traces);
+    if !halted {
+        seg.state_out = Some(&state_out);
+        airs.push(final_table(&state_out));
+    }
+    // The final table's main trace is all zeros (its rows are preprocessed).
     let final_dummy = p3_matrix::dense::RowMajorMatrix::new(
-        vec![Val::ZERO; trace::state_table(&state_out).height()],
+        vec![Val::ZERO; preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Final(_)))],
         1,
     );
     let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
@@ -575,16 +591,10 @@ fn verify_segment(
     }
     let max_bits = log2_strict(MAX_SEGMENT_CYCLES as usize);
     for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
-        let ok = match air {
-            ZkvmAir::Rom(m)
-            | ZkvmAir::Bytes(m)
-            | ZkvmAir::Image(m)
-            | ZkvmAir::Io(m)
-            | ZkvmAir::Pages(m)
-            | ZkvmAir::Pairs(m)
-            | ZkvmAir::Final(m) => bits == log2_strict(m.height()),
-            ZkvmAir::Cpu | ZkvmAir::Bitwise | ZkvmAir::Mul => (2..=max_bits).contains(&bits),
-            ZkvmAir::Boundary => (2..=max_bits + 3).contains(&bits),
+        let ok = match (air, air.preprocessed()) {
+            (_, Some(m)) => bits == log2_strict(m.height()),
+            (ZkvmAir::Boundary, None) => (2..=max_bits + 3).contains(&bits),
+            (_, None) => (2..=max_bits).contains(&bits),
         };
         if !ok {
             return Err(VerifyError::Shape(format!(

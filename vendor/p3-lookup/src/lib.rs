@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+
+extern crate alloc;
+
+mod builder;
+mod bus;
+mod challenges;
+mod count;
+pub mod debug_util;
+pub mod indexed;
+pub mod logup;
+pub mod protocol;
+pub mod symbolic;
+pub mod traits;
+mod types;
+
+pub use builder::{
+    IndexedLookupBuilder, InteractionBuilder, LocalTuple, SymbolicInteraction,
+    SymbolicLocalInteraction,
+};
+pub use bus::{LookupBus, PermutationCheckBus};
+pub use challenges::Challenges;
+pub use count::Count;
+pub use indexed::{IndexedLookupError, IndexedLookups, IndexedRead, IndexedTable, TraceWindow};
+pub use logup::LogUpGadget;
+pub use protocol::LookupProtocol;
+pub use symbolic::InteractionSymbolicBuilder;
+pub use types::*;

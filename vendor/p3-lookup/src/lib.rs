@@ -10,6 +10,7 @@ mod count;
 pub mod debug_util;
 pub mod indexed;
 pub mod logup;
+mod packed;
 pub mod protocol;
 pub mod symbolic;
 pub mod traits;

@@ -616,6 +616,18 @@ impl LookupProtocol for LogUpGadget {
         // That still exceeds the per-task budget.
         //
         // So the floor bottoms at one chunk per task, where an unfloored loop already sits.
+        let packed_ctx = crate::packed::PackedContext {
+            main,
+            preprocessed,
+            public_values,
+            lookups,
+            challenges: &lookup_challenges,
+            beta_powers: &beta_powers,
+            denoms_per_row,
+            lookup_denom_offsets: &lookup_denom_offsets,
+            height,
+            width,
+        };
         aux_trace
             .par_chunks_mut(CHUNK_SIZE * width)
             .zip(row_totals.par_chunks_mut(CHUNK_SIZE))
@@ -626,6 +638,12 @@ impl LookupProtocol for LogUpGadget {
                 let start_row = chunk_idx * CHUNK_SIZE;
                 // The last chunk may be shorter than CHUNK_SIZE.
                 let num_rows = chunk_aux.len() / width;
+
+                // Ferrum: SIMD-packed rows first (see `packed.rs`); the scalar path below
+                // takes what it cannot do.
+                if crate::packed::fill_chunk(&packed_ctx, start_row, chunk_aux, chunk_row_totals) {
+                    return;
+                }
 
                 // Thread-local denominator and multiplicity buffers.
                 let mut local_denoms = EF::zero_vec(num_rows * denoms_per_row);

@@ -71,9 +71,14 @@ fn pack_rows<F: Field>(matrix: &RowMajorMatrix<F>, first: usize, out: &mut Vec<F
     if width == 0 {
         return;
     }
-    out.extend((0..width).map(|col| {
-        F::Packing::from_fn(|lane| matrix.values[((first + lane) % height) * width + col])
-    }));
+    // Row offsets of the lanes, computed once (no division per element).
+    let mut starts = [0usize; 64];
+    let lanes = F::Packing::WIDTH;
+    assert!(lanes <= starts.len(), "packing width above 64 lanes");
+    for (lane, start) in starts[..lanes].iter_mut().enumerate() {
+        *start = ((first + lane) % height) * width;
+    }
+    out.extend((0..width).map(|col| F::Packing::from_fn(|lane| matrix.values[starts[lane] + col])));
 }
 
 /// `alpha - combine(tuple)` on packed rows, with `powers[d] = beta^d` (as in `combine_tuple`).

@@ -16,7 +16,7 @@ use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_
 use p3_blake3::Blake3;
 use p3_challenger::{HashChallenger, SerializingChallenger32};
 use p3_commit::ExtensionMmcs;
-use p3_dft::Radix2DitParallel;
+use p3_dft::Radix2DFTSmallBatch;
 use p3_field::PrimeCharacteristicRing;
 use p3_field::extension::BinomialExtensionField;
 use p3_fri::{FriParameters, TwoAdicFriPcs};
@@ -47,7 +47,10 @@ type ValMmcs = MerkleTreeMmcs<Val, u8, Hash, Compress, 2, 32>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
 /// Fiat-Shamir over BLAKE3 of the serialized transcript.
 type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Blake3, 32>>;
-type Dft = Radix2DitParallel<Val>;
+/// Plonky3's DFT that parallelises over groups of rows sharing twiddles and packs the field even
+/// for narrow matrices (our LogUp and quotient traces): about 10 % faster proofs at 2^19 cycles
+/// than `Radix2DitParallel` (session 5, alternating runs).
+type Dft = Radix2DFTSmallBatch<Val>;
 type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 type Config = StarkConfig<Pcs, Challenge, Challenger>;
 

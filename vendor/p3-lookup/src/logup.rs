@@ -67,6 +67,9 @@ fn combine_tuple<F: Field, EF: ExtensionField<F>>(
     }
 }
 
+/// Tuple widths up to this keep their powers of beta on the stack in `eval_fraction`.
+const STACK_POWERS: usize = 16;
+
 /// Core LogUp gadget implementing lookup arguments via logarithmic derivatives.
 ///
 /// The LogUp gadget transforms the multiplicative lookup constraint:
@@ -157,14 +160,14 @@ impl LogUpGadget {
     /// `alpha - combine(tuple)` for one tuple resolved on the builder's row, where
     /// `combine = e_{k-1} + sum_{i<k-1} e_i * beta^{k-1-i}` (the convention of [`combine_tuple`]).
     ///
-    /// `beta_powers[j]` holds `beta^{j+1}`. Each element stays in the base algebra and is
+    /// `beta_powers[j]` holds `beta^{j+1}` (set up to the widest tuple of the column). Each element stays in the base algebra and is
     /// multiplied by a power (extension × base), where a Horner fold would multiply
     /// extension × extension once per element.
     fn denominator_term<AB>(
         builder: &AB,
         elts: &[SymbolicExpression<AB::F>],
         alpha: &AB::ExprEF,
-        beta_powers: &[AB::ExprEF],
+        beta_powers: &[Option<AB::ExprEF>],
     ) -> AB::ExprEF
     where
         AB: PermutationAirBuilder,
@@ -175,7 +178,10 @@ impl LogUpGadget {
             let value: AB::Expr = e.resolve(builder);
             match k - 1 - i {
                 0 => term -= value,
-                power => term -= beta_powers[power - 1].clone() * value,
+                power => match &beta_powers[power - 1] {
+                    Some(p) => term -= p.clone() * value,
+                    None => unreachable!("beta powers cover the widest tuple of the column"),
+                },
             }
         }
         term
@@ -352,32 +358,50 @@ impl LookupProtocol for LogUpGadget {
         // So lookup slot `column` lives at permutation-trace column `column + 1`.
         let frac_local: AB::ExprEF = permutation.current(column + 1).unwrap().into();
 
-        // beta^1 .. beta^{w-1} for the widest tuple, shared by every tuple of the column.
+        // beta^1 .. beta^{w-1} for the widest tuple, shared by every tuple of the column; on the
+        // stack for the usual widths, since this runs for every column of every row.
         let width = elements.iter().map(Vec::len).max().unwrap_or(0);
-        let mut beta_powers: Vec<AB::ExprEF> = Vec::with_capacity(width.saturating_sub(1));
+        let mut stack_powers: [Option<AB::ExprEF>; STACK_POWERS] = core::array::from_fn(|_| None);
+        let mut heap_powers: Vec<Option<AB::ExprEF>> = Vec::new();
+        let beta_powers: &mut [Option<AB::ExprEF>] = if width <= STACK_POWERS {
+            &mut stack_powers
+        } else {
+            heap_powers.resize(width, None);
+            &mut heap_powers
+        };
         if width > 1 {
-            beta_powers.push(beta.clone());
-            for _ in 2..width {
-                let next = beta_powers[beta_powers.len() - 1].clone() * beta.clone();
-                beta_powers.push(next);
+            beta_powers[0] = Some(beta.clone());
+            for d in 1..width - 1 {
+                beta_powers[d] = beta_powers[d - 1].clone().map(|p| p * beta.clone());
             }
         }
-
-        // (alpha - combine) per tuple, and the multiplicities, in the base algebra.
-        let terms: Vec<AB::ExprEF> = elements
-            .iter()
-            .map(|elts| Self::denominator_term(builder, elts, &alpha, &beta_powers))
-            .collect();
-        let multiplicities: Vec<AB::Expr> =
-            multiplicities.iter().map(|m| m.resolve(builder)).collect();
+        let beta_powers = &*beta_powers;
+        let term = |elts: &[SymbolicExpression<AB::F>]| {
+            Self::denominator_term(builder, elts, &alpha, beta_powers)
+        };
 
         // Build the fraction `numerator / denominator`.
         //
-        // - No flags: sum one term per tuple, so the denominator is their product.
+        // - No flags: sum one term per tuple, so the denominator is their product. One and two
+        //   tuples (the common cases) are written out, with no buffers.
         // - With flags: select one branch's single fraction, so the degree is the per-branch max.
-        let (numerator, common_denominator) = match flags {
-            None => self.compute_combined_sum_terms::<AB>(terms, &multiplicities),
-            Some(flags) => {
+        let (numerator, common_denominator) = match (flags, &elements[..], &multiplicities[..]) {
+            (None, [e0], [m0]) => (m0.resolve(builder).into(), term(e0)),
+            (None, [e0, e1], [m0, m1]) => {
+                let (t0, t1) = (term(e0), term(e1));
+                let numerator = t1.clone() * m0.resolve(builder) + t0.clone() * m1.resolve(builder);
+                (numerator, t0 * t1)
+            }
+            (None, _, _) => {
+                let terms: Vec<AB::ExprEF> = elements.iter().map(|e| term(e)).collect();
+                let multiplicities: Vec<AB::Expr> =
+                    multiplicities.iter().map(|m| m.resolve(builder)).collect();
+                self.compute_combined_sum_terms::<AB>(terms, &multiplicities)
+            }
+            (Some(flags), _, _) => {
+                let terms: Vec<AB::ExprEF> = elements.iter().map(|e| term(e)).collect();
+                let multiplicities: Vec<AB::Expr> =
+                    multiplicities.iter().map(|m| m.resolve(builder)).collect();
                 let flags: Vec<AB::Expr> = flags.iter().map(|f| f.resolve(builder)).collect();
                 self.compute_exclusive_terms::<AB>(&flags, terms, &multiplicities)
             }

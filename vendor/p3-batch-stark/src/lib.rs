@@ -9,6 +9,7 @@ pub mod common;
 pub mod config;
 pub mod error;
 pub mod folder;
+mod gather;
 pub mod proof;
 pub mod prover;
 pub mod security;

@@ -11,8 +11,8 @@ use p3_air::{Air, RowWindow};
 use p3_challenger::GrindingChallenger;
 use p3_commit::{Pcs, PolynomialSpace, UnivariateStarkPcs};
 use p3_field::{
-    Algebra, BasedVectorSpace, PackedFieldExtension, PackedValue, PrimeCharacteristicRing,
-    PrimeField64,
+    Algebra, BasedVectorSpace, PackedFieldExtension, PackedFieldPow2, PackedValue,
+    PrimeCharacteristicRing, PrimeField64,
 };
 use p3_lookup::logup::LogUpGadget;
 use p3_lookup::{
@@ -34,6 +34,7 @@ use crate::config::{
     Challenge, Commitment, Domain, PcsProverError, StarkGenericConfig as SGC, Val,
 };
 use crate::folder::ProverConstraintFolderWithLookups;
+use crate::gather::extend_vertically_packed;
 use crate::proof::{BatchCommitments, BatchOpenedValues, BatchProof, OpenedValuesWithLookups};
 use crate::symbolic::{
     get_constraint_layout, get_log_num_quotient_chunks_for_domain, get_symbolic_constraints,
@@ -125,6 +126,7 @@ pub fn prove_batch<
 where
     SC: SGC,
     Val<SC>: PrimeField64,
+    PackedVal<SC>: PackedFieldPow2,
     SymbolicExpressionExt<Val<SC>, SC::Challenge>: Algebra<SC::Challenge>,
     Domain<SC>: Send + Sync,
     SC::Pcs: Sync,
@@ -845,6 +847,7 @@ where
     Mat: Matrix<Val<SC>> + Sync,
     LG: LookupProtocol + Sync,
     SymbolicExpressionExt<Val<SC>, SC::Challenge>: Algebra<SC::Challenge>,
+    PackedVal<SC>: PackedFieldPow2,
 {
     // Public inputs reach this proof only through AIR constraints.
     // A cell listed for backend binding would go completely unbound.
@@ -972,13 +975,8 @@ where
 
                 // Pack the main trace rows (current + next) for this chunk.
                 main_buf.clear();
-                main_buf.extend(
-                    trace_on_quotient_domain.vertically_packed_row::<PackedVal<SC>>(i_start),
-                );
-                main_buf.extend(
-                    trace_on_quotient_domain
-                        .vertically_packed_row::<PackedVal<SC>>(i_start + next_step),
-                );
+                extend_vertically_packed(trace_on_quotient_domain, i_start, main_buf);
+                extend_vertically_packed(trace_on_quotient_domain, i_start + next_step, main_buf);
                 let main = RowMajorMatrixView::new(main_buf.as_slice(), main_width);
 
                 // Pack preprocessed rows if the AIR has preprocessed columns.
@@ -986,12 +984,8 @@ where
                     || RowMajorMatrixView::new(&[], 0),
                     |preprocessed| {
                         prep_buf.clear();
-                        prep_buf
-                            .extend(preprocessed.vertically_packed_row::<PackedVal<SC>>(i_start));
-                        prep_buf.extend(
-                            preprocessed
-                                .vertically_packed_row::<PackedVal<SC>>(i_start + next_step),
-                        );
+                        extend_vertically_packed(preprocessed, i_start, prep_buf);
+                        extend_vertically_packed(preprocessed, i_start + next_step, prep_buf);
                         RowMajorMatrixView::new(prep_buf.as_slice(), preprocessed.width())
                     },
                 );
@@ -1007,10 +1001,7 @@ where
                     // of a mapped, bounds-checked `get` per cell and lane.
                     for row in [i_start, i_start + next_step] {
                         perm_row_buf.clear();
-                        perm_row_buf.extend(
-                            permutation_on_quotient_domain
-                                .vertically_packed_row::<PackedVal<SC>>(row),
-                        );
+                        extend_vertically_packed(*permutation_on_quotient_domain, row, perm_row_buf);
                         perm_buf.extend(perm_row_buf.chunks_exact(ext_degree).map(|coeffs| {
                             PackedChallenge::<SC>::from_basis_coefficients_fn(|i| coeffs[i])
                         }));

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_baby_bear::BabyBear;
-use p3_field::{Field, PrimeCharacteristicRing};
+use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
@@ -475,7 +475,8 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Memory bus: 4 accesses per cycle at ts = 4 clk + k + 1.
     let ts_base = loc.clk * AB::F::from_u32(4);
-    let mem_word = (loc.res[0] - off_val) * AB::F::from_u32(4).inverse()
+    // 1/4 as two halvings of one, not an inversion on every evaluation of the AIR.
+    let mem_word = (loc.res[0] - off_val) * AB::F::ONE.halve().halve()
         + loc.res[1] * AB::F::from_u32(1 << 6)
         + loc.res[2] * AB::F::from_u32(1 << 14)
         + loc.res[3] * AB::F::from_u32(1 << 22)

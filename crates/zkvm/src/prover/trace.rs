@@ -802,6 +802,7 @@ pub(crate) fn generate(
     let mut mem: HashMap<u32, (u32, u32)> = HashMap::new();
     let mut out_idx = out_start;
     let mut accesses = Vec::with_capacity(steps.len());
+    let access_pass = tracing::debug_span!("access pass").entered();
     for (clk, s) in steps.iter().enumerate() {
         let ts0 = 4 * clk as u32;
         let ins = &s.ins;
@@ -831,7 +832,10 @@ pub(crate) fn generate(
         }
     }
 
+    drop(access_pass);
+
     // Parallel pass: rows in chunks, each with its own multiplicities, merged in order.
+    let row_pass = tracing::debug_span!("cpu rows").entered();
     let ctx = RowContext {
         program,
         rom_rows: &rom_rows,
@@ -860,6 +864,8 @@ pub(crate) fn generate(
     for part in parts {
         counts.merge(part?);
     }
+    drop(row_pass);
+    let _tables = tracing::debug_span!("boundary and chip tables").entered();
     let Counts {
         rom_mult,
         page_mult,

@@ -11,6 +11,12 @@ use super::*;
 use crate::asm::{self, reg::*};
 use crate::syscall;
 
+/// `code` followed by the halt syscall, as a program.
+fn halting_program(mut code: Vec<u32>) -> Program {
+    code.extend(asm::HALT);
+    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+}
+
 /// Stores 12, then 1, to a word, loads it back, commits and exits with `1 + 1`.
 fn program() -> Program {
     let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
@@ -26,8 +32,7 @@ fn program() -> Program {
         asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
         asm::ECALL,
     ]);
-    code.extend(asm::HALT);
-    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+    halting_program(code)
 }
 
 fn cpu_row(t: &mut MainTraces, row: usize) -> &mut CpuCols<Val> {
@@ -121,8 +126,7 @@ fn load_reordered_by_a_negative_timestamp_gap_rejected() {
         asm::lw(A1, S0, 0), // honest: 1; forged: 12
         asm::addi(A0, ZERO, 0),
     ]);
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let ts = |clk: usize| Val::from_usize(4 * clk + 3);
     let mut tamper = |t: &mut MainTraces| {
         let rows = t.cpu.values.len() / CPU_WIDTH;
@@ -160,13 +164,12 @@ fn load_reordered_by_a_negative_timestamp_gap_rejected() {
 /// value becomes `(add + sub) · res = 2 · res`. Only the flags' booleanity refuses it.
 #[test]
 fn non_boolean_flags_with_the_packed_bits_of_add_rejected() {
-    let mut code = vec![
+    let code = vec![
         asm::addi(T0, ZERO, 5),
         asm::add(T1, T0, ZERO), // honest: t1 = 5; forged: 10
         asm::addi(A0, ZERO, 0),
     ];
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let ten = [10, 0, 0, 0].map(Val::from_u32);
     let mut tamper = |t: &mut MainTraces| {
         let r = cpu_row(t, 1);
@@ -184,14 +187,13 @@ fn non_boolean_flags_with_the_packed_bits_of_add_rejected() {
 /// the bits' booleanity refuses it.
 #[test]
 fn non_boolean_top_bits_with_the_looked_up_sum_rejected() {
-    let mut code = vec![
+    let code = vec![
         asm::addi(T0, ZERO, 5),
         asm::addi(T2, ZERO, 7),
         asm::slt(T1, T0, T2), // honest: 1; forged: 6
         asm::addi(A0, ZERO, 0),
     ];
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let six = [6, 0, 0, 0].map(Val::from_u32);
     let mut tamper = |t: &mut MainTraces| {
         let r = cpu_row(t, 2);
@@ -212,13 +214,12 @@ fn non_boolean_top_bits_with_the_looked_up_sum_rejected() {
 /// final registers: the buses balance, and only the pair table's XOR rows refuse it.
 #[test]
 fn wrong_xor_result_rejected() {
-    let mut code = vec![
+    let code = vec![
         asm::addi(T0, ZERO, 5),
         asm::xori(T1, T0, 3), // honest: 6; forged: 7
         asm::addi(A0, ZERO, 0),
     ];
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let seven = [7, 0, 0, 0].map(Val::from_u32);
     let mut tamper = |t: &mut MainTraces| {
         let r = cpu_row(t, 1);
@@ -303,8 +304,7 @@ fn other_program_rejected() {
         asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
         asm::ECALL,
     ]);
-    code.extend(asm::HALT);
-    let other = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let other = halting_program(code);
     assert!(verify(&other, &claim, &proof, &FAST_TEST).is_err());
 }
 
@@ -327,9 +327,8 @@ fn tampered_proof_bytes_rejected() {
 
 #[test]
 fn too_long_run_is_refused() {
-    let mut code = vec![asm::jal(ZERO, 0)];
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let code = vec![asm::jal(ZERO, 0)];
+    let p = halting_program(code);
     assert!(matches!(
         prove(&p, &[], &FAST_TEST),
         Err(ProveError::TooManyCycles { .. })
@@ -386,8 +385,7 @@ fn multiply_and_shift_chip() {
         }
     }
     code.extend([asm::addi(A0, ZERO, 0)]);
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let (claim, proof, _) = prove(&p, &[], &FAST_TEST).unwrap();
     let mut want = vec![];
     for (x, y) in cases {
@@ -425,8 +423,7 @@ fn multiply_and_shift_chip() {
 fn wrong_product_rejected() {
     let mut code = asm::li(T0, 0x1234_5678).to_vec();
     code.extend([asm::mul(A0, T0, T0)]);
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let r = prove_with(&p, &[], &FAST_TEST, &mut |t| {
         // Change the product's low byte in the chip and the result everywhere.
         let row: &mut super::columns::MulCols<Val> =
@@ -447,13 +444,12 @@ fn wrong_product_rejected() {
 #[test]
 fn wrong_quotient_rejected() {
     // 7 / 2: claim q = 2, r = 3 (q * b + r = a still holds, but r >= b).
-    let mut code = vec![
+    let code = vec![
         asm::addi(T0, ZERO, 7),
         asm::addi(T1, ZERO, 2),
         asm::divu(A0, T0, T1),
     ];
-    code.extend(asm::HALT);
-    let p = Program::from_elf(&asm::elf(&code, &[])).unwrap();
+    let p = halting_program(code);
     let r = prove_with(&p, &[], &FAST_TEST, &mut |t| {
         let row: &mut super::columns::MulCols<Val> =
             t.mul.values[..super::columns::MUL_WIDTH].borrow_mut();
@@ -490,8 +486,7 @@ fn loop_program() -> Program {
         asm::ECALL,
         asm::addi(A0, ZERO, 0),
     ]);
-    code.extend(asm::HALT);
-    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+    halting_program(code)
 }
 
 #[test]

@@ -17,9 +17,10 @@ import {SecurityCouncil} from "../contracts/governance/SecurityCouncil.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
 /// @notice Deploys the Ferrum L1 ecosystem with one ETH-based rollup chain (devnet defaults), in the order documented
-/// in docs/contracts.md. Environment (all optional): L2_CHAIN_ID (270), OWNER (the broadcaster), VALIDATOR (the
-/// broadcaster), GENESIS_ROOT (0x0), GENESIS_COMMITMENT (0x0), VERIFIER (unset: deploy InsecureNoProofVerifier and
-/// allow it by name), PRIORITY_TX_EXPIRATION (86400), EXECUTION_DELAY (0), MIN_L2_GAS_PRICE (1 gwei).
+/// in docs/contracts.md. Environment: VERIFIER (required: the verifier's address, or `insecure` to deploy
+/// InsecureNoProofVerifier and allow it by name, so that batches settle UNPROVEN); optional: L2_CHAIN_ID (270), OWNER
+/// (the broadcaster), VALIDATOR (the broadcaster), GENESIS_ROOT (0x0), GENESIS_COMMITMENT (0x0),
+/// PRIORITY_TX_EXPIRATION (86400), EXECUTION_DELAY (0), MIN_L2_GAS_PRICE (1 gwei).
 /// With DEPLOY_GOVERNANCE=true it also deploys the ZK token (whole supply to OWNER), a TimelockController
 /// (TIMELOCK_DELAY, default 1 day), the FerrumGovernor (voting delay 1 block, period VOTING_PERIOD blocks (default 50),
 /// no proposal threshold, 4% quorum) and a 1-of-1 SecurityCouncil of OWNER, wired as in docs/contracts.md; with
@@ -70,9 +71,11 @@ contract DeployL1 is Script {
                     )
                 ))
         );
-        verifier = vm.envOr("VERIFIER", address(0));
-        insecure = verifier == address(0);
-        if (insecure) verifier = address(new InsecureNoProofVerifier());
+        // No default: an unset VERIFIER must not silently mean "no proofs".
+        string memory choice = vm.envString("VERIFIER");
+        insecure = keccak256(bytes(choice)) == keccak256("insecure");
+        verifier = insecure ? address(new InsecureNoProofVerifier()) : vm.parseAddress(choice);
+        require(verifier.code.length > 0, "VERIFIER has no code");
         exodusVerifier = new StateTreeExodusVerifier(address(bridgehub), owner);
     }
 

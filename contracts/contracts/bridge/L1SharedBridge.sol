@@ -157,6 +157,7 @@ contract L1SharedBridge is IL1SharedBridge, Ownable2Step, Initializable, Reentra
     function bridgehubConfirmL2Transaction(uint256 _chainId, bytes32 _txDataHash, bytes32 _txHash)
         external
         onlyBridgehub
+        nonReentrant
     {
         if (depositHappened[_chainId][_txHash] != bytes32(0)) revert DepositExists();
         depositHappened[_chainId][_txHash] = _txDataHash;

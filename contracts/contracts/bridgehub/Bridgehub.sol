@@ -18,13 +18,15 @@ import {AddressAliasHelper} from "../common/libraries/AddressAliasHelper.sol";
 import {L2Log, L2Message, TxStatus, ETH_TOKEN_ADDRESS, TWO_BRIDGES_MAGIC_VALUE} from "../common/Config.sol";
 import {
     ChainAlreadyExists,
+    ChainIdCantBeCurrentChain,
     ChainIdTooBig,
     ChainNotFound,
     ChainTypeManagerNotRegistered,
     ChainTypeManagerAlreadyRegistered,
     MsgValueMismatch,
     WrongMagicValue,
-    ZeroAddress
+    ZeroAddress,
+    ZeroChainId
 } from "../common/L1ContractErrors.sol";
 
 /// @title Registry of Ferrum chains and the entry point for L1->L2 transactions and deposits.
@@ -85,9 +87,9 @@ contract Bridgehub is IBridgehub, Ownable2Step, Initializable, ReentrancyGuard {
         address _admin,
         bytes calldata _initData
     ) external onlyOwner nonReentrant returns (uint256) {
-        if (_chainId == 0 || _chainId > type(uint48).max || _chainId == block.chainid) {
-            revert ChainIdTooBig(_chainId);
-        }
+        if (_chainId == 0) revert ZeroChainId();
+        if (_chainId > type(uint48).max) revert ChainIdTooBig(_chainId);
+        if (_chainId == block.chainid) revert ChainIdCantBeCurrentChain();
         if (!chainTypeManagerIsRegistered[_chainTypeManager]) revert ChainTypeManagerNotRegistered(_chainTypeManager);
         if (_baseToken == address(0) || _admin == address(0) || sharedBridge == address(0)) revert ZeroAddress();
         if (chainTypeManager[_chainId] != address(0)) revert ChainAlreadyExists(_chainId);

@@ -19,6 +19,14 @@ bytes32 constant L2_L1_LOGS_TREE_DEFAULT_LEAF_HASH = 0x72abee45b59e344af8a6e5202
 /// @dev The only accepted `l2GasPerPubdataByteLimit` of priority transactions (era: REQUIRED_L2_GAS_PRICE_PER_PUBDATA).
 uint256 constant REQUIRED_L2_GAS_PRICE_PER_PUBDATA = 800;
 
+/// @dev Upper bound of a chain's `priorityTxMaxGasLimit`, hence of the `gasLimit` of every priority transaction:
+/// the L2 block gas limit (1,000,000,000), more than any transaction can use on L2.
+uint256 constant MAX_PRIORITY_TX_GAS_LIMIT = 1_000_000_000;
+
+/// @dev Upper bound of the `maxFeePerGas` a priority transaction records (and of a chain's `minimalL2GasPrice`):
+/// a fee per gas above 2^128 - 1 has no meaning on L2, whose fees per gas are 128-bit.
+uint256 constant MAX_L2_GAS_PRICE = type(uint128).max;
+
 /// @dev Type of L1->L2 (priority) transactions.
 uint256 constant PRIORITY_OPERATION_L2_TX_TYPE = 255;
 

@@ -24,6 +24,8 @@ error CantRevertNonCommittedBatch();
 error ChainAlreadyExists(uint256 chainId);
 // 0x7e85d5f7
 error ChainFrozen();
+// 0x717a1656
+error ChainIdCantBeCurrentChain();
 // 0x2ff10710
 error ChainIdTooBig(uint256 chainId);
 // 0x4a7f43fa
@@ -76,12 +78,16 @@ error InvalidSelector(bytes4 selector);
 error L2WithdrawalMessageWrongLength(uint256 length);
 // 0xff633a38
 error LengthMismatch();
+// 0x5ce980de
+error MaxFeePerGasTooBig(uint256 maxFeePerGas);
 // 0x9bb54c35
 error MerkleIndexOutOfBounds();
 // 0x8e23ac1a
 error MerklePathEmpty();
 // 0x1c500385
 error MerklePathOutOfBounds();
+// 0xdaa688cc
+error MinimalL2GasPriceTooBig(uint256 minimalL2GasPrice);
 // 0x4a094431
 error MsgValueMismatch(uint256 expected, uint256 actual);
 // 0xb385a3da
@@ -102,6 +108,8 @@ error NotPendingAdmin(address caller);
 error PriorityOpNotExpired(uint64 expirationTimestamp);
 // 0x0515513c
 error PriorityOperationsRollingHashMismatch(bytes32 computed, bytes32 claimed);
+// 0x1db6d627
+error PriorityTxMaxGasLimitTooBig(uint256 priorityTxMaxGasLimit);
 // 0x89a9f9af
 error ProtocolVersionMismatch(uint256 current, uint256 given);
 // 0xf076f48f
@@ -128,6 +136,8 @@ error WrongL2Sender(address l2Sender);
 error WrongMagicValue(bytes32 magicValue);
 // 0xd92e233d
 error ZeroAddress();
+// 0xc84885d4
+error ZeroChainId();
 // 0x4d081a5e
 error CanonicalTxHashMismatch(bytes32 expected, bytes32 actual);
 // 0x9576d64f

@@ -7,13 +7,15 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeab
 import {IChainTypeManager, ChainCreationParams} from "./IChainTypeManager.sol";
 import {ZKChain, ZKChainInitData} from "./ZKChain.sol";
 import {IZKChain} from "./chain-interfaces/IZKChain.sol";
-import {DAMode} from "../common/Config.sol";
+import {DAMode, MAX_PRIORITY_TX_GAS_LIMIT, MAX_L2_GAS_PRICE} from "../common/Config.sol";
 import {
     Unauthorized,
     ZeroAddress,
     ChainAlreadyExists,
     ChainNotFound,
+    MinimalL2GasPriceTooBig,
     NoUpgradeForVersion,
+    PriorityTxMaxGasLimitTooBig,
     ProtocolVersionMismatch
 } from "../common/L1ContractErrors.sol";
 
@@ -50,8 +52,7 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         chainImplementation = _chainImplementation;
         protocolVersion = _protocolVersion;
         protocolVersionDeadline[_protocolVersion] = type(uint256).max;
-        creationParams = _params;
-        emit NewChainCreationParams(_params);
+        _setChainCreationParams(_params);
     }
 
     modifier onlyOwnerOrSecurityCouncil() {
@@ -101,9 +102,9 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
         emit NewZKChain(_chainId, zkChain, daMode);
     }
 
+    /// @notice `priorityTxMaxGasLimit` at most MAX_PRIORITY_TX_GAS_LIMIT, `minimalL2GasPrice` at most MAX_L2_GAS_PRICE.
     function setChainCreationParams(ChainCreationParams calldata _params) external onlyOwner {
-        creationParams = _params;
-        emit NewChainCreationParams(_params);
+        _setChainCreationParams(_params);
     }
 
     /// @notice Registers the upgrade `_oldProtocolVersion -> _newProtocolVersion`; new chains start on it. Chains still on
@@ -162,6 +163,15 @@ contract ChainTypeManager is IChainTypeManager, Ownable2Step {
     function setSecurityCouncil(address _securityCouncil) external onlyOwner {
         emit NewSecurityCouncil(securityCouncil, _securityCouncil);
         securityCouncil = _securityCouncil;
+    }
+
+    function _setChainCreationParams(ChainCreationParams memory _params) internal {
+        if (_params.priorityTxMaxGasLimit > MAX_PRIORITY_TX_GAS_LIMIT) {
+            revert PriorityTxMaxGasLimitTooBig(_params.priorityTxMaxGasLimit);
+        }
+        if (_params.minimalL2GasPrice > MAX_L2_GAS_PRICE) revert MinimalL2GasPriceTooBig(_params.minimalL2GasPrice);
+        creationParams = _params;
+        emit NewChainCreationParams(_params);
     }
 
     function _chain(uint256 _chainId) internal view returns (address chain) {

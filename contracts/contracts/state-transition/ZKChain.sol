@@ -61,7 +61,9 @@ contract ZKChain is Initializable, UUPSUpgradeable, Admin, Executor, Getters, Ma
         s.daMode = _d.daMode;
         s.executionDelay = _d.executionDelay;
         s.priorityTxExpiration = _d.priorityTxExpiration;
+        _checkPriorityTxMaxGasLimit(_d.priorityTxMaxGasLimit);
         s.priorityTxMaxGasLimit = _d.priorityTxMaxGasLimit;
+        _checkMinimalL2GasPrice(_d.minimalL2GasPrice);
         s.minimalL2GasPrice = _d.minimalL2GasPrice;
         s.baseTokenGasPriceMultiplierNominator = 1;
         s.baseTokenGasPriceMultiplierDenominator = 1;

@@ -4,8 +4,11 @@ pragma solidity ^0.8.24;
 import {ZKChainBase} from "./ZKChainBase.sol";
 import {IAdmin} from "../../chain-interfaces/IAdmin.sol";
 import {IVerifier} from "../../chain-interfaces/IVerifier.sol";
+import {MAX_PRIORITY_TX_GAS_LIMIT, MAX_L2_GAS_PRICE} from "../../../common/Config.sol";
 import {
     InsecureVerifierNotAllowed,
+    MinimalL2GasPriceTooBig,
+    PriorityTxMaxGasLimitTooBig,
     ZeroAddress,
     NotPendingAdmin,
     ZeroDenominator
@@ -30,12 +33,16 @@ abstract contract Admin is ZKChainBase, IAdmin {
         emit ValidatorStatusUpdate(_validator, _active);
     }
 
+    /// @notice At most MAX_PRIORITY_TX_GAS_LIMIT (the L2 block gas limit).
     function setPriorityTxMaxGasLimit(uint256 _newPriorityTxMaxGasLimit) external onlyAdmin {
+        _checkPriorityTxMaxGasLimit(_newPriorityTxMaxGasLimit);
         emit NewPriorityTxMaxGasLimit(s.priorityTxMaxGasLimit, _newPriorityTxMaxGasLimit);
         s.priorityTxMaxGasLimit = _newPriorityTxMaxGasLimit;
     }
 
+    /// @notice At most MAX_L2_GAS_PRICE (2^128 - 1).
     function setMinimalL2GasPrice(uint256 _newMinimalL2GasPrice) external onlyAdmin {
+        _checkMinimalL2GasPrice(_newMinimalL2GasPrice);
         emit NewMinimalL2GasPrice(s.minimalL2GasPrice, _newMinimalL2GasPrice);
         s.minimalL2GasPrice = _newMinimalL2GasPrice;
     }
@@ -81,6 +88,16 @@ abstract contract Admin is ZKChainBase, IAdmin {
     function setProtocolVersion(uint256 _newProtocolVersion) external onlyChainTypeManager {
         emit NewProtocolVersion(s.protocolVersion, _newProtocolVersion);
         s.protocolVersion = _newProtocolVersion;
+    }
+
+    function _checkPriorityTxMaxGasLimit(uint256 _priorityTxMaxGasLimit) internal pure {
+        if (_priorityTxMaxGasLimit > MAX_PRIORITY_TX_GAS_LIMIT) {
+            revert PriorityTxMaxGasLimitTooBig(_priorityTxMaxGasLimit);
+        }
+    }
+
+    function _checkMinimalL2GasPrice(uint256 _minimalL2GasPrice) internal pure {
+        if (_minimalL2GasPrice > MAX_L2_GAS_PRICE) revert MinimalL2GasPriceTooBig(_minimalL2GasPrice);
     }
 
     /// @dev `_verifier` may be zero (then proveBatches reverts). An insecure verifier needs `_allowInsecure`.

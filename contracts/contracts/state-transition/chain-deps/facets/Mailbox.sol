@@ -21,7 +21,9 @@ import {
     L2_BOOTLOADER_ADDRESS,
     L2_ASSET_ROUTER_ADDR,
     PRIORITY_OPERATION_L2_TX_TYPE,
-    REQUIRED_L2_GAS_PRICE_PER_PUBDATA
+    REQUIRED_L2_GAS_PRICE_PER_PUBDATA,
+    MAX_PRIORITY_TX_GAS_LIMIT,
+    MAX_L2_GAS_PRICE
 } from "../../../common/Config.sol";
 import {
     BatchNotExecuted,
@@ -34,6 +36,7 @@ import {
     InvalidExodusProof,
     InvalidMerkleProofLength,
     InvalidPubdataPricing,
+    MaxFeePerGasTooBig,
     MsgValueTooLow,
     NoPendingPriorityOps,
     PriorityOpNotExpired,
@@ -54,8 +57,12 @@ abstract contract Mailbox is ZKChainBase, IMailbox {
         if (_request.l2GasPerPubdataByteLimit != REQUIRED_L2_GAS_PRICE_PER_PUBDATA) {
             revert InvalidPubdataPricing(_request.l2GasPerPubdataByteLimit);
         }
-        if (_request.l2GasLimit > s.priorityTxMaxGasLimit) revert TooMuchGas(_request.l2GasLimit);
+        // Both bounds: the stored limit may predate MAX_PRIORITY_TX_GAS_LIMIT (storage survives upgrades).
+        if (_request.l2GasLimit > s.priorityTxMaxGasLimit || _request.l2GasLimit > MAX_PRIORITY_TX_GAS_LIMIT) {
+            revert TooMuchGas(_request.l2GasLimit);
+        }
         uint256 gasPrice = _deriveL2GasPrice(tx.gasprice);
+        if (gasPrice > MAX_L2_GAS_PRICE) revert MaxFeePerGasTooBig(gasPrice);
         uint256 baseCost = gasPrice * _request.l2GasLimit;
         if (_request.mintValue < baseCost + _request.l2Value) {
             revert MsgValueTooLow(baseCost + _request.l2Value, _request.mintValue);

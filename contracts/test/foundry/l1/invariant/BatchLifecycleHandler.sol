@@ -21,6 +21,7 @@ contract BatchLifecycleHandler is FerrumTestBase {
     }
 
     function deposit(uint64 _amount) external {
+        vm.deal(alice, 1000 ether); // any number of deposits stays affordable (one is at most ~18.5 ether)
         ops.push(_depositEth(alice, uint256(_amount) + 1));
     }
 

@@ -22,6 +22,7 @@ contract BridgeHandler is FerrumTestBase {
 
     function depositEth(uint96 _amount) external {
         uint256 a = bound(_amount, 1, 10 ether);
+        vm.deal(alice, 1000 ether); // any number of deposits stays affordable
         ghostEthIn += _baseCost() + a;
         _depositEth(alice, a);
     }
@@ -29,6 +30,7 @@ contract BridgeHandler is FerrumTestBase {
     function depositToken(uint96 _amount) external {
         uint256 a = bound(_amount, 1, 1e30);
         ghostTokenIn += a;
+        vm.deal(alice, 1000 ether);
         ghostEthIn += _baseCost(); // the L2 gas is paid in the base token (ETH)
         _depositToken(alice, a);
     }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {FerrumTestBase} from "../_Shared.t.sol";
 import {IAdmin} from "../../../../../../contracts/state-transition/chain-interfaces/IAdmin.sol";
+import {MAX_PRIORITY_TX_GAS_LIMIT, MAX_L2_GAS_PRICE} from "../../../../../../contracts/common/Config.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
 contract AdminTest is FerrumTestBase {
@@ -33,6 +34,32 @@ contract AdminTest is FerrumTestBase {
         vm.prank(chainAdmin);
         chain.setValidator(bob, false);
         assertFalse(chain.isValidator(bob));
+    }
+
+    /// @dev The chain admin cannot raise the priority gas limit above the L2 block gas limit.
+    function test_RevertWhen_PriorityTxMaxGasLimitAboveMax() public {
+        assertEq(MAX_PRIORITY_TX_GAS_LIMIT, 1_000_000_000);
+        vm.startPrank(chainAdmin);
+        chain.setPriorityTxMaxGasLimit(MAX_PRIORITY_TX_GAS_LIMIT);
+        assertEq(chain.getPriorityTxMaxGasLimit(), MAX_PRIORITY_TX_GAS_LIMIT);
+        vm.expectRevert(abi.encodeWithSelector(PriorityTxMaxGasLimitTooBig.selector, MAX_PRIORITY_TX_GAS_LIMIT + 1));
+        chain.setPriorityTxMaxGasLimit(MAX_PRIORITY_TX_GAS_LIMIT + 1);
+        vm.expectRevert(abi.encodeWithSelector(PriorityTxMaxGasLimitTooBig.selector, type(uint256).max));
+        chain.setPriorityTxMaxGasLimit(type(uint256).max);
+        vm.stopPrank();
+        assertEq(chain.getPriorityTxMaxGasLimit(), MAX_PRIORITY_TX_GAS_LIMIT);
+    }
+
+    /// @dev The minimal L2 gas price is the floor of every priority op's `maxFeePerGas`: at most 2^128 - 1.
+    function test_RevertWhen_MinimalL2GasPriceAboveMax() public {
+        assertEq(MAX_L2_GAS_PRICE, type(uint128).max);
+        vm.startPrank(chainAdmin);
+        chain.setMinimalL2GasPrice(MAX_L2_GAS_PRICE);
+        assertEq(chain.getMinimalL2GasPrice(), MAX_L2_GAS_PRICE);
+        vm.expectRevert(abi.encodeWithSelector(MinimalL2GasPriceTooBig.selector, MAX_L2_GAS_PRICE + 1));
+        chain.setMinimalL2GasPrice(MAX_L2_GAS_PRICE + 1);
+        vm.stopPrank();
+        assertEq(chain.getMinimalL2GasPrice(), MAX_L2_GAS_PRICE);
     }
 
     function test_RevertWhen_ChainAdminFunctionsByOthers() public {

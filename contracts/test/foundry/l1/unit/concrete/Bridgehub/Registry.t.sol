@@ -61,10 +61,6 @@ contract RegistryTest is FerrumTestBase {
     function test_RevertWhen_CreateChainWithBadId() public {
         bytes memory initData = _initData(DAMode.Rollup);
         vm.startPrank(governance);
-        vm.expectRevert(abi.encodeWithSelector(ChainIdTooBig.selector, 0));
-        bridgehub.createNewChain(0, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
-        vm.expectRevert(abi.encodeWithSelector(ChainIdTooBig.selector, block.chainid));
-        bridgehub.createNewChain(block.chainid, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
         vm.expectRevert(abi.encodeWithSelector(ChainIdTooBig.selector, uint256(type(uint48).max) + 1));
         bridgehub.createNewChain(
             uint256(type(uint48).max) + 1, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData
@@ -72,6 +68,28 @@ contract RegistryTest is FerrumTestBase {
         vm.expectRevert(ZeroAddress.selector);
         bridgehub.createNewChain(300, address(ctm), address(0), 0, chainAdmin, initData);
         vm.stopPrank();
+    }
+
+    /// @dev Chain id 0 is refused with era's ZeroChainId (not ChainIdTooBig(0)).
+    function test_RevertWhen_CreateChainWithZeroId() public {
+        bytes memory initData = _initData(DAMode.Rollup);
+        vm.expectRevert(ZeroChainId.selector);
+        vm.prank(governance);
+        bridgehub.createNewChain(0, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
+        assertEq(bridgehub.getZKChain(0), address(0));
+    }
+
+    /// @dev The L1's own chain id is refused with its own error (not ChainIdTooBig), whatever the L1 is.
+    function test_RevertWhen_CreateChainWithL1ChainId() public {
+        bytes memory initData = _initData(DAMode.Rollup);
+        vm.startPrank(governance);
+        vm.expectRevert(ChainIdCantBeCurrentChain.selector);
+        bridgehub.createNewChain(block.chainid, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
+        vm.chainId(300);
+        vm.expectRevert(ChainIdCantBeCurrentChain.selector);
+        bridgehub.createNewChain(300, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, initData);
+        vm.stopPrank();
+        assertEq(bridgehub.getZKChain(300), address(0));
     }
 
     function test_CtmManagement() public {

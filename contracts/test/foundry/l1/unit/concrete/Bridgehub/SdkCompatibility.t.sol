@@ -7,7 +7,7 @@ import {IL1SharedBridge} from "../../../../../../contracts/bridge/interfaces/IL1
 import {L1SharedBridge} from "../../../../../../contracts/bridge/L1SharedBridge.sol";
 import {IMailbox} from "../../../../../../contracts/state-transition/chain-interfaces/IMailbox.sol";
 
-/// @dev The selectors and topics that zksync-ethers 6.21.1 hard-codes (shared/ZKSYNC-SDK.md section 4).
+/// @dev The selectors and topics that zksync-ethers 6.21.1 hard-codes.
 contract SdkCompatibilityTest is Test {
     function test_SelectorsMatchZksyncSdk() public pure {
         assertEq(IBridgehub.getZKChain.selector, bytes4(0xe680c4c1));

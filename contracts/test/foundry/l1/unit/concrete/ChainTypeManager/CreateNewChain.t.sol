@@ -12,7 +12,14 @@ import {IExecutor} from "../../../../../../contracts/state-transition/chain-inte
 import {
     InsecureNoProofVerifier
 } from "../../../../../../contracts/state-transition/verifiers/InsecureNoProofVerifier.sol";
-import {DAMode, ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
+import {
+    DAMode,
+    ETH_TOKEN_ADDRESS,
+    MAX_PRIORITY_TX_GAS_LIMIT,
+    MAX_L2_GAS_PRICE
+} from "../../../../../../contracts/common/Config.sol";
+import {ChainTypeManager} from "../../../../../../contracts/state-transition/ChainTypeManager.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {ZKChainV2} from "../../../utils/Mocks.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
@@ -87,6 +94,50 @@ contract CreateNewChainTest is FerrumTestBase {
         assertTrue(insecure.isInsecure());
         assertTrue(insecure.verify(new uint256[](0), ""));
         assertEq(insecure.verificationKeyHash(), keccak256("ferrum.InsecureNoProofVerifier"));
+    }
+
+    /// @dev Chain creation parameters cannot carry a priority gas limit above the L2 block gas limit, neither at
+    /// deployment of the CTM nor later.
+    function test_RevertWhen_CreationParamsPriorityTxMaxGasLimitAboveMax() public {
+        ChainCreationParams memory p = _creationParams(address(verifier), false);
+        p.priorityTxMaxGasLimit = MAX_PRIORITY_TX_GAS_LIMIT + 1;
+        vm.expectRevert(abi.encodeWithSelector(PriorityTxMaxGasLimitTooBig.selector, MAX_PRIORITY_TX_GAS_LIMIT + 1));
+        new ChainTypeManager(address(bridgehub), governance, address(chainImpl), PROTOCOL_VERSION, p);
+        vm.expectRevert(abi.encodeWithSelector(PriorityTxMaxGasLimitTooBig.selector, MAX_PRIORITY_TX_GAS_LIMIT + 1));
+        vm.prank(governance);
+        ctm.setChainCreationParams(p);
+
+        p.priorityTxMaxGasLimit = MAX_PRIORITY_TX_GAS_LIMIT;
+        vm.prank(governance);
+        ctm.setChainCreationParams(p);
+        vm.prank(governance);
+        bridgehub.createNewChain(500, address(ctm), ETH_TOKEN_ADDRESS, 0, chainAdmin, _initData(DAMode.Rollup));
+        assertEq(ZKChain(bridgehub.getZKChain(500)).getPriorityTxMaxGasLimit(), MAX_PRIORITY_TX_GAS_LIMIT);
+    }
+
+    /// @dev Chain creation parameters cannot carry a minimal L2 gas price above 2^128 - 1.
+    function test_RevertWhen_CreationParamsMinimalL2GasPriceAboveMax() public {
+        ChainCreationParams memory p = _creationParams(address(verifier), false);
+        p.minimalL2GasPrice = MAX_L2_GAS_PRICE + 1;
+        vm.expectRevert(abi.encodeWithSelector(MinimalL2GasPriceTooBig.selector, MAX_L2_GAS_PRICE + 1));
+        new ChainTypeManager(address(bridgehub), governance, address(chainImpl), PROTOCOL_VERSION, p);
+        vm.expectRevert(abi.encodeWithSelector(MinimalL2GasPriceTooBig.selector, MAX_L2_GAS_PRICE + 1));
+        vm.prank(governance);
+        ctm.setChainCreationParams(p);
+    }
+
+    /// @dev The chain itself refuses out-of-range limits at initialisation, whoever deploys it.
+    function test_RevertWhen_ChainInitializedWithLimitsAboveMax() public {
+        ZKChainInitData memory d = _dummyInit();
+        d.chainTypeManager = address(ctm);
+        d.admin = chainAdmin;
+        d.priorityTxMaxGasLimit = MAX_PRIORITY_TX_GAS_LIMIT + 1;
+        vm.expectRevert(abi.encodeWithSelector(PriorityTxMaxGasLimitTooBig.selector, MAX_PRIORITY_TX_GAS_LIMIT + 1));
+        new ERC1967Proxy(address(chainImpl), abi.encodeCall(ZKChain.initialize, (d)));
+        d.priorityTxMaxGasLimit = MAX_PRIORITY_TX_GAS_LIMIT;
+        d.minimalL2GasPrice = MAX_L2_GAS_PRICE + 1;
+        vm.expectRevert(abi.encodeWithSelector(MinimalL2GasPriceTooBig.selector, MAX_L2_GAS_PRICE + 1));
+        new ERC1967Proxy(address(chainImpl), abi.encodeCall(ZKChain.initialize, (d)));
     }
 
     function test_RevertWhen_SetCreationParamsByNonOwner() public {

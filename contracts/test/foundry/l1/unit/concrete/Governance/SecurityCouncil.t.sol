@@ -87,6 +87,78 @@ contract SecurityCouncilTest is FerrumTestBase {
         assertEq(council.getMembers().length, 1);
     }
 
+    /// @dev m1 approves a freeze, then the council replaces m1 by alice: m1's approval must not count, so one more
+    /// approval (2-of-3) does not reach the threshold and m1 can no longer approve.
+    function test_RemovedMemberApprovalDoesNotCount() public {
+        bytes memory freeze = abi.encodeCall(ChainTypeManager.freezeChain, (CHAIN_ID));
+        vm.prank(m1);
+        bytes32 id = council.approve(address(ctm), freeze, 0);
+        assertEq(council.approvals(id), 1);
+
+        address[] memory ms = new address[](3);
+        ms[0] = m2;
+        ms[1] = m3;
+        ms[2] = alice;
+        bytes memory change = abi.encodeCall(SecurityCouncil.setMembers, (ms, 2));
+        vm.prank(m2);
+        council.approve(address(council), change, 0);
+        vm.prank(m3);
+        council.approve(address(council), change, 0);
+        assertFalse(council.isMember(m1));
+
+        vm.prank(m2);
+        council.approve(address(ctm), freeze, 0);
+        assertFalse(chain.isFrozen(), "a removed member's approval counted toward the threshold");
+        assertFalse(council.executed(id));
+        assertEq(council.approvals(id), 1);
+        assertFalse(council.hasApproved(id, m1));
+        assertTrue(council.hasApproved(id, m2));
+
+        vm.expectRevert(abi.encodeWithSelector(NotACouncilMember.selector, m1));
+        vm.prank(m1);
+        council.approve(address(ctm), freeze, 0);
+
+        vm.prank(alice);
+        council.approve(address(ctm), freeze, 0);
+        assertTrue(chain.isFrozen());
+        assertTrue(council.executed(id));
+    }
+
+    /// @dev A member removed after approving and added back later must approve again.
+    function test_ReaddedMemberMustApproveAgain() public {
+        bytes memory freeze = abi.encodeCall(ChainTypeManager.freezeChain, (CHAIN_ID));
+        vm.prank(m1);
+        bytes32 id = council.approve(address(ctm), freeze, 0);
+
+        address[] memory without = new address[](2);
+        without[0] = m2;
+        without[1] = m3;
+        bytes memory remove = abi.encodeCall(SecurityCouncil.setMembers, (without, 2));
+        vm.prank(m2);
+        council.approve(address(council), remove, 0);
+        vm.prank(m3);
+        council.approve(address(council), remove, 0);
+
+        address[] memory again = new address[](3);
+        again[0] = m1;
+        again[1] = m2;
+        again[2] = m3;
+        bytes memory readd = abi.encodeCall(SecurityCouncil.setMembers, (again, 2));
+        vm.prank(m2);
+        council.approve(address(council), readd, 1);
+        vm.prank(m3);
+        council.approve(address(council), readd, 1);
+        assertTrue(council.isMember(m1));
+
+        vm.prank(m2);
+        council.approve(address(ctm), freeze, 0);
+        assertFalse(chain.isFrozen(), "an approval from a previous membership counted");
+        assertFalse(council.hasApproved(id, m1));
+        vm.prank(m1);
+        council.approve(address(ctm), freeze, 0);
+        assertTrue(chain.isFrozen());
+    }
+
     function test_RevertWhen_InvalidThreshold() public {
         address[] memory ms = new address[](2);
         ms[0] = m1;

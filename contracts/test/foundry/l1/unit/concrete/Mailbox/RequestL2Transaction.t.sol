@@ -11,7 +11,14 @@ import {
 import {IExecutor} from "../../../../../../contracts/state-transition/chain-interfaces/IExecutor.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {L2TransactionRequestDirect} from "../../../../../../contracts/bridgehub/IBridgehub.sol";
-import {L2Log, L2Message, TxStatus, ETH_TOKEN_ADDRESS} from "../../../../../../contracts/common/Config.sol";
+import {
+    L2Log,
+    L2Message,
+    TxStatus,
+    ETH_TOKEN_ADDRESS,
+    MAX_PRIORITY_TX_GAS_LIMIT,
+    MAX_L2_GAS_PRICE
+} from "../../../../../../contracts/common/Config.sol";
 import {AddressAliasHelper} from "../../../../../../contracts/common/libraries/AddressAliasHelper.sol";
 import {LogsTree} from "../../../utils/LogsTree.sol";
 import {Dummy} from "../../../utils/Mocks.sol";
@@ -161,6 +168,58 @@ contract RequestL2TransactionTest is FerrumTestBase {
         vm.expectRevert(abi.encodeWithSelector(TooMuchGas.selector, 80_000_001));
         vm.prank(alice, alice);
         bridgehub.requestL2TransactionDirect{value: 1 ether}(r);
+    }
+
+    /// @dev Storage slot of `ZKChainStorage.priorityTxMaxGasLimit` (the struct starts at slot 0).
+    uint256 internal constant PRIORITY_TX_MAX_GAS_LIMIT_SLOT = 21;
+
+    /// @dev A request above MAX_PRIORITY_TX_GAS_LIMIT is refused even when the chain's stored limit is higher (state
+    /// written before the setters were bounded, kept across an upgrade); at the bound it is accepted.
+    function test_RevertWhen_GasLimitAboveMaxWhateverTheStoredLimit() public {
+        vm.store(address(chain), bytes32(PRIORITY_TX_MAX_GAS_LIMIT_SLOT), bytes32(type(uint256).max));
+        assertEq(chain.getPriorityTxMaxGasLimit(), type(uint256).max);
+        uint256 gas = MAX_PRIORITY_TX_GAS_LIMIT + 1;
+        uint256 mint = chain.l2TransactionBaseCost(tx.gasprice, gas, 800);
+        L2TransactionRequestDirect memory r = _directRequest(CHAIN_ID, bob, 0, mint);
+        r.l2GasLimit = gas;
+        vm.expectRevert(abi.encodeWithSelector(TooMuchGas.selector, gas));
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect{value: mint}(r);
+
+        r.l2GasLimit = MAX_PRIORITY_TX_GAS_LIMIT;
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect{value: mint}(r);
+        assertEq(chain.getTotalPriorityTxs(), 1);
+    }
+
+    /// @dev The L1-derived `maxFeePerGas` of a priority op (L1 gas price x base-token multiplier) is at most
+    /// 2^128 - 1; a request above it reverts instead of queueing a fee the L2 cannot represent.
+    function test_RevertWhen_MaxFeePerGasAboveUint128() public {
+        vm.prank(chainAdmin);
+        chain.setTokenMultiplier(type(uint128).max, 1);
+        // a zero gas limit costs nothing, so only the price bound can refuse the request
+        L2TransactionRequestDirect memory r = _directRequest(CHAIN_ID, bob, 0, 0);
+        r.l2GasLimit = 0;
+        vm.txGasPrice(2);
+        vm.expectRevert(abi.encodeWithSelector(MaxFeePerGasTooBig.selector, 2 * MAX_L2_GAS_PRICE));
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect(r);
+        assertEq(chain.getTotalPriorityTxs(), 0);
+
+        vm.txGasPrice(1);
+        vm.recordLogs();
+        vm.prank(alice, alice);
+        bridgehub.requestL2TransactionDirect(r);
+        Vm.Log[] memory entries = vm.getRecordedLogs();
+        bool found;
+        for (uint256 i; i < entries.length; ++i) {
+            if (entries[i].emitter != address(chain)) continue;
+            (,,, L2CanonicalTransaction memory t,) =
+                abi.decode(entries[i].data, (uint256, bytes32, uint64, L2CanonicalTransaction, bytes[]));
+            assertEq(t.maxFeePerGas, MAX_L2_GAS_PRICE);
+            found = true;
+        }
+        assertTrue(found);
     }
 
     function test_RevertWhen_FactoryDeps() public {

@@ -20,6 +20,9 @@ import {
 } from "../../../../../../contracts/common/Config.sol";
 import {LogsTree} from "../../../utils/LogsTree.sol";
 import {FeeOnTransferToken, RejectEth} from "../../../utils/Mocks.sol";
+import {L1SharedBridge} from "../../../../../../contracts/bridge/L1SharedBridge.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Vm} from "forge-std/Vm.sol";
 import "../../../../../../contracts/common/L1ContractErrors.sol";
 
 contract DepositTest is FerrumTestBase {
@@ -121,6 +124,22 @@ contract DepositTest is FerrumTestBase {
         sharedBridge.bridgehubConfirmL2Transaction(CHAIN_ID, bytes32(0), bytes32(0));
     }
 
+    /// @dev The Bridgehub-only confirmation is guarded like the bridge's other entry points: a call that arrives
+    /// while the bridge is in the middle of a payout (here from the receiver of a withdrawal, acting as the
+    /// Bridgehub) reverts and records nothing.
+    function test_RevertWhen_ConfirmReentersTheBridge() public {
+        ConfirmReenterer reenterer = new ConfirmReenterer(sharedBridge, address(bridgehub), CHAIN_ID);
+        _depositEth(alice, 10 ether);
+        bytes memory m = _ethWithdrawalMessage(address(reenterer), 1 ether);
+        (uint256 batch, bytes32[][] memory proofs) =
+            _settleWithdrawals(_oneSender(L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR), _oneMessage(m));
+        sharedBridge.finalizeDeposit(_finalizeParams(batch, 0, L2_BASE_TOKEN_SYSTEM_CONTRACT_ADDR, m, proofs[0]));
+        assertEq(address(reenterer).balance, 1 ether);
+        assertFalse(reenterer.confirmed(), "bridgehubConfirmL2Transaction ran inside finalizeDeposit");
+        assertEq(reenterer.revertData(), abi.encodeWithSelector(ReentrancyGuard.ReentrancyGuardReentrantCall.selector));
+        assertEq(sharedBridge.depositHappened(CHAIN_ID, reenterer.TX_HASH()), bytes32(0));
+    }
+
     function test_RevertWhen_DepositingBaseTokenThroughSecondBridge() public {
         uint256 mint = _baseCost();
         L2TransactionRequestTwoBridgesOuter memory r =
@@ -190,3 +209,28 @@ contract DepositTest is FerrumTestBase {
     }
 }
 
+/// @dev Receiver of an ETH withdrawal that, while being paid, calls `bridgehubConfirmL2Transaction` as the Bridgehub.
+contract ConfirmReenterer {
+    Vm internal constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    bytes32 public constant TX_HASH = keccak256("reentered tx");
+    L1SharedBridge internal immutable BRIDGE;
+    address internal immutable BRIDGEHUB;
+    uint256 internal immutable CHAIN;
+    bool public confirmed;
+    bytes public revertData;
+
+    constructor(L1SharedBridge _bridge, address _bridgehub, uint256 _chainId) {
+        BRIDGE = _bridge;
+        BRIDGEHUB = _bridgehub;
+        CHAIN = _chainId;
+    }
+
+    receive() external payable {
+        VM.prank(BRIDGEHUB);
+        try BRIDGE.bridgehubConfirmL2Transaction(CHAIN, keccak256("forged deposit"), TX_HASH) {
+            confirmed = true;
+        } catch (bytes memory err) {
+            revertData = err;
+        }
+    }
+}

@@ -1,19 +1,13 @@
-//! The official riscv-tests (rv32ui + rv32um) from `shared/riscv-tests`: every ELF must exit 0
+//! The official riscv-tests (rv32ui + rv32um) in `tests/riscv-tests`: every ELF must exit 0
 //! after exactly the number of instructions in `expected.txt`.
 
 use std::path::PathBuf;
 
 use ferrum_zkvm::{ExecConfig, Program, execute};
 
-/// `shared/riscv-tests`, beside the repository clone.
+/// `crates/zkvm/tests/riscv-tests`: the ELFs, their expected counts and their licence.
 pub(crate) fn suite_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/riscv-tests");
-    assert!(
-        dir.join("expected.txt").is_file(),
-        "riscv-tests not found at {} (expected shared/riscv-tests beside the repository clone)",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/riscv-tests")
 }
 
 /// `(name, exit code, instruction count)` from `expected.txt`.

@@ -15,6 +15,9 @@ pub mod protocol;
 pub mod symbolic;
 pub mod traits;
 mod types;
+/// Ferrum: upstream's LogUp fraction constraint, unchanged, for differential tests (`FERRUM.md`).
+#[cfg(feature = "upstream-reference")]
+pub mod upstream;
 
 pub use builder::{
     IndexedLookupBuilder, InteractionBuilder, LocalTuple, SymbolicInteraction,

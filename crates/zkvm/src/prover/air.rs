@@ -831,6 +831,8 @@ fn eval_boundary<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     let fsum = loc.fin[0] + loc.fin[1] + loc.fin[2] + loc.fin[3];
     builder.assert_zero(fsum.clone() * (one.clone() - loc.fnz));
     builder.assert_eq(loc.fnz, fsum * loc.finv);
+    // Only a real row publishes: a padding row's free values must not add a word to the final state.
+    builder.assert_zero(loc.fnz * (one.clone() - loc.is_real));
     builder.push_interaction(
         BUS_FINAL,
         [

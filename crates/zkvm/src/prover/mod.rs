@@ -90,8 +90,18 @@ impl SecurityParams {
     }
 }
 
-/// Production parameters: rate 1/2, 100 queries, 16 bits of grinding: 116 conjectured bits. FRI folds by up to 8
-/// per round (smaller proofs, slightly faster than folding by 2; measured in docs/zkvm.md).
+/// Production parameters: rate 1/2, 100 queries, 16 bits of grinding. FRI folds by up to 8 per round (smaller
+/// proofs, slightly faster than folding by 2; measured in docs/zkvm.md).
+///
+/// Security, for one segment of up to 2^22 cycles, whose largest table has up to 2^25 rows (see
+/// [`SecurityParams::proven_security_bits`]):
+/// - **116 bits conjectured** (ethSTARK's conjecture: `log_blowup × queries + grinding`);
+/// - **65 bits proven** (Plonky3's `p3-security` bound: list decoding 65, unique decoding 57). More queries raise
+///   it to at most 87 bits (reached at 200 queries): the terms queries do not touch (DEEP and the batching over
+///   the degree-4 extension, about 2^124 elements) cap it there. 100 proven bits would need a larger challenge
+///   field.
+///
+/// Proofs are only as strong as the conjecture; the proven bound is what holds without it.
 pub const PRODUCTION: SecurityParams = SecurityParams {
     log_blowup: 1,
     num_queries: 100,
@@ -100,6 +110,35 @@ pub const PRODUCTION: SecurityParams = SecurityParams {
     max_log_arity: 3,
     log_final_poly_len: 0,
 };
+
+impl SecurityParams {
+    /// The proven security of a segment whose largest table has `2^log_rows` rows, as Plonky3's `p3-security`
+    /// bounds it: `(unique decoding, list decoding)` bits. The AIR shape is taken generously (1,024 constraints of
+    /// degree 3; 2,048 batched columns), so the figure is a lower bound for every table of this zkVM.
+    pub fn proven_security_bits(&self, log_rows: usize) -> (usize, usize) {
+        let fri = p3_security::fri::FriRegime {
+            log_blowup: self.log_blowup,
+            num_queries: self.num_queries,
+            log_final_poly_len: self.log_final_poly_len,
+            max_log_arity: self.max_log_arity,
+            commit_pow_bits: self.commit_pow_bits,
+            query_pow_bits: self.query_pow_bits,
+        };
+        let params = p3_uni_stark::StarkSecurityParams::new(
+            fri,
+            CHALLENGE_FIELD_BITS,
+            // BLAKE3 Merkle trees: 256-bit digests, 128 bits of collision resistance.
+            128,
+            1024,
+            3,
+            2,
+            2048,
+            2,
+        );
+        let s = p3_uni_stark::ProvenSecurity::compute_from_proof(log_rows, &params);
+        (s.unique_decoding_bits, s.list_decoding_bits)
+    }
+}
 
 /// Fast parameters for tests: 16 queries at rate 1/2 (16 conjectured bits). Not secure.
 pub const FAST_TEST: SecurityParams = SecurityParams {
@@ -271,15 +310,19 @@ pub fn prove(
     input: &[u32],
     params: &SecurityParams,
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
-    prove_with(program, input, params, &mut |_| {})
+    prove_with(program, input, params, &mut |_, _| {})
 }
 
-/// [`prove`] with a hook that may change the traces before they are committed (soundness tests).
+/// Changes a segment's traces and published final state before they are committed (soundness
+/// tests forge a prover this way).
+type Tamper<'a> = &'a mut dyn FnMut(&mut trace::MainTraces, &mut trace::State);
+
+/// [`prove`] with a [`Tamper`] hook.
 fn prove_with(
     program: &Program,
     input: &[u32],
     params: &SecurityParams,
-    tamper: &mut dyn FnMut(&mut trace::MainTraces),
+    tamper: Tamper<'_>,
 ) -> Result<(Claim, Proof, ProofStats), ProveError> {
     let run =
         tracing::info_span!("execute").in_scope(|| run(program, input, MAX_SEGMENT_CYCLES))?;
@@ -318,6 +361,25 @@ pub fn prove_segments(
     max_cycles: u64,
     params: &SecurityParams,
 ) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
+    prove_segments_with(
+        program,
+        input,
+        segment_cycles,
+        max_cycles,
+        params,
+        &mut |_, _, _| {},
+    )
+}
+
+/// [`prove_segments`] with a [`Tamper`] hook that also gets the segment's index.
+fn prove_segments_with(
+    program: &Program,
+    input: &[u32],
+    segment_cycles: u64,
+    max_cycles: u64,
+    params: &SecurityParams,
+    tamper: &mut dyn FnMut(usize, &mut trace::MainTraces, &mut trace::State),
+) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
     if segment_cycles == 0 || segment_cycles > MAX_SEGMENT_CYCLES {
         return Err(ProveError::TooManyCycles {
             cycles: segment_cycles,
@@ -338,6 +400,7 @@ pub fn prove_segments(
         Some(segment_cycles as usize),
         &mut |steps: &[crate::Step], next_pc: Option<u32>| -> Result<(), ProveError> {
             let exit_code = steps.last().map_or(0, |s| s.rs2_val);
+            let index = proofs.len();
             let (sp, state_out, _) = prove_segment(
                 program,
                 steps,
@@ -346,7 +409,7 @@ pub fn prove_segments(
                 exit_code,
                 next_pc,
                 params,
-                &mut |_| {},
+                &mut |t, s| tamper(index, t, s),
             )?;
             out_start += sp.output.len() as u32;
             state = state_out;
@@ -380,7 +443,7 @@ fn prove_segment(
     exit_code: u32,
     next_pc: Option<u32>,
     params: &SecurityParams,
-    tamper: &mut dyn FnMut(&mut trace::MainTraces),
+    tamper: Tamper<'_>,
 ) -> Result<(SegmentProof, trace::State, ProofStats), ProveError> {
     let halted = next_pc.is_none();
     let output: Vec<u32> = steps
@@ -403,7 +466,7 @@ fn prove_segment(
     // (the final-state table, which needs the trace, comes after).
     let mut airs = airs(program, &seg);
     let span = tracing::info_span!("generate traces").entered();
-    let (mut traces, state_out) = trace::generate(
+    let (mut traces, mut state_out) = trace::generate(
         program,
         steps,
         init,
@@ -414,7 +477,7 @@ fn prove_segment(
         preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Pages(_))),
     )?;
     drop(span);
-    tamper(&mut traces);
+    tamper(&mut traces, &mut state_out);
     if !halted {
         seg.state_out = Some(&state_out);
         airs.push(final_table(&state_out));
@@ -616,5 +679,9 @@ fn verify_segment(
     .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
 }
 
+#[cfg(test)]
+mod logup_differential_tests;
+#[cfg(test)]
+mod padding_tests;
 #[cfg(test)]
 mod tests;

@@ -46,7 +46,7 @@ fn assert_rejected(tamper: &mut dyn FnMut(&mut MainTraces)) {
 
 /// [`assert_rejected`] for a run of `p`.
 fn assert_rejected_on(p: &Program, tamper: &mut dyn FnMut(&mut MainTraces)) {
-    match prove_with(p, &[], &FAST_TEST, tamper) {
+    match prove_with(p, &[], &FAST_TEST, &mut |t, _| tamper(t)) {
         Err(ProveError::Stark(_)) => {}
         Err(e) => panic!("unexpected error {e}"),
         Ok((claim, proof, _)) => assert!(verify(p, &claim, &proof, &FAST_TEST).is_err()),
@@ -337,9 +337,34 @@ fn too_long_run_is_refused() {
 
 #[test]
 fn security_parameters() {
-    assert!(PRODUCTION.conjectured_security_bits() >= 100);
+    assert_eq!(PRODUCTION.conjectured_security_bits(), 116);
     assert!(FAST_TEST.conjectured_security_bits() < 100);
+    // The proven figure stated next to PRODUCTION, for the largest table a segment may have (the boundary
+    // table of a 2^22-cycle segment: up to 2^25 rows).
+    let (udr, ldr) = PRODUCTION.proven_security_bits(25);
+    eprintln!(
+        "PRODUCTION proven security at 2^25 rows: unique decoding {udr}, list decoding {ldr}"
+    );
+    assert_eq!(udr.max(ldr), PROVEN_BITS_DOCUMENTED);
+    // More queries raise the proven bound until the terms that queries do not touch cap it (the statement next
+    // to PRODUCTION: about 87 bits at 400 queries).
+    let at = |num_queries| {
+        let (udr, ldr) = SecurityParams {
+            num_queries,
+            ..PRODUCTION
+        }
+        .proven_security_bits(25);
+        udr.max(ldr)
+    };
+    for q in [150, 200, 260, 400, 1000] {
+        eprintln!("{q} queries: {} proven bits", at(q));
+    }
+    assert!(at(200) > PROVEN_BITS_DOCUMENTED);
+    assert_eq!(at(400), at(1000), "the cap");
 }
+
+/// What the doc comment of [`PRODUCTION`] states.
+const PROVEN_BITS_DOCUMENTED: usize = 65;
 
 /// Multiplies, shifts and divides, with signs and edge cases (divide by zero, -2^31 / -1), prove;
 /// the results come out right.
@@ -424,7 +449,7 @@ fn wrong_product_rejected() {
     let mut code = asm::li(T0, 0x1234_5678).to_vec();
     code.extend([asm::mul(A0, T0, T0)]);
     let p = halting_program(code);
-    let r = prove_with(&p, &[], &FAST_TEST, &mut |t| {
+    let r = prove_with(&p, &[], &FAST_TEST, &mut |t, _| {
         // Change the product's low byte in the chip and the result everywhere.
         let row: &mut super::columns::MulCols<Val> =
             t.mul.values[..super::columns::MUL_WIDTH].borrow_mut();
@@ -450,7 +475,7 @@ fn wrong_quotient_rejected() {
         asm::divu(A0, T0, T1),
     ];
     let p = halting_program(code);
-    let r = prove_with(&p, &[], &FAST_TEST, &mut |t| {
+    let r = prove_with(&p, &[], &FAST_TEST, &mut |t, _| {
         let row: &mut super::columns::MulCols<Val> =
             t.mul.values[..super::columns::MUL_WIDTH].borrow_mut();
         row.x[0] = Val::from_u32(2);
@@ -469,7 +494,7 @@ fn wrong_quotient_rejected() {
 }
 
 /// A loop: sums 1..=n (n from input) with loads and stores, commits the sum, exits 0.
-fn loop_program() -> Program {
+pub(super) fn loop_program() -> Program {
     let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
     code.extend([
         asm::addi(A7, ZERO, syscall::READ_WORD as i32),
@@ -568,7 +593,7 @@ fn assert_page_rules_enforced(runs: &Program, judged: &Program) {
             exit_code,
             None,
             &FAST_TEST,
-            &mut |_| {},
+            &mut |_, _| {},
         )
     }));
     match result {

@@ -44,8 +44,9 @@ pub enum PubdataMode {
 pub enum ProofMode {
     /// Send an empty proof to `InsecureNoProofVerifier` (only with `--insecure-no-proofs`). Batches are UNPROVEN.
     InsecureNoProofs,
-    /// Wait for zkVM proofs. The prover of the STF is not wired yet, so batches stop at "committed".
-    Zkvm,
+    /// Commit batches and never send a proof (no prover of the STF is wired yet), so batches stop at
+    /// "committed". The mode of a chain whose verifier is not the insecure one.
+    CommitOnly,
 }
 
 /// Sender settings.
@@ -128,13 +129,16 @@ pub fn stored_batch_info(record: &BatchRecord, genesis_commitment: B256) -> Stor
     }
 }
 
-/// Number of blobs that carry `pubdata` (alloy's `SimpleCoder`, as `ferrum_sequencer::pubdata_blobs`).
-fn blob_count(pubdata: &[u8]) -> u8 {
-    alloy::eips::eip4844::builder::SidecarBuilder::<alloy::eips::eip4844::builder::SimpleCoder>::from_slice(
-        pubdata,
-    )
+/// Number of blobs that carry `pubdata` (alloy's `SimpleCoder`, as `ferrum_sequencer::pubdata_blobs`): one byte
+/// of `operatorDAInput`. The sequencer's blob pubdata limit keeps batches at a few blobs; more than 255 is refused.
+fn blob_count(pubdata: &[u8]) -> Result<u8, L1Error> {
+    let n = alloy::eips::eip4844::builder::SidecarBuilder::<
+        alloy::eips::eip4844::builder::SimpleCoder,
+    >::from_slice(pubdata)
     .take()
-    .len() as u8
+    .len();
+    u8::try_from(n)
+        .map_err(|_| L1Error::Local(format!("{n} blobs of pubdata: at most 255 fit a commit")))
 }
 
 /// `CommitBatchInfo` of a sealed batch.
@@ -142,13 +146,13 @@ pub fn commit_batch_info(
     record: &BatchRecord,
     chain_id: u64,
     pubdata: PubdataMode,
-) -> CommitBatchInfo {
+) -> Result<CommitBatchInfo, L1Error> {
     let operator_da_input = match pubdata {
         PubdataMode::Calldata => [&[0u8][..], &record.pubdata].concat().into(),
-        PubdataMode::Blobs => Bytes::from(vec![1u8, blob_count(&record.pubdata)]),
+        PubdataMode::Blobs => Bytes::from(vec![1u8, blob_count(&record.pubdata)?]),
         PubdataMode::Validium => Bytes::new(),
     };
-    CommitBatchInfo {
+    Ok(CommitBatchInfo {
         batchNumber: record.number,
         newStateCommitment: record.commitment_after,
         numberOfLayer1Txs: U256::from(record.priority_ops_count),
@@ -159,7 +163,7 @@ pub fn commit_batch_info(
         lastBlockTimestamp: record.last_block_timestamp,
         chainId: U256::from(chain_id),
         operatorDAInput: operator_da_input,
-    }
+    })
 }
 
 fn to_u64(v: U256, what: &str) -> Result<u64, L1Error> {
@@ -450,11 +454,7 @@ impl<P: Provider + Clone> L1Sender<P> {
             let prev = self.stored_info(committed)?;
             let infos = (committed + 1..=last)
                 .map(|n| {
-                    Ok(commit_batch_info(
-                        &self.record(n)?,
-                        self.config.chain_id,
-                        self.config.pubdata,
-                    ))
+                    commit_batch_info(&self.record(n)?, self.config.chain_id, self.config.pubdata)
                 })
                 .collect::<Result<Vec<_>, L1Error>>()?;
             let mut call = self
@@ -510,5 +510,18 @@ impl<P: Provider + Clone> L1Sender<P> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_count_is_checked_not_truncated() {
+        assert_eq!(blob_count(&[1u8; 1000]).unwrap(), 1);
+        // 256 blobs would have been written as 0 by a plain `as u8`.
+        let huge = vec![7u8; 256 * 126_976];
+        assert!(blob_count(&huge).is_err());
     }
 }

@@ -66,9 +66,10 @@ pub fn l1_tx_from_event(event: &NewPriorityRequest) -> Result<L1Tx, L1Error> {
         serial_id: small(event.txId, "txId")?,
         from: address_of(t.from)?,
         to: address_of(t.to)?,
-        gas_limit: small(t.gasLimit, "gasLimit")?,
-        max_fee_per_gas: u128::try_from(t.maxFeePerGas)
-            .map_err(|_| L1Error::Unexpected("maxFeePerGas too large".into()))?,
+        // Kept as wide as L1 has them: a value the L2 cannot use in full (a gas limit above the block's, a fee
+        // above any base fee) is clamped when the transaction runs, and never stops the queue.
+        gas_limit: t.gasLimit,
+        max_fee_per_gas: t.maxFeePerGas,
         value: t.value,
         mint: t.reserved[0],
         refund_recipient: address_of(t.reserved[1])?,
@@ -168,5 +169,78 @@ impl<P: Provider> L1Watcher<P> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::priority::L2CanonicalTransaction;
+
+    /// The event the Mailbox emits for `tx` (fixed fields as it sets them).
+    fn event_of(tx: &L1Tx) -> NewPriorityRequest {
+        let word = |a: Address| U256::from_be_slice(a.as_slice());
+        NewPriorityRequest {
+            txId: U256::from(tx.serial_id),
+            txHash: tx.canonical_hash(),
+            expirationTimestamp: 0,
+            transaction: L2CanonicalTransaction {
+                txType: U256::from(L1_TX_TYPE),
+                from: word(tx.from),
+                to: word(tx.to),
+                gasLimit: tx.gas_limit,
+                gasPerPubdataByteLimit: U256::from(L1_TX_GAS_PER_PUBDATA),
+                maxFeePerGas: tx.max_fee_per_gas,
+                maxPriorityFeePerGas: U256::ZERO,
+                paymaster: U256::ZERO,
+                nonce: U256::from(tx.serial_id),
+                value: tx.value,
+                reserved: [tx.mint, word(tx.refund_recipient), U256::ZERO, U256::ZERO],
+                data: tx.data.clone(),
+                signature: Default::default(),
+                factoryDeps: vec![],
+                paymasterInput: Default::default(),
+                reservedDynamic: Default::default(),
+            },
+            factoryDeps: vec![],
+        }
+    }
+
+    /// A chain admin may set limits the L2 cannot use in full (a gas limit above 2^64, a fee above 2^128): such
+    /// an operation still converts, with the canonical hash L1 has, so it takes its place in the queue.
+    #[test]
+    fn an_operation_with_values_beyond_u64_and_u128_converts() {
+        let tx = L1Tx {
+            serial_id: 3,
+            from: Address::repeat_byte(1),
+            to: Address::repeat_byte(2),
+            gas_limit: U256::from(1u8) << 70,
+            max_fee_per_gas: U256::from(1u8) << 130,
+            value: U256::from(5),
+            mint: U256::MAX,
+            refund_recipient: Address::repeat_byte(1),
+            data: Default::default(),
+        };
+        let converted = l1_tx_from_event(&event_of(&tx)).unwrap();
+        assert_eq!(converted, tx);
+        assert_eq!(converted.canonical_hash(), tx.canonical_hash());
+    }
+
+    #[test]
+    fn an_event_whose_hash_does_not_match_is_refused() {
+        let tx = L1Tx {
+            serial_id: 0,
+            from: Address::repeat_byte(1),
+            to: Address::repeat_byte(2),
+            gas_limit: U256::from(300_000),
+            max_fee_per_gas: U256::from(1),
+            value: U256::ZERO,
+            mint: U256::from(300_000),
+            refund_recipient: Address::repeat_byte(1),
+            data: Default::default(),
+        };
+        let mut event = event_of(&tx);
+        event.transaction.value = U256::from(1);
+        assert!(l1_tx_from_event(&event).is_err());
     }
 }

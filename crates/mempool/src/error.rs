@@ -32,6 +32,26 @@ pub enum PoolError {
         /// Maximum cost of the transaction.
         cost: alloy_primitives::U256,
     },
+    /// Balance below the maximum cost of the sender's pooled transactions plus this one's.
+    #[error(
+        "insufficient funds for gas * price + value: balance {balance}, queued cost {queued}, tx cost {cost}"
+    )]
+    InsufficientFundsForQueue {
+        /// Sender balance.
+        balance: alloy_primitives::U256,
+        /// Maximum cost of the sender's other pooled transactions (a replaced one not counted).
+        queued: alloy_primitives::U256,
+        /// Maximum cost of the transaction.
+        cost: alloy_primitives::U256,
+    },
+    /// The transaction's encoding is larger than the pool takes.
+    #[error("oversized data: transaction size {size}, limit {limit}")]
+    OversizedData {
+        /// EIP-2718 encoded size in bytes.
+        size: usize,
+        /// Largest accepted size.
+        limit: usize,
+    },
     /// Fee cap below the current base fee.
     #[error("max fee per gas less than block base fee: maxFeePerGas {fee_cap}, baseFee {base_fee}")]
     FeeCapTooLow {
@@ -65,13 +85,23 @@ pub enum PoolError {
     /// Replacement without the required fee bump.
     #[error("replacement transaction underpriced")]
     ReplacementUnderpriced,
-    /// The pool is at capacity.
+    /// The pool is at capacity (transactions or bytes).
     #[error("txpool is full")]
     PoolFull,
     /// The sender has too many pooled transactions.
     #[error("account limit exceeded: sender has {limit} pooled transactions")]
     SenderLimit {
         /// Per-sender limit.
+        limit: usize,
+    },
+    /// The sender's pooled transactions would take more bytes than a sender may.
+    #[error(
+        "account limit exceeded: sender's pooled transactions would take {size} bytes, limit {limit}"
+    )]
+    SenderBytesLimit {
+        /// Encoded bytes the sender's pooled transactions would take with this one.
+        size: usize,
+        /// Per-sender limit in bytes.
         limit: usize,
     },
 }

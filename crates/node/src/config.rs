@@ -40,7 +40,8 @@ pub struct L1Section {
     pub deployment_file: Option<PathBuf>,
     /// Deploy the ecosystem and register the chain when the deployment file does not exist.
     pub deploy_if_missing: bool,
-    /// Deploy `InsecureNoProofVerifier` and settle batches WITHOUT proofs. Explicit opt-in only.
+    /// Deploy `InsecureNoProofVerifier` and settle batches WITHOUT proofs. Explicit opt-in, read on every start: a
+    /// node on an ecosystem with that verifier refuses to settle without it (`--insecure-no-proofs`).
     pub insecure_no_proofs: bool,
     /// Where pubdata goes: `calldata`, `blobs` (EIP-4844/7594 blobs, one batch per commit), or `validium`.
     pub pubdata: ferrum_l1::PubdataMode,
@@ -83,6 +84,10 @@ impl Default for L1Section {
 /// Largest pubdata of a batch whose pubdata goes in calldata (L1 nodes refuse transactions over 128 KiB).
 pub const CALLDATA_PUBDATA_LIMIT: u64 = 120_000;
 
+/// Pubdata a priority transaction's batch needs besides the transaction's own state diff: the batch (4) and block
+/// (12) headers, its L2→L1 log (88) and up to three accounts (92 each) its fee and refund write, rounded up.
+const L1_TX_PUBDATA_OVERHEAD: u64 = 512;
+
 /// Largest pubdata of a batch whose pubdata goes in blobs: 5 of the 6 blobs a transaction may carry
 /// (126,976 bytes each), leaving one for the overshoot of the block that crosses the limit.
 pub const BLOB_PUBDATA_LIMIT: u64 = 5 * 126_976;
@@ -120,6 +125,10 @@ pub struct RpcSection {
     pub gas_cap: u64,
     /// Widest `eth_getLogs` block range.
     pub max_log_block_range: u64,
+    /// Most blocks one `eth_feeHistory` covers.
+    pub fee_history_max_blocks: u64,
+    /// Most transactions one `eth_feeHistory` with reward percentiles reads (it then covers fewer blocks).
+    pub fee_history_max_txs: usize,
 }
 
 /// `[sequencer]`
@@ -152,6 +161,12 @@ pub struct MempoolSection {
     pub max_per_sender: usize,
     /// Largest nonce gap accepted.
     pub max_nonce_gap: u64,
+    /// Largest encoded transaction accepted, in bytes.
+    pub max_tx_bytes: usize,
+    /// Most encoded bytes of all pooled transactions.
+    pub max_pool_bytes: usize,
+    /// Most encoded bytes of one sender's pooled transactions.
+    pub max_sender_bytes: usize,
 }
 
 /// `[genesis]`
@@ -212,6 +227,8 @@ impl Default for RpcSection {
             max_connections: r.max_connections,
             gas_cap: r.gas_cap,
             max_log_block_range: r.max_log_block_range,
+            fee_history_max_blocks: r.fee_history_max_blocks,
+            fee_history_max_txs: r.fee_history_max_txs,
         }
     }
 }
@@ -238,6 +255,9 @@ impl Default for MempoolSection {
             max_txs: m.max_txs,
             max_per_sender: m.max_per_sender,
             max_nonce_gap: m.max_nonce_gap,
+            max_tx_bytes: m.max_tx_bytes,
+            max_pool_bytes: m.max_pool_bytes,
+            max_sender_bytes: m.max_sender_bytes,
         }
     }
 }
@@ -253,10 +273,30 @@ impl NodeConfig {
             chain_id: self.chain.chain_id,
             block_gas_limit: self.chain.block_gas_limit,
             ethereum_l1: self.chain.ethereum_l1,
+            // Every priority transaction must fit an empty batch (with room for the batch's and block's headers,
+            // its own L2→L1 log and the accounts its fee and refund touch), or the queue could stall settlement.
+            max_l1_tx_pubdata: ferrum_stf::L1_TX_MAX_PUBDATA.min(
+                self.batch_max_pubdata_bytes()
+                    .saturating_sub(L1_TX_PUBDATA_OVERHEAD),
+            ),
             fee: ferrum_primitives::FeeParams {
                 min_base_fee: self.chain.min_base_fee,
                 ..Default::default()
             },
+        }
+    }
+
+    /// The most pubdata a batch may carry: the configured limit, capped by what one L1 transaction can take.
+    fn batch_max_pubdata_bytes(&self) -> u64 {
+        let s = &self.sequencer;
+        match (&self.l1.rpc_url, self.l1.pubdata) {
+            (Some(_), ferrum_l1::PubdataMode::Calldata) => {
+                s.batch_max_pubdata_bytes.min(CALLDATA_PUBDATA_LIMIT)
+            }
+            (Some(_), ferrum_l1::PubdataMode::Blobs) => {
+                s.batch_max_pubdata_bytes.min(BLOB_PUBDATA_LIMIT)
+            }
+            _ => s.batch_max_pubdata_bytes,
         }
     }
 
@@ -270,15 +310,7 @@ impl NodeConfig {
                 max_blocks: s.batch_max_blocks,
                 max_txs: s.batch_max_txs,
                 max_gas: s.batch_max_gas,
-                max_pubdata_bytes: match (&self.l1.rpc_url, self.l1.pubdata) {
-                    (Some(_), ferrum_l1::PubdataMode::Calldata) => {
-                        s.batch_max_pubdata_bytes.min(CALLDATA_PUBDATA_LIMIT)
-                    }
-                    (Some(_), ferrum_l1::PubdataMode::Blobs) => {
-                        s.batch_max_pubdata_bytes.min(BLOB_PUBDATA_LIMIT)
-                    }
-                    _ => s.batch_max_pubdata_bytes,
-                },
+                max_pubdata_bytes: self.batch_max_pubdata_bytes(),
                 blobs: self.l1.rpc_url.is_some()
                     && self.l1.pubdata == ferrum_l1::PubdataMode::Blobs,
                 max_age: Duration::from_secs(s.batch_max_age_secs),
@@ -292,6 +324,9 @@ impl NodeConfig {
             max_txs: self.mempool.max_txs,
             max_per_sender: self.mempool.max_per_sender,
             max_nonce_gap: self.mempool.max_nonce_gap,
+            max_tx_bytes: self.mempool.max_tx_bytes,
+            max_pool_bytes: self.mempool.max_pool_bytes,
+            max_sender_bytes: self.mempool.max_sender_bytes,
             block_gas_limit: self.chain.block_gas_limit,
             ..Default::default()
         }
@@ -313,6 +348,8 @@ impl NodeConfig {
             max_connections: self.rpc.max_connections,
             gas_cap: self.rpc.gas_cap,
             max_log_block_range: self.rpc.max_log_block_range,
+            fee_history_max_blocks: self.rpc.fee_history_max_blocks,
+            fee_history_max_txs: self.rpc.fee_history_max_txs,
             ..Default::default()
         }
     }
@@ -332,5 +369,32 @@ mod tests {
         let partial = NodeConfig::from_toml("data_dir = \"/x\"\n[chain]\nchain_id = 5\n").unwrap();
         assert_eq!(partial.chain.chain_id, 5);
         assert_eq!(partial.sequencer.block_time_ms, 250);
+    }
+
+    #[test]
+    fn mempool_and_rpc_limits_reach_the_pool_and_server() {
+        let c = NodeConfig::from_toml(
+            "[mempool]\nmax_tx_bytes = 1000\nmax_pool_bytes = 2000\nmax_sender_bytes = 3000\n\
+             [rpc]\nfee_history_max_blocks = 7\nfee_history_max_txs = 8\n",
+        )
+        .unwrap();
+        let p = c.pool_config();
+        assert_eq!(
+            (p.max_tx_bytes, p.max_pool_bytes, p.max_sender_bytes),
+            (1000, 2000, 3000)
+        );
+        let r = c.rpc_config();
+        assert_eq!((r.fee_history_max_blocks, r.fee_history_max_txs), (7, 8));
+        // Omitted: the pool's and server's defaults.
+        let d = NodeConfig::from_toml("").unwrap();
+        let (p, dp) = (d.pool_config(), ferrum_mempool::PoolConfig::default());
+        assert_eq!(
+            (p.max_tx_bytes, p.max_pool_bytes, p.max_sender_bytes),
+            (dp.max_tx_bytes, dp.max_pool_bytes, dp.max_sender_bytes)
+        );
+        assert_eq!(
+            d.rpc_config().fee_history_max_txs,
+            ferrum_rpc::RpcConfig::default().fee_history_max_txs
+        );
     }
 }

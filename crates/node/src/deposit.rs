@@ -82,15 +82,11 @@ pub async fn deposit(d: &Deposit) -> anyhow::Result<DepositSent> {
                 .parse()
                 .with_context(|| format!("L1 URL {}", d.l1_rpc))?,
         );
-    let bridgehub: Address =
-        serde_json::from_value(l2_call(&d.l2_rpc, "zks_getBridgehubContract", json!([])).await?)
-            .context("zks_getBridgehubContract")?;
     let chain_id: alloy_primitives::U64 =
         serde_json::from_value(l2_call(&d.l2_rpc, "eth_chainId", json!([])).await?)?;
     let chain_id = U256::from(chain_id.to::<u64>());
-    let bridges = l2_call(&d.l2_rpc, "zks_getBridgeContracts", json!([])).await?;
-    let shared_bridge: Address = serde_json::from_value(bridges["l1SharedDefaultBridge"].clone())
-        .context("l1SharedDefaultBridge")?;
+    // The bridge the tokens are approved to comes from L1, not from the L2 node.
+    let (bridgehub, shared_bridge) = crate::withdraw::l1_bridges(&d.l2_rpc, &d.l1_rpc).await?;
 
     let l2_gas = match d.l2_gas_limit {
         Some(gas) => gas,

@@ -33,6 +33,10 @@ enum Command {
         /// Path of the configuration file.
         #[arg(long, env = "FERRUM_CONFIG")]
         config: PathBuf,
+        /// Settle on an ecosystem whose verifier is InsecureNoProofVerifier: batches are UNPROVEN. Needed on
+        /// every start (or `l1.insecure_no_proofs = true` in the file).
+        #[arg(long)]
+        insecure_no_proofs: bool,
     },
     /// Load-test a node (or any Ethereum JSON-RPC endpoint) and print TPS and latency.
     Bench(BenchArgs),
@@ -359,11 +363,15 @@ async fn main() -> anyhow::Result<()> {
     init_tracing();
     match cli.command {
         Command::Devnet(args) => devnet(args).await,
-        Command::Node { config } => {
+        Command::Node {
+            config,
+            insecure_no_proofs,
+        } => {
             let text = std::fs::read_to_string(&config)
                 .with_context(|| format!("reading {}", config.display()))?;
-            let config = NodeConfig::from_toml(&text)
+            let mut config = NodeConfig::from_toml(&text)
                 .with_context(|| format!("parsing {}", config.display()))?;
+            config.l1.insecure_no_proofs |= insecure_no_proofs;
             let node = spawn(config).await?;
             println!(
                 "RPC (HTTP): {}\nRPC (WS):   {}",
@@ -403,7 +411,7 @@ async fn main() -> anyhow::Result<()> {
             private_key,
         }) => {
             let proof = ferrum_node::withdraw::withdrawal_proof(&l2_rpc, tx, index).await?;
-            let bridges = ferrum_node::withdraw::l1_shared_bridge(&l2_rpc).await?;
+            let (_, bridges) = ferrum_node::withdraw::l1_bridges(&l2_rpc, &l1_rpc).await?;
             let hash =
                 ferrum_node::withdraw::finalize_withdrawal(&l1_rpc, &private_key, bridges, &proof)
                     .await?;

@@ -180,6 +180,9 @@ pub async fn spawn_embedded_l1(
     config.chain.ethereum_l1 = true;
     config.rpc.addr = addr;
     config.sequencer.block_time_ms = 1;
+    // The operator's commits carry up to `l1.max_batches_per_tx` batches of calldata pubdata (120,000 bytes each):
+    // more than the 128 KiB an L2 (and geth) takes in one transaction.
+    config.mempool.max_tx_bytes = 2 * 1024 * 1024;
     config.genesis.alloc = crate::dev_accounts::dev_signers(10)?
         .iter()
         .map(|s| crate::config::GenesisAccount {

@@ -212,6 +212,12 @@ pub(crate) async fn register_chain(
     let mut deployment: Deployment =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     anyhow::ensure!(
+        !deployment.insecure_verifier || l1.insecure_no_proofs,
+        "the ecosystem at {} uses InsecureNoProofVerifier: a chain created there settles UNPROVEN, so \
+         `ferrum chain create` needs --insecure-no-proofs",
+        path.display()
+    );
+    anyhow::ensure!(
         !deployment.chains.contains_key(&chain_id),
         "chain {chain_id} is already registered at {}",
         deployment.chains[&chain_id]
@@ -241,6 +247,20 @@ pub(crate) fn l1_contracts(deployment: &Deployment, chain_id: u64) -> Option<L1C
     })
 }
 
+/// How the sender treats proofs. A deployment with `InsecureNoProofVerifier` settles batches UNPROVEN only when
+/// the operator says so on this start (`--insecure-no-proofs` / `l1.insecure_no_proofs`): the deployment file
+/// the node wrote on an earlier start is not consent.
+fn proof_mode(insecure_verifier: bool, insecure_no_proofs: bool) -> anyhow::Result<ProofMode> {
+    match (insecure_verifier, insecure_no_proofs) {
+        (true, true) => Ok(ProofMode::InsecureNoProofs),
+        (true, false) => anyhow::bail!(
+            "this chain's L1 verifier is InsecureNoProofVerifier: settling there makes batches UNPROVEN, so \
+             it needs --insecure-no-proofs (or l1.insecure_no_proofs = true) on every start"
+        ),
+        (false, _) => Ok(ProofMode::CommitOnly),
+    }
+}
+
 /// Starts the L1 sender after checking that L1's genesis batch is this chain's (a mismatch fails the start).
 /// Afterwards L1 errors are retried: the chain keeps sequencing while L1 is away.
 pub(crate) async fn start_sender(
@@ -260,11 +280,7 @@ pub(crate) async fn start_sender(
         operator: signer.address(),
         genesis_batch_commitment: alloy_primitives::B256::ZERO,
         pubdata: l1.pubdata,
-        proofs: if deployment.insecure_verifier {
-            ProofMode::InsecureNoProofs
-        } else {
-            ProofMode::Zkvm
-        },
+        proofs: proof_mode(deployment.insecure_verifier, l1.insecure_no_proofs)?,
         max_batches_per_tx: l1.max_batches_per_tx,
         poll_interval: Duration::from_millis(l1.poll_interval_ms),
         fees: ferrum_l1::FeePolicy {

@@ -132,8 +132,36 @@ pub async fn finalize_withdrawal(
     Ok(receipt.transaction_hash)
 }
 
-/// The L1 shared bridge, as the L2 node reports it (`zks_getBridgeContracts`).
-pub async fn l1_shared_bridge(l2_rpc: &str) -> anyhow::Result<alloy_primitives::Address> {
-    let v = l2_call(l2_rpc, "zks_getBridgeContracts", json!([])).await?;
-    serde_json::from_value(v["l1SharedDefaultBridge"].clone()).context("l1SharedDefaultBridge")
+/// The L2 chain's Bridgehub (`zks_getBridgehubContract`) and the L1 shared bridge as that Bridgehub records it
+/// on L1 (`sharedBridge()`), not as the L2 node reports it: tokens are approved to, and withdrawals claimed from,
+/// the contract L1 itself names. Fails unless the Bridgehub has a contract for the L2's chain id.
+pub async fn l1_bridges(
+    l2_rpc: &str,
+    l1_rpc: &str,
+) -> anyhow::Result<(alloy_primitives::Address, alloy_primitives::Address)> {
+    use ferrum_l1::bindings::bridgehub::Bridgehub;
+    let bridgehub: alloy_primitives::Address =
+        serde_json::from_value(l2_call(l2_rpc, "zks_getBridgehubContract", json!([])).await?)
+            .context("zks_getBridgehubContract")?;
+    let chain_id: alloy_primitives::U64 =
+        serde_json::from_value(l2_call(l2_rpc, "eth_chainId", json!([])).await?)
+            .context("eth_chainId")?;
+    let l1 = ProviderBuilder::new()
+        .connect_http(l1_rpc.parse().with_context(|| format!("L1 URL {l1_rpc}"))?);
+    let hub = Bridgehub::new(bridgehub, &l1);
+    let chain = hub
+        .getZKChain(U256::from(chain_id.to::<u64>()))
+        .call()
+        .await
+        .with_context(|| format!("Bridgehub {bridgehub} on L1"))?;
+    anyhow::ensure!(
+        !chain.is_zero(),
+        "the Bridgehub {bridgehub} on L1 has no chain {chain_id}: wrong L1 or L2 URL"
+    );
+    let shared_bridge = hub
+        .sharedBridge()
+        .call()
+        .await
+        .with_context(|| format!("Bridgehub {bridgehub}: sharedBridge()"))?;
+    Ok((bridgehub, shared_bridge))
 }

@@ -22,10 +22,10 @@ pub struct L1Tx {
     pub from: Address,
     /// Called L2 address.
     pub to: Address,
-    /// L2 gas limit.
-    pub gas_limit: u64,
-    /// Gas price the L1 caller paid for (`maxFeePerGas`).
-    pub max_fee_per_gas: u128,
+    /// L2 gas limit, as wide as L1 stores it (execution uses at most the block's gas).
+    pub gas_limit: U256,
+    /// Gas price the L1 caller paid for (`maxFeePerGas`), as wide as L1 stores it.
+    pub max_fee_per_gas: U256,
     /// Value the call carries.
     pub value: U256,
     /// Base token minted to `from` before the call (`reserved[0]`); pays `value` and the fee.
@@ -74,9 +74,9 @@ impl L1Tx {
             word_u(U256::from(L1_TX_TYPE)),
             word_a(self.from),
             word_a(self.to),
-            word_u(U256::from(self.gas_limit)),
+            word_u(self.gas_limit),
             word_u(U256::from(L1_TX_GAS_PER_PUBDATA)),
-            word_u(U256::from(self.max_fee_per_gas)),
+            word_u(self.max_fee_per_gas),
             [0u8; 32], // maxPriorityFeePerGas
             [0u8; 32], // paymaster
             word_u(U256::from(self.serial_id)),
@@ -153,8 +153,8 @@ mod tests {
             serial_id: 7,
             from: address!("0x328809Bc894f92807417D2dAD6b7C998c1aFdac6"),
             to: address!("0x1D96F2f6BeF1202E4Ce1Ff6Dad0c2CB002861d3e"),
-            gas_limit: 300_000,
-            max_fee_per_gas: 1_000_000_000,
+            gas_limit: U256::from(300_000),
+            max_fee_per_gas: U256::from(1_000_000_000),
             value: U256::from(1_000_000_000_000_000_000u64),
             mint: U256::from(1_000_300_000_000_000_000u64),
             refund_recipient: address!("0x328809Bc894f92807417D2dAD6b7C998c1aFdac6"),

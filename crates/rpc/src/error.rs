@@ -1,6 +1,7 @@
 //! JSON-RPC error objects with the codes and messages Ethereum clients expect.
 
 use alloy_primitives::Bytes;
+use ferrum_mempool::PoolError;
 use jsonrpsee::types::ErrorObjectOwned;
 
 /// Error codes used by Ferrum.
@@ -33,6 +34,28 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> ErrorObjectOwned {
 
 pub(crate) fn server(msg: impl Into<String>) -> ErrorObjectOwned {
     err(RpcErrorCode::Server, msg)
+}
+
+/// A transaction the pool refused: geth answers every one of these with -32000 and its message (wallets match on
+/// the message: `nonce too low`, `insufficient funds`, `oversized data`, `txpool is full`, …).
+pub(crate) fn pool_error(e: &PoolError) -> ErrorObjectOwned {
+    match e {
+        PoolError::AlreadyKnown
+        | PoolError::NonceTooLow { .. }
+        | PoolError::NonceGapTooLarge { .. }
+        | PoolError::InsufficientFunds { .. }
+        | PoolError::InsufficientFundsForQueue { .. }
+        | PoolError::OversizedData { .. }
+        | PoolError::FeeCapTooLow { .. }
+        | PoolError::TipAboveFeeCap
+        | PoolError::IntrinsicGasTooLow { .. }
+        | PoolError::ExceedsBlockGasLimit
+        | PoolError::InvalidChainId { .. }
+        | PoolError::ReplacementUnderpriced
+        | PoolError::PoolFull
+        | PoolError::SenderLimit { .. }
+        | PoolError::SenderBytesLimit { .. } => server(e.to_string()),
+    }
 }
 
 /// `execution reverted[: reason]` with the raw revert data, as geth reports it.
@@ -82,5 +105,33 @@ mod tests {
             reverted(&Bytes::from_static(&[1, 2])).message(),
             "execution reverted"
         );
+    }
+
+    #[test]
+    fn pool_rejections_are_server_errors_with_geths_messages() {
+        let e = pool_error(&PoolError::OversizedData {
+            size: 131_073,
+            limit: 131_072,
+        });
+        assert_eq!(e.code(), RpcErrorCode::Server as i32);
+        assert_eq!(
+            e.message(),
+            "oversized data: transaction size 131073, limit 131072"
+        );
+        let e = pool_error(&PoolError::InsufficientFundsForQueue {
+            balance: alloy_primitives::U256::from(3u64),
+            queued: alloy_primitives::U256::from(2u64),
+            cost: alloy_primitives::U256::from(2u64),
+        });
+        assert_eq!(e.code(), RpcErrorCode::Server as i32);
+        assert!(
+            e.message()
+                .starts_with("insufficient funds for gas * price + value"),
+            "{}",
+            e.message()
+        );
+        let e = pool_error(&PoolError::SenderBytesLimit { size: 2, limit: 1 });
+        assert!(e.message().starts_with("account limit exceeded"));
+        assert_eq!(pool_error(&PoolError::PoolFull).message(), "txpool is full");
     }
 }

@@ -1,6 +1,7 @@
 //! `eth_getLogs` and log matching for subscriptions.
 
 use alloy_eips::BlockNumberOrTag;
+use alloy_primitives::Bloom;
 use alloy_rpc_types_eth::{Filter, FilterBlockOption, Log};
 use ferrum_sequencer::Chain;
 use jsonrpsee::types::ErrorObjectOwned;
@@ -17,12 +18,41 @@ pub(crate) struct LogLimits {
     pub(crate) max_logs: usize,
 }
 
+/// Most addresses a log filter may name (geth's limit): matching a block's bloom costs one check per address.
+pub(crate) const MAX_FILTER_ADDRESSES: usize = 1_000;
+
+/// Most alternatives in one topic position of a log filter (geth's limit).
+pub(crate) const MAX_FILTER_SUB_TOPICS: usize = 1_000;
+
+/// Refuses a log filter whose matching would cost work in proportion to an unbounded list (`eth_getLogs`,
+/// `eth_subscribe("logs")`).
+pub(crate) fn check_filter(filter: &Filter) -> Result<(), ErrorObjectOwned> {
+    if filter.address.len() > MAX_FILTER_ADDRESSES {
+        return Err(invalid_params(format!(
+            "exceed max addresses: {} given, max {MAX_FILTER_ADDRESSES}",
+            filter.address.len()
+        )));
+    }
+    if let Some(t) = filter
+        .topics
+        .iter()
+        .find(|t| t.len() > MAX_FILTER_SUB_TOPICS)
+    {
+        return Err(invalid_params(format!(
+            "exceed max topics: {} alternatives in one position, max {MAX_FILTER_SUB_TOPICS}",
+            t.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Logs of blocks `from..=to` matching `filter`.
 pub(crate) fn get_logs(
     chain: &Chain,
     filter: &Filter,
     limits: LogLimits,
 ) -> Result<Vec<Log>, ErrorObjectOwned> {
+    check_filter(filter)?;
     let head = chain.head().header.number;
     let (from, to) = match filter.block_option {
         FilterBlockOption::AtBlockHash(hash) => {
@@ -64,7 +94,8 @@ pub(crate) fn get_logs(
         let Some(header) = chain.store.header(n).map_err(internal)? else {
             break;
         };
-        if !filter.matches_bloom(header.logs_bloom) {
+        // An empty bloom: the block has no logs (an empty filter matches every bloom).
+        if header.logs_bloom == Bloom::ZERO || !filter.matches_bloom(header.logs_bloom) {
             continue;
         }
         let hash = chain
@@ -121,4 +152,49 @@ pub(crate) fn block_logs(event: &ferrum_sequencer::BlockEvent, filter: &Filter) 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{Address, B256};
+
+    #[test]
+    fn filters_naming_too_many_addresses_or_topics_are_invalid_params() {
+        let addresses =
+            |n: usize| (0..n).map(|i| Address::with_last_byte(i as u8).create(i as u64));
+        let ok = Filter::new().address(addresses(MAX_FILTER_ADDRESSES).collect::<Vec<_>>());
+        assert_eq!(ok.address.len(), MAX_FILTER_ADDRESSES);
+        assert!(check_filter(&ok).is_ok());
+        let e = check_filter(
+            &Filter::new().address(addresses(MAX_FILTER_ADDRESSES + 1).collect::<Vec<_>>()),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), RpcErrorCode::InvalidParams as i32);
+        assert!(
+            e.message().starts_with("exceed max addresses"),
+            "{}",
+            e.message()
+        );
+
+        let topics = |n: usize| {
+            (0..n)
+                .map(|i| B256::from(alloy_primitives::U256::from(i)))
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            check_filter(&Filter::new().event_signature(topics(MAX_FILTER_SUB_TOPICS))).is_ok()
+        );
+        for position in 0..4 {
+            let mut f = Filter::new();
+            f.topics[position] = topics(MAX_FILTER_SUB_TOPICS + 1).into();
+            let e = check_filter(&f).unwrap_err();
+            assert_eq!(e.code(), RpcErrorCode::InvalidParams as i32);
+            assert!(
+                e.message().starts_with("exceed max topics"),
+                "{}",
+                e.message()
+            );
+        }
+    }
 }

@@ -30,6 +30,11 @@ pub struct RpcConfig {
     pub max_log_block_range: u64,
     /// Most logs one `eth_getLogs` returns.
     pub max_logs: usize,
+    /// Most blocks one `eth_feeHistory` covers (a longer request is answered for the newest ones).
+    pub fee_history_max_blocks: u64,
+    /// Most transactions one `eth_feeHistory` with reward percentiles reads: it covers the newest blocks that
+    /// fit (at least one).
+    pub fee_history_max_txs: usize,
 }
 
 impl Default for RpcConfig {
@@ -43,6 +48,8 @@ impl Default for RpcConfig {
             gas_cap: 50_000_000,
             max_log_block_range: 10_000,
             max_logs: 10_000,
+            fee_history_max_blocks: 1_024,
+            fee_history_max_txs: 100_000,
         }
     }
 }
@@ -92,7 +99,8 @@ pub async fn start(
             max_block_range: config.max_log_block_range,
             max_logs: config.max_logs,
         },
-        fee_history_max: 1024,
+        fee_history_max_blocks: config.fee_history_max_blocks,
+        fee_history_max_txs: config.fee_history_max_txs,
     };
     let zks = ZksApi {
         chain,

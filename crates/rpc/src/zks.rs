@@ -1,4 +1,4 @@
-//! The `zks_*` methods (ZKsync-compatible shapes, see `../shared/ZKSYNC-SDK.md`) that settlement needs.
+//! The `zks_*` methods (the shapes ZKsync's SDK calls) that settlement needs.
 
 use std::sync::Arc;
 
@@ -177,13 +177,20 @@ pub(crate) struct L1ToL2Request {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TransactionDetails {
     is_l1_originated: bool,
-    /// `pending` (in the pool), `included`, `failed` (status 0), or `verified` (batch executed on L1).
+    /// `pending` (in the pool), `included`, `failed` (status 0), or `verified` (batch executed on L1 with a
+    /// validity proof). A batch executed on L1 without a proof (insecure verifier) stays `included`, with
+    /// `unproven` and `warning` set.
     status: &'static str,
     fee: alloy_primitives::U256,
     initiator_address: Address,
     eth_commit_tx_hash: Option<B256>,
     eth_prove_tx_hash: Option<B256>,
     eth_execute_tx_hash: Option<B256>,
+    /// The chain settles without validity proofs (`--insecure-no-proofs`), as in `zks_getL1BatchDetails`.
+    unproven: bool,
+    /// Set when `unproven` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'static str>,
 }
 
 /// `zks_getL2ToL1LogProof`: the `id`-th leaf of the batch's logs tree and its 14 siblings.
@@ -288,8 +295,8 @@ impl ZksApiServer for ZksApi {
             serial_id: chain.store.priority_ops_received().map_err(internal)?,
             from: request.from,
             to: request.to,
-            gas_limit: 0,
-            max_fee_per_gas: u128::from(ctx.base_fee),
+            gas_limit: alloy_primitives::U256::ZERO,
+            max_fee_per_gas: alloy_primitives::U256::from(ctx.base_fee),
             value: request.value.unwrap_or_default(),
             mint: Default::default(),
             refund_recipient: request.from,
@@ -317,6 +324,8 @@ impl ZksApiServer for ZksApi {
                 eth_commit_tx_hash: None,
                 eth_prove_tx_hash: None,
                 eth_execute_tx_hash: None,
+                unproven: false,
+                warning: None,
             }));
         };
         let stored = store
@@ -331,7 +340,7 @@ impl ZksApiServer for ZksApi {
         let s = self.settlement(batch)?;
         let status = if !receipt.status() {
             "failed"
-        } else if s.execute_tx_hash.is_some() {
+        } else if s.execute_tx_hash.is_some() && !s.unproven {
             "verified"
         } else {
             "included"
@@ -345,6 +354,8 @@ impl ZksApiServer for ZksApi {
             eth_commit_tx_hash: s.commit_tx_hash,
             eth_prove_tx_hash: s.prove_tx_hash,
             eth_execute_tx_hash: s.execute_tx_hash,
+            unproven: s.unproven,
+            warning: s.warning,
         }))
     }
 

@@ -85,7 +85,8 @@ impl BatchRecord {
 pub(crate) fn pubdata(logs: &[L2ToL1Log], writes: &StateWrites) -> Vec<u8> {
     let diff = writes.encode();
     let mut out = Vec::with_capacity(4 + logs.len() * 88 + diff.len());
-    out.extend_from_slice(&(logs.len() as u32).to_be_bytes());
+    // A batch holds at most 2^14 logs (the logs tree's leaves; the sequencer seals before), far below 2^32.
+    out.extend_from_slice(&u32::try_from(logs.len()).unwrap_or(u32::MAX).to_be_bytes());
     for l in logs {
         out.extend_from_slice(&l.encode());
     }
@@ -126,10 +127,18 @@ fn blob_da_commitment(pubdata: &[u8]) -> Result<B256, SequencerError> {
 /// A batch seals once it holds this many L2→L1 logs (the logs tree has 2^14 leaves; one block may add many).
 const SEAL_AT_LOGS: usize = 4_096;
 
+/// Most L2→L1 logs in one batch: the leaves of its logs tree.
+pub const MAX_BATCH_LOGS: u64 = 1 << ferrum_primitives::L2_TO_L1_LOGS_TREE_DEPTH;
+
+/// Most transactions in one batch: an L2→L1 log numbers its transaction in the batch with 16 bits.
+pub const MAX_BATCH_TXS: u64 = u16::MAX as u64;
+
 /// Adds a block's logs (tx numbers relative to the block) to a batch's, rebased by the batch's earlier txs.
+/// The sequencer keeps a batch within [`MAX_BATCH_TXS`], so the sum fits 16 bits.
 fn rebase(into: &mut Vec<L2ToL1Log>, block_logs: &[L2ToL1Log], txs_before: u64) {
     into.extend(block_logs.iter().map(|l| L2ToL1Log {
-        tx_number_in_batch: l.tx_number_in_batch.saturating_add(txs_before as u16),
+        tx_number_in_batch:
+            u16::try_from(u64::from(l.tx_number_in_batch) + txs_before).unwrap_or(u16::MAX),
         ..*l
     }));
 }
@@ -318,6 +327,16 @@ impl BatchSealer {
     /// Pubdata a block may add to an empty batch: a transaction that alone writes more can never be settled.
     pub fn pubdata_room_when_empty(&self) -> u64 {
         self.config.max_pubdata_bytes.saturating_sub(4)
+    }
+
+    /// L2→L1 logs the open batch can still take: its logs tree has [`MAX_BATCH_LOGS`] leaves.
+    pub fn log_room(&self) -> u64 {
+        MAX_BATCH_LOGS.saturating_sub(self.open.as_ref().map_or(0, |o| o.logs.len() as u64))
+    }
+
+    /// Transactions the open batch can still take within [`MAX_BATCH_TXS`].
+    pub fn tx_room(&self) -> u64 {
+        MAX_BATCH_TXS.saturating_sub(self.open.as_ref().map_or(0, |o| o.txs))
     }
 
     /// Seals the open batch before the next block (a transaction waits for a batch with more room).

@@ -18,7 +18,10 @@ mod genesis;
 mod sequencer;
 mod system_contracts;
 
-pub use batch::{BatchRecord, BatchSealer, batch_l2_logs, pubdata_blobs, txs_before_in_batch};
+pub use batch::{
+    BatchRecord, BatchSealer, MAX_BATCH_LOGS, MAX_BATCH_TXS, batch_l2_logs, pubdata_blobs,
+    txs_before_in_batch,
+};
 pub use chain::{BlockEvent, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;

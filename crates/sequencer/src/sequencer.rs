@@ -15,7 +15,9 @@ use ferrum_primitives::{BlockTx, L1Tx};
 use ferrum_state::StateView;
 use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 
-use crate::{BatchSealer, Chain, Head, SequencerConfig, SequencerError, chain::BlockEvent};
+use crate::{
+    BatchSealer, Chain, Head, MAX_BATCH_LOGS, SequencerConfig, SequencerError, chain::BlockEvent,
+};
 
 /// Most priority transactions in one block (each may use up to the L1's `priorityTxMaxGasLimit`, 80M by default;
 /// ten fit the 1G block gas limit).
@@ -137,10 +139,63 @@ impl Sequencer {
     pub fn produce_block(&mut self) -> Result<usize, SequencerError> {
         let chain = &self.chain;
         let ctx = chain.next_block_context(unix_now(), self.config.fee_recipient);
-        let candidates = chain.pool.best(ctx.base_fee, self.config.max_txs_per_block);
-        let priority = chain.pending_priority_ops(MAX_PRIORITY_OPS_PER_BLOCK)?;
+        // A batch numbers its transactions with 16 bits: close it before a block could overflow that.
+        if self.batches.tx_room() <= MAX_PRIORITY_OPS_PER_BLOCK
+            && let Some(b) = self.batches.seal(&chain.store)?
+        {
+            tracing::info!(
+                batch = b.number,
+                "sealed batch: transaction numbering is full"
+            );
+        }
+        let mut priority = chain.pending_priority_ops(MAX_PRIORITY_OPS_PER_BLOCK)?;
+        let tx_room = usize::try_from(self.batches.tx_room().saturating_sub(priority.len() as u64))
+            .unwrap_or(usize::MAX);
+        let candidates = chain
+            .pool
+            .best(ctx.base_fee, self.config.max_txs_per_block.min(tx_room));
         if candidates.is_empty() && priority.is_empty() {
             return Ok(0);
+        }
+        // Priority transactions bypass the pool but not the batch's pubdata limit: take them, in queue order,
+        // while the batch has room. The STF caps each one's pubdata (`ChainConfig::max_l1_tx_pubdata`) below
+        // what an empty batch holds, so the first one always fits a fresh batch.
+        let room = self.batches.pubdata_room();
+        let mut trial = BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+        let mut fitting = 0;
+        for op in &priority {
+            trial
+                .execute_l1(op.clone())
+                .map_err(|e| SequencerError::Stf(e.to_string()))?;
+            if trial.pubdata_estimate() > room || trial.l2_log_count() > self.batches.log_room() {
+                break;
+            }
+            fitting += 1;
+        }
+        if fitting < priority.len() {
+            if fitting == 0 && room < self.batches.pubdata_room_when_empty() {
+                // Not even the next one fits what is left: close the batch now and build the block in a new one.
+                drop(trial);
+                if let Some(b) = self.batches.seal(&chain.store)? {
+                    tracing::info!(
+                        batch = b.number,
+                        "sealed batch early: the next priority transaction needs its room"
+                    );
+                }
+                return self.produce_block();
+            }
+            if fitting == 0 {
+                // Unreachable while max_l1_tx_pubdata leaves room for the batch's overhead; the op must not
+                // stall the queue, so it goes in alone.
+                tracing::error!(
+                    serial = priority[0].serial_id,
+                    "a priority transaction alone exceeds an empty batch's pubdata room"
+                );
+                priority.truncate(1);
+            } else {
+                priority.truncate(fitting);
+            }
+            self.batches.seal_before_next_block();
         }
         let start = |priority: &[L1Tx]| -> Result<_, SequencerError> {
             let mut executor =
@@ -153,13 +208,20 @@ impl Sequencer {
             }
             Ok(executor)
         };
-        let mut executor = start(&priority)?;
+        // The trial run is the block's start unless some priority transaction had to wait.
+        let mut executor = if trial.tx_count() == priority.len() {
+            trial
+        } else {
+            start(&priority)?
+        };
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
         let mut included = Vec::new();
         // The batch must fit L1's limit (calldata or blobs): stop once the block's state diff nears its room.
         let budget = self.batches.pubdata_budget();
         let room = self.batches.pubdata_room();
+        // And its logs tree: a batch with more L2→L1 logs than leaves could never be sealed.
+        let log_room = self.batches.log_room();
         let mut too_big = None;
         for candidate in &candidates {
             if executor.pubdata_estimate() >= budget {
@@ -170,13 +232,20 @@ impl Sequencer {
                 continue;
             }
             let before = executor.pubdata_estimate();
+            let logs_before = executor.l2_log_count();
             match executor
                 .execute(tx.clone())
                 .map_err(|e| SequencerError::Stf(e.to_string()))?
             {
-                TxOutcome::Included { .. } if executor.pubdata_estimate() > room => {
+                TxOutcome::Included { .. }
+                    if executor.pubdata_estimate() > room || executor.l2_log_count() > log_room =>
+                {
                     // This transaction alone overflows the batch: it cannot stay in this block.
-                    too_big = Some((tx.hash, executor.pubdata_estimate() - before));
+                    too_big = Some((
+                        tx.hash,
+                        executor.pubdata_estimate() - before,
+                        executor.l2_log_count() - logs_before,
+                    ));
                     break;
                 }
                 TxOutcome::Included { .. } => included.push(tx),
@@ -184,7 +253,9 @@ impl Sequencer {
                     blocked.insert(tx.sender);
                     match reason {
                         // Still valid later: the block is full or the base fee may fall.
-                        InvalidTx::GasLimitExceedsBlock | InvalidTx::FeeCapTooLow => {}
+                        InvalidTx::GasLimitExceedsBlock
+                        | InvalidTx::FeeCapTooLow
+                        | InvalidTx::BlockFull => {}
                         // An earlier transaction of this sender is missing: keep waiting.
                         InvalidTx::NonceTooHigh { .. } => {}
                         // Already executed (a stale copy): later nonces may still be fine.
@@ -197,7 +268,7 @@ impl Sequencer {
                 }
             }
         }
-        if let Some((hash, pubdata)) = too_big {
+        if let Some((hash, pubdata, logs)) = too_big {
             // Execution is deterministic: the block again, without it.
             executor = start(&priority)?;
             for tx in included {
@@ -205,8 +276,8 @@ impl Sequencer {
                     .execute(tx.clone())
                     .map_err(|e| SequencerError::Stf(e.to_string()))?;
             }
-            if pubdata > self.batches.pubdata_room_when_empty() {
-                tracing::warn!(tx = %hash, pubdata, "dropping a transaction whose state diff exceeds any batch's pubdata limit");
+            if pubdata > self.batches.pubdata_room_when_empty() || logs > MAX_BATCH_LOGS {
+                tracing::warn!(tx = %hash, pubdata, logs, "dropping a transaction whose state diff or L2→L1 logs exceed what any batch can carry");
                 evict.push((hash, true));
             } else {
                 // It fits an empty batch: close this one after the block.

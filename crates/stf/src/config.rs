@@ -15,7 +15,15 @@ pub struct ChainConfig {
     /// The chain follows Ethereum L1 rules (the embedded dev L1): it takes EIP-4844 blob transactions and burns
     /// the base fee. An L2 (false) takes no blobs and pays the base fee to its operator, as ZKsync does.
     pub ethereum_l1: bool,
+    /// Most pubdata (state-diff bytes, as the batch encodes them) one priority transaction may add: one that
+    /// writes more fails and writes nothing but its fee. Keeps every priority transaction within what an empty
+    /// batch can carry to L1.
+    pub max_l1_tx_pubdata: u64,
 }
+
+/// Default [`ChainConfig::max_l1_tx_pubdata`]: what the L1's `priorityTxMaxGasLimit` (80M) buys at
+/// [`ferrum_primitives::L1_TX_GAS_PER_PUBDATA`] (800 gas per byte).
+pub const L1_TX_MAX_PUBDATA: u64 = 100_000;
 
 impl Default for ChainConfig {
     fn default() -> Self {
@@ -24,6 +32,7 @@ impl Default for ChainConfig {
             fee: FeeParams::default(),
             block_gas_limit: 1_000_000_000,
             ethereum_l1: false,
+            max_l1_tx_pubdata: L1_TX_MAX_PUBDATA,
         }
     }
 }

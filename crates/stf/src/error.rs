@@ -33,6 +33,9 @@ pub enum InvalidTx {
     /// The transaction's gas limit exceeds what the block has left.
     #[error("exceeds block gas limit")]
     GasLimitExceedsBlock,
+    /// The block already holds [`crate::MAX_BLOCK_TXS`] transactions.
+    #[error("block is full")]
+    BlockFull,
     /// The transaction's chain id is not this chain's.
     #[error("invalid chain id")]
     InvalidChainId,

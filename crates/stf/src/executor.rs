@@ -4,7 +4,8 @@ use alloc::{format, string::ToString, vec::Vec};
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, proofs};
 use alloy_primitives::{Address, Bloom, Bytes, U256};
 use ferrum_primitives::{
-    BlockTx, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L1Tx, L2ToL1Log, RecoveredTx,
+    BlockTx, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L1_TX_GAS_PER_PUBDATA, L1Tx, L2ToL1Log,
+    RecoveredTx,
 };
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
@@ -27,6 +28,9 @@ use crate::{
 
 type Evm<O> = MainnetEvm<MainnetContext<Overlay<O>>>;
 
+/// Most transactions in one block: an L2→L1 log numbers its transaction with 16 bits.
+pub const MAX_BLOCK_TXS: usize = u16::MAX as usize;
+
 /// Executes the transactions of one block, one at a time, then seals it.
 pub struct BlockExecutor<O: StateOracle> {
     evm: Evm<O>,
@@ -38,6 +42,8 @@ pub struct BlockExecutor<O: StateOracle> {
     l2_log_count: u64,
     /// `ChainConfig::ethereum_l1`: the base fee is burned.
     ethereum_l1: bool,
+    /// `ChainConfig::max_l1_tx_pubdata`.
+    max_l1_tx_pubdata: u64,
 }
 
 /// What an executed call left for its receipt.
@@ -87,6 +93,13 @@ impl From<ExecutionResult> for CallResult {
     }
 }
 
+/// An L2→L1 message event of the L1 messenger (each becomes an 88-byte L2→L1 log in the batch's pubdata).
+fn is_l1_message(l: &alloy_primitives::Log) -> bool {
+    l.address == L1_MESSENGER_ADDRESS
+        && l.topics().len() == 3
+        && l.topics()[0] == L1_MESSAGE_SENT_TOPIC
+}
+
 /// EIP-2718 bytes of a receipt; a priority transaction's receipt is `0xff ‖ rlp(receipt with bloom)`.
 pub fn receipt_2718(tx: &BlockTx, receipt: &ReceiptEnvelope) -> Vec<u8> {
     use alloy_eips::Encodable2718;
@@ -110,7 +123,8 @@ pub fn receipt_2718(tx: &BlockTx, receipt: &ReceiptEnvelope) -> Vec<u8> {
 fn l2_to_l1_logs(txs: &[BlockTx], receipts: &[TxReceipt]) -> Vec<L2ToL1Log> {
     let mut out = Vec::new();
     for (i, (tx, r)) in txs.iter().zip(receipts).enumerate() {
-        let n = i as u16;
+        // `execute` and `execute_l1` keep a block within MAX_BLOCK_TXS.
+        let n = u16::try_from(i).unwrap_or(u16::MAX);
         for log in r.envelope.logs() {
             let topics = log.topics();
             if log.address == L1_MESSENGER_ADDRESS
@@ -211,6 +225,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             gas_used: 0,
             l2_log_count: 0,
             ethereum_l1: config.ethereum_l1,
+            max_l1_tx_pubdata: config.max_l1_tx_pubdata,
         }
     }
 
@@ -219,6 +234,11 @@ impl<O: StateOracle> BlockExecutor<O> {
     /// when it nears what the batch has room for.
     pub fn pubdata_estimate(&self) -> u64 {
         self.evm.ctx.journaled_state.database.pubdata_estimate() + self.l2_log_count * 88
+    }
+
+    /// L2→L1 logs of the transactions included so far (messages and priority statuses).
+    pub fn l2_log_count(&self) -> u64 {
+        self.l2_log_count
     }
 
     /// Gas used by the transactions included so far.
@@ -234,6 +254,9 @@ impl<O: StateOracle> BlockExecutor<O> {
     /// Offers `tx` to the block. An invalid transaction is not included and changes nothing.
     pub fn execute(&mut self, tx: RecoveredTx) -> Result<TxOutcome, StfError<O::Error>> {
         use alloy_consensus::Transaction as _;
+        if self.transactions.len() >= MAX_BLOCK_TXS {
+            return Ok(TxOutcome::Invalid(InvalidTx::BlockFull));
+        }
         if tx.envelope.gas_limit() > self.ctx.gas_limit - self.gas_used {
             return Ok(TxOutcome::Invalid(InvalidTx::GasLimitExceedsBlock));
         }
@@ -284,11 +307,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             .receipt
             .logs
             .iter()
-            .filter(|l| {
-                l.address == L1_MESSENGER_ADDRESS
-                    && l.topics().len() == 3
-                    && l.topics()[0] == L1_MESSAGE_SENT_TOPIC
-            })
+            .filter(|l| is_l1_message(l))
             .count() as u64
             + u64::from(tx.as_l1().is_some());
         let envelope = match &tx {
@@ -312,14 +331,28 @@ impl<O: StateOracle> BlockExecutor<O> {
     /// Executes a priority (L1→L2) transaction. It is always included: a call that fails or is invalid only
     /// leaves the mint, minus the fee, with the refund recipient (`docs/architecture.md`, "Priority
     /// transactions").
+    ///
+    /// Pubdata is priced as ZKsync prices it: each byte the call adds to the batch's state diff (and each
+    /// L2→L1 message it sends) costs [`L1_TX_GAS_PER_PUBDATA`] gas on top of its execution gas. A call whose
+    /// execution and pubdata gas exceed its gas limit, or whose pubdata exceeds
+    /// [`ChainConfig::max_l1_tx_pubdata`], fails as out of gas: its writes are dropped and it pays for its
+    /// whole gas limit.
     pub fn execute_l1(&mut self, tx: L1Tx) -> Result<TxOutcome, StfError<O::Error>> {
+        if self.transactions.len() >= MAX_BLOCK_TXS {
+            return Err(StfError::InvalidTransaction {
+                index: self.transactions.len(),
+                reason: InvalidTx::BlockFull,
+            });
+        }
         let oracle_err = |e: OracleError<O::Error>| StfError::Oracle(e.0);
         // The price the L1 caller paid for, capped by the block's base fee.
         let price = self
             .ctx
             .base_fee
             .min(u64::try_from(tx.max_fee_per_gas).unwrap_or(u64::MAX));
-        let gas_limit = tx.gas_limit.min(self.ctx.gas_limit - self.gas_used);
+        let gas_limit = u64::try_from(tx.gas_limit)
+            .unwrap_or(u64::MAX)
+            .min(self.ctx.gas_limit - self.gas_used);
         let db = &mut self.evm.ctx.journaled_state.database;
         db.add_balance(tx.from, tx.mint).map_err(oracle_err)?;
         let nonce = db.nonce(tx.from).map_err(oracle_err)?;
@@ -343,29 +376,58 @@ impl<O: StateOracle> BlockExecutor<O> {
         self.evm.ctx.block.basefee = self.ctx.base_fee;
         self.evm.ctx.cfg.disable_nonce_check = false;
 
-        let (call, gas_used) = match result {
+        // (call, gas used, fee revm already took from the sender)
+        let (call, gas_used, fee_taken) = match result {
             Ok(mut r) => {
                 // L1→L2 calls do not consume the sender's L2 nonce.
                 if let Some(acc) = r.state.get_mut(&tx.from) {
                     acc.info.nonce = nonce;
                 }
-                self.evm.commit(r.state);
-                let gas_used = r.result.tx_gas_used();
-                // A priority transaction can only call: it creates nothing.
-                let call = CallResult {
-                    created: None,
-                    ..CallResult::from(r.result)
-                };
-                (call, gas_used)
+                let messages = r.result.logs().iter().filter(|l| is_l1_message(l)).count() as u64;
+                let pubdata = self
+                    .evm
+                    .ctx
+                    .journaled_state
+                    .database
+                    .pubdata_growth(&r.state)
+                    + messages * 88;
+                let exec_gas = r.result.tx_gas_used();
+                let gas_used = pubdata
+                    .checked_mul(L1_TX_GAS_PER_PUBDATA)
+                    .and_then(|g| g.checked_add(exec_gas))
+                    .filter(|&g| g <= gas_limit && pubdata <= self.max_l1_tx_pubdata);
+                match gas_used {
+                    Some(gas_used) => {
+                        self.evm.commit(r.state);
+                        // A priority transaction can only call: it creates nothing.
+                        let call = CallResult {
+                            created: None,
+                            ..CallResult::from(r.result)
+                        };
+                        (call, gas_used, U256::from(price) * U256::from(exec_gas))
+                    }
+                    // Out of gas for its pubdata: nothing it wrote stays (not even revm's fee deduction).
+                    None => (CallResult::failed(), gas_limit, U256::ZERO),
+                }
             }
             // Not executable at all (e.g. gas limit below intrinsic gas): nothing runs, nothing is charged.
             Err(e) => {
                 classify(e)?;
-                (CallResult::failed(), 0)
+                (CallResult::failed(), 0, U256::ZERO)
             }
         };
         let success = call.success;
-        let fee = U256::from(price) * U256::from(gas_used);
+        let owed = U256::from(price) * U256::from(gas_used);
+        // The pubdata part of the fee (or the whole fee of a call that ran out of gas for pubdata): from the
+        // mint, which covers the gas limit at `max_fee_per_gas ≥ price`.
+        let fee = fee_taken
+            + self
+                .evm
+                .ctx
+                .journaled_state
+                .database
+                .sub_balance(tx.from, owed.saturating_sub(fee_taken))
+                .map_err(oracle_err)?;
         let spent = if success { tx.value } else { U256::ZERO } + fee;
         let db = &mut self.evm.ctx.journaled_state.database;
         // revm took the fee from the sender and burned it: the operator receives it, as for user transactions.

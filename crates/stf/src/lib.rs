@@ -25,9 +25,9 @@ mod overlay;
 mod simulate;
 mod tx_env;
 
-pub use config::{BlockContext, ChainConfig};
+pub use config::{BlockContext, ChainConfig, L1_TX_MAX_PUBDATA};
 pub use error::{InvalidTx, StfError};
-pub use executor::{BlockExecutor, receipt_2718};
+pub use executor::{BlockExecutor, MAX_BLOCK_TXS, receipt_2718};
 pub use oracle::{StateOracle, StateTree};
 pub use output::{ExecutedBlock, StateWrites, TxOutcome, TxReceipt};
 pub use simulate::{

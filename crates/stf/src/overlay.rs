@@ -50,6 +50,43 @@ impl<O: StateOracle> Overlay<O> {
             + self.new_code_bytes
     }
 
+    /// How much [`Self::pubdata_estimate`] would grow if `changes` were committed: accounts, slots and codes not
+    /// yet written in this block (counted as `commit` counts them). Lets a caller price a transaction's pubdata
+    /// before deciding to keep it.
+    pub(crate) fn pubdata_growth(&self, changes: &AddressMap<Account>) -> u64 {
+        let mut bytes = 0u64;
+        let mut codes: BTreeSet<B256> = BTreeSet::new();
+        for (address, account) in changes {
+            if !account.is_touched() {
+                continue;
+            }
+            if !self.dirty_accounts.contains(address) {
+                bytes += 92;
+            }
+            let info = &account.info;
+            if info.code.is_some()
+                && info.code_hash != KECCAK256_EMPTY
+                && !self.codes.contains_key(&info.code_hash)
+                && codes.insert(info.code_hash)
+            {
+                bytes += 36
+                    + info
+                        .code
+                        .as_ref()
+                        .map_or(0, |c| c.original_bytes().len() as u64);
+            }
+            bytes += 84
+                * account
+                    .storage
+                    .iter()
+                    .filter(|(slot, v)| {
+                        v.is_changed() && !self.dirty_storage.contains(&(*address, **slot))
+                    })
+                    .count() as u64;
+        }
+        bytes
+    }
+
     pub(crate) fn new(oracle: O) -> Self {
         Self {
             oracle,

@@ -202,7 +202,7 @@ pub fn estimate_l1_gas<O: StateOracle>(
 ) -> Result<Estimate, StfError<O::Error>> {
     let run = |gas: u64| -> Result<Option<u64>, StfError<O::Error>> {
         let mut t = tx.clone();
-        t.gas_limit = gas;
+        t.gas_limit = U256::from(gas);
         t.mint = t.value + U256::from(gas) * U256::from(ctx.base_fee);
         let mut ex = crate::BlockExecutor::new(config, *ctx, oracle);
         match ex.execute_l1(t)? {

@@ -7,6 +7,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use alloy_primitives::{Address, B256, TxKind, U256};
+use jsonrpsee::core::client::SubscriptionClientT;
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -367,5 +368,144 @@ async fn the_embedded_l1_checks_blob_sidecars_and_an_l2_refuses_blobs() {
         "{r}"
     );
     assert!(call(&l2_url, "eth_blobBaseFee", json!([])).await["error"].is_object());
+    node.stop().await.unwrap();
+}
+
+/// `eth_feeHistory` takes at most 100 reward percentiles, strictly ascending, each within 0..=100 (geth's rules):
+/// anything else is -32602.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fee_history_refuses_unbounded_or_unordered_percentiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let url = node.http_url();
+    let too_many: Vec<f64> = (0..101).map(|i| f64::from(i) * 0.5).collect();
+    for bad in [
+        json!(too_many),
+        json!([50, 25]),
+        json!([10, 10]),
+        json!([-1]),
+        json!([100.5]),
+    ] {
+        let r = call(&url, "eth_feeHistory", json!(["0x10", "latest", bad])).await;
+        assert_eq!(r["error"]["code"], -32602, "{bad}: {r}");
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid reward percentile"),
+            "{r}"
+        );
+    }
+    let most: Vec<f64> = (0..100).map(f64::from).collect();
+    let r = call(&url, "eth_feeHistory", json!(["0x400", "latest", most])).await;
+    let reward = r["result"]["reward"].as_array().expect("a fee history");
+    assert_eq!(reward[0].as_array().unwrap().len(), 100, "{r}");
+    node.stop().await.unwrap();
+}
+
+/// Log filters name at most 1,000 addresses and 1,000 topics per position, over HTTP (`eth_getLogs`) and WebSocket
+/// (`eth_subscribe("logs")`): matching costs a check per address or topic for every block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_filters_naming_too_many_addresses_or_topics_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let url = node.http_url();
+    let addresses: Vec<Address> = (0..1_001u64).map(|i| Address::ZERO.create(i)).collect();
+    let r = call(&url, "eth_getLogs", json!([{ "address": addresses }])).await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("exceed max addresses"),
+        "{r}"
+    );
+    let topics: Vec<B256> = (0..1_001u64).map(|i| B256::from(U256::from(i))).collect();
+    let r = call(&url, "eth_getLogs", json!([{ "topics": [null, topics] }])).await;
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = call(
+        &url,
+        "eth_getLogs",
+        json!([{ "address": &addresses[..1_000] }]),
+    )
+    .await;
+    assert!(r["result"].is_array(), "{r}");
+    let (tx, rx) = jsonrpsee::client_transport::ws::WsTransportClientBuilder::default()
+        .build(node.ws_url().parse().unwrap())
+        .await
+        .unwrap();
+    let ws = jsonrpsee::core::client::ClientBuilder::default().build_with_tokio(tx, rx);
+    let refused = ws
+        .subscribe::<Value, _>(
+            "eth_subscribe",
+            jsonrpsee::rpc_params!["logs", json!({ "address": addresses })],
+            "eth_unsubscribe",
+        )
+        .await;
+    match refused {
+        Err(jsonrpsee::core::client::Error::Call(e)) => assert_eq!(e.code(), -32602, "{e}"),
+        other => panic!("a filter with 1,001 addresses was not refused: {other:?}"),
+    }
+    node.stop().await.unwrap();
+}
+
+/// A transaction over 128 KiB is refused with geth's -32000 `oversized data`, and a sender's pooled transactions
+/// must be affordable together, gapped ones included (which would otherwise sit in the pool without paying).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_and_jointly_unaffordable_transactions_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let url = node.http_url();
+    let alice = signer(0);
+    let mut big = TxEip1559 {
+        chain_id: 270,
+        gas_limit: 21_000 + 40 * 128 * 1024,
+        max_fee_per_gas: 1_000_000_000,
+        to: TxKind::Call(Address::repeat_byte(0x42)),
+        input: vec![1u8; 128 * 1024].into(),
+        ..Default::default()
+    };
+    let sig = alice.sign_transaction_sync(&mut big).unwrap();
+    let env: TxEnvelope = big.into_signed(sig).into();
+    let r = send_raw(
+        &url,
+        &format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718())),
+    )
+    .await;
+    assert_eq!(r["error"]["code"], -32000, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("oversized data"),
+        "{r}"
+    );
+
+    // Over 1 MiB, not even decoded.
+    let r = send_raw(&url, &format!("0x02{}", "00".repeat(1024 * 1024))).await;
+    assert_eq!(r["error"]["code"], -32000, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("oversized data: transaction size 1048577, limit 1048576"),
+        "{r}"
+    );
+
+    // Bob has 1,000 ether: one gapped transfer of 600 is pooled, a second is more than he has.
+    let bob = signer(1);
+    let fee = 1_000_000_000u128;
+    let r = send_raw(&url, &signed_1559(&bob, 270, 3, fee, ether(600))).await;
+    assert!(r["result"].is_string(), "{r}");
+    let r = send_raw(&url, &signed_1559(&bob, 270, 4, fee, ether(600))).await;
+    assert_eq!(r["error"]["code"], -32000, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("insufficient funds for gas * price + value"),
+        "{r}"
+    );
+    assert_eq!(node.chain.pool.len(), 1);
     node.stop().await.unwrap();
 }

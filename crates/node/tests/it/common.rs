@@ -125,3 +125,65 @@ pub(crate) async fn wait_ready(url: &str) {
     }
     panic!("node at {url} did not become ready");
 }
+
+/// A JSON-RPC endpoint in front of the node at `real` that answers `method` with `lie` and forwards every other
+/// call (one HTTP request per connection, as the CLI's client sends them). Returns its URL; it serves until the
+/// test's runtime ends.
+pub(crate) async fn lying_l2(real: String, method: &'static str, lie: Value) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let real = real.clone();
+            let lie = lie.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                // Read the headers, then Content-Length bytes of body.
+                let body = loop {
+                    let Ok(n) = conn.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + len {
+                        break buf[end + 4..end + 4 + len].to_vec();
+                    }
+                };
+                let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                let answer = if request["method"] == method {
+                    json!({"jsonrpc": "2.0", "id": request["id"], "result": lie})
+                } else {
+                    alloy::transports::http::reqwest::Client::new()
+                        .post(&real)
+                        .json(&request)
+                        .send()
+                        .await
+                        .unwrap()
+                        .json::<Value>()
+                        .await
+                        .unwrap()
+                };
+                let out = answer.to_string();
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{out}",
+                    out.len()
+                );
+                let _ = conn.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    url
+}

@@ -17,7 +17,7 @@ use ferrum_primitives::{L2_ASSET_ROUTER_ADDRESS, L2_NATIVE_TOKEN_VAULT_ADDRESS};
 use serde_json::json;
 
 use crate::{
-    common::{call, provider, signer},
+    common::{call, lying_l2, provider, signer},
     settlement::{anvil, settling_config_at, wait_until, wait_withdrawal_proof},
 };
 
@@ -36,6 +36,11 @@ sol! {
         function L1_CHAIN_ID() external view returns (uint256);
         function assetId(address l2Token) external view returns (bytes32);
         function originChainId(bytes32 assetId) external view returns (uint256);
+    }
+
+    #[sol(rpc)]
+    interface IAllowance {
+        function allowance(address owner, address spender) external view returns (uint256);
     }
 
     #[sol(rpc)]
@@ -309,7 +314,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
         l2_rpc: url.clone(),
         l1_rpc: l1_url.to_string(),
-        private_key: key,
+        private_key: key.clone(),
         to: fresh,
         amount: U256::from(12_345u64),
         token: None,
@@ -328,6 +333,48 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         token.balanceOf(l1_user.address()).call().await.unwrap(),
         minted - deposited
     );
+
+    // An L2 endpoint that names another L1 bridge (here an account of its own) gets no allowance: `ferrum
+    // deposit` approves the shared bridge the Bridgehub on L1 records, and the deposit arrives.
+    let thief = Address::repeat_byte(0x7f);
+    let liar = lying_l2(
+        url.clone(),
+        "zks_getBridgeContracts",
+        json!({"l1SharedDefaultBridge": thief, "l2SharedDefaultBridge": L2_ASSET_ROUTER_ADDRESS}),
+    )
+    .await;
+    let before = bridged.balanceOf(user.address()).call().await.unwrap();
+    let more = U256::from(1_000u64);
+    ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+        l2_rpc: liar,
+        l1_rpc: l1_url.to_string(),
+        private_key: key,
+        to: user.address(),
+        amount: more,
+        token: Some(*token.address()),
+        l2_gas_limit: None,
+    })
+    .await
+    .unwrap();
+    let l1p = ProviderBuilder::new().connect_http(l1_url.parse().unwrap());
+    let allowance = IAllowance::new(*token.address(), &l1p)
+        .allowance(l1_user.address(), thief)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        allowance,
+        U256::ZERO,
+        "the L2 endpoint's bridge got an allowance"
+    );
+    wait_until("the deposit sent through the lying endpoint", || async {
+        bridged
+            .balanceOf(user.address())
+            .call()
+            .await
+            .is_ok_and(|b| b == before + more)
+    })
+    .await;
     node.stop().await.unwrap();
 }
 

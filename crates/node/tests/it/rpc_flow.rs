@@ -441,22 +441,7 @@ async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one
     let node = ferrum_node::spawn(config).await.unwrap();
     let url = node.http_url();
     let p = provider(&url, signer(0));
-    // Deploy the slot writer: init code = copy the runtime and return it.
-    let runtime = alloy_primitives::hex::decode(SLOT_WRITER).unwrap();
-    let len = runtime.len() as u8;
-    // CODECOPY(0, 12, len); RETURN(0, len), then the runtime at offset 12.
-    let mut init = vec![
-        0x60, len, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, len, 0x60, 0x00, 0xf3,
-    ];
-    init.extend_from_slice(&runtime);
-    let deployed = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(init))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    let writer = deployed.contract_address.unwrap();
+    let writer = deploy_runtime(&url, SLOT_WRITER).await;
     let write = |n: u64, nonce: u64| {
         TransactionRequest::default()
             .with_to(writer)
@@ -541,4 +526,187 @@ async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one
         );
     }
     node.stop().await.unwrap();
+}
+
+/// Deploys `runtime` (hex) from `signer(0)` and returns its address: the init code copies the runtime and
+/// returns it (`CODECOPY(0, 12, len); RETURN(0, len)`, then the runtime at offset 12).
+async fn deploy_runtime(url: &str, runtime: &str) -> Address {
+    let runtime = alloy_primitives::hex::decode(runtime).unwrap();
+    let len = runtime.len() as u8;
+    let mut init = vec![
+        0x60, len, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, len, 0x60, 0x00, 0xf3,
+    ];
+    init.extend_from_slice(&runtime);
+    provider(url, signer(0))
+        .send_transaction(TransactionRequest::default().with_deploy_code(init))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap()
+        .contract_address
+        .unwrap()
+}
+
+/// Priority transactions skip the pool but not the batch's pubdata limit. An 80M-gas L1→L2 call that writes
+/// 3,600 slots (~300 KB of state diff, more than any batch carries to L1) fails for lack of gas for its pubdata
+/// and still takes its queue slot; two that write 800 new slots each (~67 KB, priced at 800 gas a byte) both
+/// run, in two batches, since one batch holds only one of them. Every batch stays under the calldata limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn priority_transactions_are_priced_and_bounded_by_the_batch_pubdata_limit() {
+    // The calldata pubdata limit of a settling node (`CALLDATA_PUBDATA_LIMIT`).
+    const LIMIT: u64 = 120_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::common::test_config(dir.path());
+    config.sequencer.batch_max_pubdata_bytes = LIMIT;
+    config.sequencer.block_time_ms = 100;
+    config.sequencer.batch_max_age_secs = 2;
+    let node = ferrum_node::spawn(config).await.unwrap();
+    let url = node.http_url();
+    let (a, b) = (
+        deploy_runtime(&url, SLOT_WRITER).await,
+        deploy_runtime(&url, SLOT_WRITER).await,
+    );
+    let op = |serial_id: u64, to: Address, slots: u64| ferrum_primitives::L1Tx {
+        serial_id,
+        from: Address::repeat_byte(0xa1),
+        to,
+        gas_limit: U256::from(80_000_000u64),
+        max_fee_per_gas: U256::from(10_000_000_000u64),
+        value: U256::ZERO,
+        mint: U256::from(80_000_000u64) * U256::from(10_000_000_000u64),
+        refund_recipient: Address::repeat_byte(0xa1),
+        data: U256::from(slots).to_be_bytes::<32>().to_vec().into(),
+    };
+    let ops = [op(0, a, 3_600), op(1, a, 800), op(2, b, 800)];
+    node.chain.store.put_priority_ops(&ops, 0).unwrap();
+    let mut receipts = Vec::new();
+    for o in &ops {
+        let hash = o.canonical_hash();
+        let mut r = Value::Null;
+        for _ in 0..400 {
+            r = call(&url, "eth_getTransactionReceipt", json!([hash])).await["result"].clone();
+            if !r.is_null() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(!r.is_null(), "priority op {} never executed", o.serial_id);
+        receipts.push(r);
+    }
+    let gas = |r: &Value| {
+        u64::from_str_radix(r["gasUsed"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    };
+    assert_eq!(
+        receipts[0]["status"], "0x0",
+        "3,600 slots cannot pay for their pubdata"
+    );
+    assert_eq!(
+        gas(&receipts[0]),
+        80_000_000,
+        "out of gas for pubdata: pays its whole gas limit"
+    );
+    for r in &receipts[1..] {
+        assert_eq!(r["status"], "0x1");
+        assert!(gas(r) > 800 * 84 * 800, "pubdata is priced: {} gas", gas(r));
+    }
+    assert_eq!(node.chain.store.next_priority_op().unwrap(), 3);
+    // Once every block is in a sealed batch, each batch fits the limit (the two heavy ops are in two batches).
+    let store = &node.chain.store;
+    wait_sealed(store, node.chain.head().header.number).await;
+    for n in 1..=store.last_batch().unwrap().unwrap() {
+        let len = sealed_batch(store, n).pubdata.len() as u64;
+        assert!(len <= LIMIT, "batch {n}: {len} bytes of pubdata");
+    }
+    node.stop().await.unwrap();
+}
+
+/// Runtime code that sends `n` empty messages to L1 (`n` = the first calldata word): memory holds
+/// `sendToL1("")`'s calldata, then `loop: if n == 0 goto end; call(gas, 0x8008, 0, 0, 68, 0, 0); n--; goto loop`.
+const MESSAGE_SPAMMER: &str = "6362f84b2460e01b60005260206004526000355b8015603057600060006044600060006180085af150600190036013565b00";
+
+/// A transaction that sends more L2→L1 messages than a batch's logs tree has leaves (2^14) would make its batch
+/// impossible to seal (and stop the sequencer); on a chain without a pubdata limit nothing else bounds it. It is
+/// dropped, and the chain goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_with_more_l2_to_l1_logs_than_a_batch_holds_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::common::test_config(dir.path());
+    config.sequencer.block_time_ms = 100;
+    config.sequencer.batch_max_age_secs = 1;
+    let node = ferrum_node::spawn(config).await.unwrap();
+    let url = node.http_url();
+    let p = provider(&url, signer(0));
+    let spammer = deploy_runtime(&url, MESSAGE_SPAMMER).await;
+    let nonce = p.get_transaction_count(signer(0).address()).await.unwrap();
+    let send = |n: u64, nonce: u64| {
+        TransactionRequest::default()
+            .with_to(spammer)
+            .with_input(U256::from(n).to_be_bytes::<32>().to_vec())
+            .with_nonce(nonce)
+            .with_gas_limit(300_000_000)
+            .with_max_fee_per_gas(1_000_000_000)
+            .with_max_priority_fee_per_gas(0)
+    };
+    // A few messages are fine.
+    let small = p
+        .send_transaction(send(3, nonce))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(small.status());
+    assert_eq!(small.inner.logs().len(), 3);
+    // 16,500 are more than any batch holds.
+    let too_many = *p
+        .send_transaction(send(16_500, nonce + 1))
+        .await
+        .unwrap()
+        .tx_hash();
+    let mut dropped = false;
+    for _ in 0..200 {
+        if call(&url, "eth_getTransactionByHash", json!([too_many])).await["result"].is_null() {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        dropped,
+        "the transaction with 16,500 messages is still known"
+    );
+    // The sequencer still runs: a transfer from another account is included and its batch seals.
+    let q = provider(&url, signer(1));
+    let receipt = q
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(Address::repeat_byte(0x63))
+                .with_value(U256::from(1u64)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    wait_sealed(&node.chain.store, receipt.block_number.unwrap()).await;
+    node.stop().await.unwrap();
+}
+
+/// Sealed batch `n`.
+fn sealed_batch(store: &ferrum_state::Store, n: u64) -> ferrum_sequencer::BatchRecord {
+    ferrum_sequencer::BatchRecord::decode_stored(&store.batch(n).unwrap().unwrap()).unwrap()
+}
+
+/// Waits (30 s at most) until block `block` is in a sealed batch.
+async fn wait_sealed(store: &ferrum_state::Store, block: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while sealed_batch(store, store.last_batch().unwrap().unwrap_or(0)).last_block < block {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "block {block} was never sealed into a batch"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

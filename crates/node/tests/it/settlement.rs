@@ -189,6 +189,14 @@ async fn batches_settle_on_anvil_and_survive_a_restart() {
     // continue from where L1 is.
     node.stop().await.unwrap();
     let committed_before = zk_chain.getTotalBatchesCommitted().call().await.unwrap();
+    // A restart without --insecure-no-proofs does not settle unproven on the strength of the deployment file.
+    let mut unflagged = settling_config(dir.path(), &l1);
+    unflagged.l1.insecure_no_proofs = false;
+    let err = spawn(unflagged).await.map(|_| ()).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("--insecure-no-proofs"),
+        "{err:#}"
+    );
     let node = spawn(settling_config(dir.path(), &l1)).await.unwrap();
     assert_eq!(node.deployment.as_ref().unwrap(), &deployment);
     let url = node.http_url();
@@ -394,7 +402,10 @@ async fn an_eth_deposit_arrives_once_and_its_batch_drains_the_l1_queue() {
     let tx_details =
         call(&url, "zks_getTransactionDetails", json!([event.txHash])).await["result"].clone();
     assert_eq!(tx_details["isL1Originated"], true);
-    assert_eq!(tx_details["status"], "verified");
+    // Executed on L1, but through the insecure verifier: never "verified", and flagged as the batch is.
+    assert_eq!(tx_details["status"], "included");
+    assert_eq!(tx_details["unproven"], true);
+    assert!(tx_details["warning"].as_str().unwrap().contains("UNPROVEN"));
     assert!(tx_details["ethExecuteTxHash"].is_string());
 
     // Restart and keep producing blocks: the deposit is never executed again.
@@ -561,8 +572,13 @@ async fn an_eth_withdrawal_is_finalized_on_l1_once() {
         "0x{}",
         alloy_primitives::hex::encode(l1.keys()[7].to_bytes())
     );
-    let bridge = ferrum_node::withdraw::l1_shared_bridge(&url).await.unwrap();
-    assert_eq!(bridge, deployment.shared_bridge);
+    let (hub, bridge) = ferrum_node::withdraw::l1_bridges(&url, &l1_url)
+        .await
+        .unwrap();
+    assert_eq!(
+        (hub, bridge),
+        (deployment.bridgehub, deployment.shared_bridge)
+    );
 
     // A forged claim (twice the amount, same proof) is rejected and pays nothing.
     let mut forged = proof.clone();
@@ -932,6 +948,14 @@ async fn a_second_chain_registered_in_the_same_ecosystem_settles_too() {
     second_config.chain.chain_id = 271;
     second_config.l1.deployment_file = Some(deployment_file.clone());
     second_config.l1.deploy_if_missing = false;
+    // The ecosystem's verifier is the insecure one: creating a chain there needs the flag again.
+    let mut unflagged = second_config.clone();
+    unflagged.l1.insecure_no_proofs = false;
+    let err = ferrum_node::chain_create(unflagged).await.unwrap_err();
+    assert!(
+        format!("{err:#}").contains("--insecure-no-proofs"),
+        "{err:#}"
+    );
     let deployment = ferrum_node::chain_create(second_config.clone())
         .await
         .unwrap();

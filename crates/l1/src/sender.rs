@@ -166,6 +166,26 @@ pub fn commit_batch_info(
     })
 }
 
+/// Most DA input (calldata pubdata) one commit transaction carries: L1 nodes refuse transactions over 128 KiB
+/// (geth's `txMaxSize`); each batch adds at most 640 bytes of ABI around its pubdata.
+const MAX_COMMIT_CALLDATA: usize = 124_000;
+
+/// How many of the leading batches, with DA inputs of these sizes, fit one commit: at least one (a single batch's
+/// pubdata is bounded by the sequencer), then while the running total (plus 640 bytes of ABI each) stays
+/// within `max`.
+fn batches_within(sizes: impl IntoIterator<Item = usize>, max: usize) -> usize {
+    let mut total = 0usize;
+    let mut n = 0;
+    for size in sizes {
+        total = total.saturating_add(size + 640);
+        if n > 0 && total > max {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 fn to_u64(v: U256, what: &str) -> Result<u64, L1Error> {
     u64::try_from(v).map_err(|_| L1Error::Unexpected(format!("{what} = {v} does not fit u64")))
 }
@@ -452,11 +472,17 @@ impl<P: Provider + Clone> L1Sender<P> {
             // A commit carries at most 6 blobs: one batch per transaction.
             let last = sealed.min(committed + if blobs { 1 } else { max });
             let prev = self.stored_info(committed)?;
-            let infos = (committed + 1..=last)
+            let mut infos = (committed + 1..=last)
                 .map(|n| {
                     commit_batch_info(&self.record(n)?, self.config.chain_id, self.config.pubdata)
                 })
                 .collect::<Result<Vec<_>, L1Error>>()?;
+            // L1 nodes refuse transactions over 128 KiB: calldata pubdata of several batches must share one.
+            infos.truncate(batches_within(
+                infos.iter().map(|i| i.operatorDAInput.len()),
+                MAX_COMMIT_CALLDATA,
+            ));
+            let last = committed + infos.len() as u64;
             let mut call = self
                 .contract
                 .commitBatchesSharedBridge(chain_id, prev, infos);
@@ -516,6 +542,26 @@ impl<P: Provider + Clone> L1Sender<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commit_takes_batches_while_their_calldata_fits() {
+        assert_eq!(batches_within([120_000, 120_000], MAX_COMMIT_CALLDATA), 1);
+        assert_eq!(batches_within([1_000; 10], MAX_COMMIT_CALLDATA), 10);
+        assert_eq!(
+            batches_within([60_000, 60_000, 60_000], MAX_COMMIT_CALLDATA),
+            2
+        );
+        assert_eq!(
+            batches_within(
+                [30_000, 30_000, 30_000, 30_000, 30_000],
+                MAX_COMMIT_CALLDATA
+            ),
+            4
+        );
+        // One batch always goes, whatever its size.
+        assert_eq!(batches_within([200_000], MAX_COMMIT_CALLDATA), 1);
+        assert_eq!(batches_within([], MAX_COMMIT_CALLDATA), 0);
+    }
 
     #[test]
     fn blob_count_is_checked_not_truncated() {

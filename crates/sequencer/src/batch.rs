@@ -446,3 +446,50 @@ fn genesis_batch(genesis: &StateCommitment, chain_id: u64) -> BatchRecord {
         pubdata: Bytes::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::Address;
+
+    use super::*;
+
+    fn sealer() -> BatchSealer {
+        let genesis = StateCommitment::default();
+        BatchSealer {
+            config: BatchSealConfig::default(),
+            chain_id: 270,
+            last: genesis_batch(&genesis, 270),
+            open: None,
+            seal_now: false,
+        }
+    }
+
+    fn block(n: u64) -> StateCommitment {
+        StateCommitment {
+            block_number: n,
+            ..Default::default()
+        }
+    }
+
+    /// The sequencer builds a block only with what `tx_room` and `log_room` leave: they count what the open batch
+    /// already holds against the 16-bit transaction numbers and the logs tree's leaves.
+    #[test]
+    fn tx_and_log_room_count_the_open_batch() {
+        let mut s = sealer();
+        assert_eq!(s.tx_room(), MAX_BATCH_TXS);
+        assert_eq!(s.log_room(), MAX_BATCH_LOGS);
+        let logs: Vec<L2ToL1Log> = (0..3)
+            .map(|i| L2ToL1Log::message(i, Address::ZERO, B256::ZERO))
+            .collect();
+        s.add_block(block(1), &StateWrites::default(), 65_530, 0, &[], &logs);
+        assert_eq!(s.tx_room(), 5);
+        assert_eq!(s.log_room(), MAX_BATCH_LOGS - 3);
+        // A block's logs are numbered after the batch's earlier transactions, within 16 bits.
+        s.add_block(block(2), &StateWrites::default(), 5, 0, &[], &logs[..1]);
+        assert_eq!(s.tx_room(), 0);
+        assert_eq!(
+            s.open.as_ref().map(|o| o.logs[3].tx_number_in_batch),
+            Some(65_530)
+        );
+    }
+}

@@ -107,6 +107,10 @@ pub struct ChainSection {
     /// Follow Ethereum L1 rules: take EIP-4844 blob transactions and burn the base fee (set for the embedded dev
     /// L1; an L2 takes no blobs and pays the base fee to its operator).
     pub ethereum_l1: bool,
+    /// Most pubdata one priority transaction may add (`ChainConfig::max_l1_tx_pubdata`): a rule of the state
+    /// transition, so every node and prover of the chain must use the same value. The batch pubdata limit must
+    /// hold it plus 512 bytes, so that any priority transaction fits an empty batch.
+    pub max_l1_tx_pubdata: u64,
 }
 
 /// `[rpc]`
@@ -213,6 +217,7 @@ impl Default for ChainSection {
             min_base_fee: c.fee.min_base_fee,
             fee_recipient: Address::ZERO,
             ethereum_l1: c.ethereum_l1,
+            max_l1_tx_pubdata: c.max_l1_tx_pubdata,
         }
     }
 }
@@ -273,17 +278,30 @@ impl NodeConfig {
             chain_id: self.chain.chain_id,
             block_gas_limit: self.chain.block_gas_limit,
             ethereum_l1: self.chain.ethereum_l1,
-            // Every priority transaction must fit an empty batch (with room for the batch's and block's headers,
-            // its own L2→L1 log and the accounts its fee and refund touch), or the queue could stall settlement.
-            max_l1_tx_pubdata: ferrum_stf::L1_TX_MAX_PUBDATA.min(
-                self.batch_max_pubdata_bytes()
-                    .saturating_sub(L1_TX_PUBDATA_OVERHEAD),
-            ),
+            max_l1_tx_pubdata: self.chain.max_l1_tx_pubdata,
             fee: ferrum_primitives::FeeParams {
                 min_base_fee: self.chain.min_base_fee,
                 ..Default::default()
             },
         }
+    }
+
+    /// Refuses settings under which a priority transaction could be too big for any batch (the queue would
+    /// stall settlement).
+    pub(crate) fn check_pubdata_limits(&self) -> anyhow::Result<()> {
+        let batch = self.batch_max_pubdata_bytes();
+        let needed = self
+            .chain
+            .max_l1_tx_pubdata
+            .saturating_add(L1_TX_PUBDATA_OVERHEAD);
+        anyhow::ensure!(
+            batch >= needed,
+            "a batch may carry {batch} bytes of pubdata, but a priority transaction may write \
+             chain.max_l1_tx_pubdata = {} bytes (+{L1_TX_PUBDATA_OVERHEAD} of overhead): lower \
+             chain.max_l1_tx_pubdata or raise sequencer.batch_max_pubdata_bytes",
+            self.chain.max_l1_tx_pubdata
+        );
+        Ok(())
     }
 
     /// The most pubdata a batch may carry: the configured limit, capped by what one L1 transaction can take.
@@ -358,6 +376,20 @@ impl NodeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_limit_below_the_largest_priority_transaction_is_refused() {
+        let mut c = NodeConfig::default();
+        c.sequencer.batch_max_pubdata_bytes = 3_000;
+        assert!(c.check_pubdata_limits().is_err());
+        c.chain.max_l1_tx_pubdata = 2_000;
+        c.check_pubdata_limits().unwrap();
+        assert_eq!(c.chain_config().max_l1_tx_pubdata, 2_000);
+        // Settling with calldata caps a batch at 120,000 bytes: the default (100,000) fits.
+        let mut settling = NodeConfig::default();
+        settling.l1.rpc_url = Some("http://127.0.0.1:1".into());
+        settling.check_pubdata_limits().unwrap();
+    }
 
     #[test]
     fn toml_roundtrip_and_unknown_fields_rejected() {

@@ -70,6 +70,7 @@ pub(crate) fn open_chain(config: &NodeConfig, l1: L1Ecosystem) -> anyhow::Result
         },
     )
     .with_context(|| format!("opening database in {}", config.data_dir.display()))?;
+    config.check_pubdata_limits()?;
     let chain_config = config.chain_config();
     let timestamp = if config.genesis.timestamp == 0 {
         SystemTime::now()

@@ -185,16 +185,14 @@ impl Sequencer {
                 return self.produce_block();
             }
             if fitting == 0 {
-                // Unreachable while max_l1_tx_pubdata leaves room for the batch's overhead; the op must not
-                // stall the queue, so it goes in alone.
-                tracing::error!(
-                    serial = priority[0].serial_id,
-                    "a priority transaction alone exceeds an empty batch's pubdata room"
-                );
-                priority.truncate(1);
-            } else {
-                priority.truncate(fitting);
+                // The node checks at start that max_l1_tx_pubdata fits an empty batch. Sealing a batch that L1
+                // can never take would be permanent; stopping is not.
+                return Err(SequencerError::Inconsistent(format!(
+                    "priority transaction {} alone exceeds an empty batch's pubdata room",
+                    priority[0].serial_id
+                )));
             }
+            priority.truncate(fitting);
             self.batches.seal_before_next_block();
         }
         let start = |priority: &[L1Tx]| -> Result<_, SequencerError> {

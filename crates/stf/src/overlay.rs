@@ -63,6 +63,15 @@ impl<O: StateOracle> Overlay<O> {
             if !self.dirty_accounts.contains(address) {
                 bytes += 92;
             }
+            if account.is_selfdestructed() {
+                bytes += 84
+                    * self
+                        .selfdestruct_writes(*address)
+                        .iter()
+                        .filter(|k| !self.dirty_storage.contains(*k))
+                        .count() as u64;
+                continue;
+            }
             let info = &account.info;
             if info.code.is_some()
                 && info.code_hash != KECCAK256_EMPTY
@@ -85,6 +94,15 @@ impl<O: StateOracle> Overlay<O> {
                     .count() as u64;
         }
         bytes
+    }
+
+    /// The cached slots of `address` that a self-destruct must zero: those holding a value.
+    fn selfdestruct_writes(&self, address: Address) -> Vec<(Address, U256)> {
+        self.storage
+            .iter()
+            .filter(|((a, _), v)| *a == address && !v.is_zero())
+            .map(|(k, _)| *k)
+            .collect()
     }
 
     pub(crate) fn new(oracle: O) -> Self {
@@ -244,14 +262,9 @@ impl<O: StateOracle> DatabaseCommit for Overlay<O> {
             }
             if account.is_selfdestructed() {
                 // Only possible for accounts created in the same transaction (EIP-6780): every
-                // slot they ever wrote is in this overlay.
-                let slots: Vec<_> = self
-                    .storage
-                    .keys()
-                    .filter(|(a, _)| *a == address)
-                    .copied()
-                    .collect();
-                for key in slots {
+                // slot they ever wrote is in this overlay. Only those that hold a value are zeroed and
+                // written: slots merely read (zero) stay out of the state diff.
+                for key in self.selfdestruct_writes(address) {
                     self.storage.insert(key, U256::ZERO);
                     self.dirty_storage.insert(key);
                 }
@@ -284,5 +297,50 @@ impl<O: StateOracle> DatabaseCommit for Overlay<O> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty state.
+    struct Empty;
+
+    impl StateOracle for Empty {
+        type Error = core::convert::Infallible;
+        fn account(&self, _: Address) -> Result<Option<AccountState>, Self::Error> {
+            Ok(None)
+        }
+        fn storage(&self, _: Address, _: U256) -> Result<U256, Self::Error> {
+            Ok(U256::ZERO)
+        }
+        fn code(&self, _: B256) -> Result<Option<Bytes>, Self::Error> {
+            Ok(None)
+        }
+        fn block_hash(&self, _: u64) -> Result<B256, Self::Error> {
+            Ok(B256::ZERO)
+        }
+    }
+
+    /// A transaction that reads many (empty) slots of an address, then creates a contract there that destroys
+    /// itself: the pubdata priced before the commit is what the commit adds, and slots only read add nothing.
+    #[test]
+    fn pubdata_growth_is_what_a_commit_adds_even_for_a_selfdestruct() {
+        let mut overlay = Overlay::new(Empty);
+        let x = Address::repeat_byte(0x42);
+        for slot in 0..500u64 {
+            overlay.storage(x, U256::from(slot)).unwrap();
+        }
+        let mut account = Account::new_not_existing(revm::state::TransactionId::ZERO);
+        account.mark_touch();
+        account.mark_created();
+        account.mark_selfdestruct();
+        let changes: AddressMap<Account> = [(x, account)].into_iter().collect();
+        let before = overlay.pubdata_estimate();
+        let growth = overlay.pubdata_growth(&changes);
+        overlay.commit(changes);
+        assert_eq!(overlay.pubdata_estimate() - before, growth);
+        assert_eq!(growth, 92, "only the account: read slots are not written");
     }
 }

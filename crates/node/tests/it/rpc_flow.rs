@@ -375,6 +375,7 @@ async fn blocks_stop_taking_transactions_before_their_batch_outgrows_the_pubdata
     let dir = tempfile::tempdir().unwrap();
     let mut config = crate::common::test_config(dir.path());
     config.sequencer.batch_max_pubdata_bytes = 3_000;
+    config.chain.max_l1_tx_pubdata = 2_000;
     config.sequencer.block_time_ms = 300;
     config.sequencer.batch_max_age_secs = 1;
     let node = ferrum_node::spawn(config).await.unwrap();
@@ -436,6 +437,7 @@ async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one
     let dir = tempfile::tempdir().unwrap();
     let mut config = crate::common::test_config(dir.path());
     config.sequencer.batch_max_pubdata_bytes = 3_000;
+    config.chain.max_l1_tx_pubdata = 2_000;
     config.sequencer.block_time_ms = 400;
     config.sequencer.batch_max_age_secs = 1;
     let node = ferrum_node::spawn(config).await.unwrap();

@@ -56,6 +56,8 @@ pub struct Deposit {
     pub token: Option<Address>,
     /// L2 gas limit; `None` prices it as the SDK does (`zks_estimateGasL1ToL2` × 1.2).
     pub l2_gas_limit: Option<u64>,
+    /// The L1 Bridgehub, when the caller knows it (see [`crate::withdraw::l1_bridges`]).
+    pub bridgehub: Option<Address>,
 }
 
 /// What a deposit sent.
@@ -86,7 +88,8 @@ pub async fn deposit(d: &Deposit) -> anyhow::Result<DepositSent> {
         serde_json::from_value(l2_call(&d.l2_rpc, "eth_chainId", json!([])).await?)?;
     let chain_id = U256::from(chain_id.to::<u64>());
     // The bridge the tokens are approved to comes from L1, not from the L2 node.
-    let (bridgehub, shared_bridge) = crate::withdraw::l1_bridges(&d.l2_rpc, &d.l1_rpc).await?;
+    let (bridgehub, shared_bridge) =
+        crate::withdraw::l1_bridges(&d.l2_rpc, &d.l1_rpc, d.bridgehub).await?;
 
     let l2_gas = match d.l2_gas_limit {
         Some(gas) => gas,

@@ -74,6 +74,10 @@ enum Command {
         /// L1 key of the depositor.
         #[arg(long, env = "FERRUM_L1_KEY")]
         private_key: String,
+        /// The L1 Bridgehub. Without it the L2 endpoint's `zks_getBridgehubContract` is trusted; with it, an L2
+        /// endpoint that names another Bridgehub is refused.
+        #[arg(long, env = "FERRUM_BRIDGEHUB")]
+        bridgehub: Option<alloy_primitives::Address>,
     },
 }
 
@@ -96,6 +100,10 @@ enum WithdrawCommand {
         /// L1 key that pays the gas (the funds go to the receiver in the message).
         #[arg(long, env = "FERRUM_L1_KEY")]
         private_key: String,
+        /// The L1 Bridgehub. Without it the L2 endpoint's `zks_getBridgehubContract` is trusted; with it, an L2
+        /// endpoint that names another Bridgehub is refused.
+        #[arg(long, env = "FERRUM_BRIDGEHUB")]
+        bridgehub: Option<alloy_primitives::Address>,
     },
 }
 
@@ -409,9 +417,11 @@ async fn main() -> anyhow::Result<()> {
             l2_rpc,
             l1_rpc,
             private_key,
+            bridgehub,
         }) => {
             let proof = ferrum_node::withdraw::withdrawal_proof(&l2_rpc, tx, index).await?;
-            let (_, bridges) = ferrum_node::withdraw::l1_bridges(&l2_rpc, &l1_rpc).await?;
+            let (_, bridges) =
+                ferrum_node::withdraw::l1_bridges(&l2_rpc, &l1_rpc, bridgehub).await?;
             let hash =
                 ferrum_node::withdraw::finalize_withdrawal(&l1_rpc, &private_key, bridges, &proof)
                     .await?;
@@ -429,6 +439,7 @@ async fn main() -> anyhow::Result<()> {
             l2_rpc,
             l1_rpc,
             private_key,
+            bridgehub,
         } => {
             let sent = ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
                 l2_rpc,
@@ -438,6 +449,7 @@ async fn main() -> anyhow::Result<()> {
                 amount,
                 token,
                 l2_gas_limit,
+                bridgehub,
             })
             .await?;
             println!(

@@ -132,17 +132,29 @@ pub async fn finalize_withdrawal(
     Ok(receipt.transaction_hash)
 }
 
-/// The L2 chain's Bridgehub (`zks_getBridgehubContract`) and the L1 shared bridge as that Bridgehub records it
-/// on L1 (`sharedBridge()`), not as the L2 node reports it: tokens are approved to, and withdrawals claimed from,
-/// the contract L1 itself names. Fails unless the Bridgehub has a contract for the L2's chain id.
+/// The L2 chain's Bridgehub and the L1 shared bridge as that Bridgehub records it on L1 (`sharedBridge()`), not
+/// as the L2 node reports it: tokens are approved to, and withdrawals claimed from, the contract L1 itself names.
+/// The Bridgehub is `known` when the caller gives it (an L2 endpoint that names another is refused), else the L2
+/// endpoint's `zks_getBridgehubContract`, which is then trusted. Fails unless the Bridgehub has a contract for the
+/// L2's chain id.
 pub async fn l1_bridges(
     l2_rpc: &str,
     l1_rpc: &str,
+    known: Option<alloy_primitives::Address>,
 ) -> anyhow::Result<(alloy_primitives::Address, alloy_primitives::Address)> {
     use ferrum_l1::bindings::bridgehub::Bridgehub;
-    let bridgehub: alloy_primitives::Address =
+    let reported: alloy_primitives::Address =
         serde_json::from_value(l2_call(l2_rpc, "zks_getBridgehubContract", json!([])).await?)
             .context("zks_getBridgehubContract")?;
+    let bridgehub = match known {
+        Some(b) if b != reported => {
+            bail!(
+                "the L2 endpoint names Bridgehub {reported}, not the given {b}: refusing to use it"
+            )
+        }
+        Some(b) => b,
+        None => reported,
+    };
     let chain_id: alloy_primitives::U64 =
         serde_json::from_value(l2_call(l2_rpc, "eth_chainId", json!([])).await?)
             .context("eth_chainId")?;

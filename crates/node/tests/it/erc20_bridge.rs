@@ -127,6 +127,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         amount: deposited,
         token: Some(*token.address()),
         l2_gas_limit: None,
+        bridgehub: None,
     })
     .await
     .unwrap();
@@ -319,6 +320,7 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         amount: U256::from(12_345u64),
         token: None,
         l2_gas_limit: None,
+        bridgehub: None,
     })
     .await
     .unwrap();
@@ -348,11 +350,12 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
     ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
         l2_rpc: liar,
         l1_rpc: l1_url.to_string(),
-        private_key: key,
+        private_key: key.clone(),
         to: user.address(),
         amount: more,
         token: Some(*token.address()),
         l2_gas_limit: None,
+        bridgehub: None,
     })
     .await
     .unwrap();
@@ -367,6 +370,21 @@ async fn erc20_round_trip(l1_url: &str, l1_user: PrivateKeySigner, l1_payer_key:
         U256::ZERO,
         "the L2 endpoint's bridge got an allowance"
     );
+    // One that names another Bridgehub is refused when the user gives the real one (`--bridgehub`).
+    let fake_hub = lying_l2(url.clone(), "zks_getBridgehubContract", json!(thief)).await;
+    let err = ferrum_node::deposit::deposit(&ferrum_node::deposit::Deposit {
+        l2_rpc: fake_hub,
+        l1_rpc: l1_url.to_string(),
+        private_key: key.clone(),
+        to: user.address(),
+        amount: more,
+        token: Some(*token.address()),
+        l2_gas_limit: None,
+        bridgehub: Some(deployment.bridgehub),
+    })
+    .await
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("refusing"), "{err:#}");
     wait_until("the deposit sent through the lying endpoint", || async {
         bridged
             .balanceOf(user.address())
@@ -424,6 +442,7 @@ async fn an_erc20_deposit_that_fails_on_l2_is_reclaimed_on_l1_once() {
         amount,
         token: Some(*token.address()),
         l2_gas_limit: Some(100_000),
+        bridgehub: None,
     })
     .await
     .unwrap()

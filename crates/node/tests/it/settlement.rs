@@ -572,9 +572,10 @@ async fn an_eth_withdrawal_is_finalized_on_l1_once() {
         "0x{}",
         alloy_primitives::hex::encode(l1.keys()[7].to_bytes())
     );
-    let (hub, bridge) = ferrum_node::withdraw::l1_bridges(&url, &l1_url)
-        .await
-        .unwrap();
+    let (hub, bridge) =
+        ferrum_node::withdraw::l1_bridges(&url, &l1_url, Some(deployment.bridgehub))
+            .await
+            .unwrap();
     assert_eq!(
         (hub, bridge),
         (deployment.bridgehub, deployment.shared_bridge)

@@ -32,9 +32,8 @@ use p3_lookup::{InteractionSymbolicBuilder, Kind, LogUpGadget, Lookup, LookupPro
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 
+use super::test_runs::{BUSY_INPUT, HonestRun, busy_program, honest_run};
 use super::*;
-use crate::asm::{self, reg::*};
-use crate::syscall;
 
 /// Honest rows sampled per table (the first two, the last, and random others).
 const HONEST_ROWS: usize = 32;
@@ -221,72 +220,15 @@ const fn table_name(air: &ZkvmAir) -> &'static str {
     }
 }
 
-/// A run that puts real rows in every table: loads and stores of each width, multiplies,
-/// divides, shifts, bitwise ops, comparisons, a branch, a read and a commit.
-fn busy_program() -> Program {
-    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
-    code.extend([
-        asm::addi(A7, ZERO, syscall::READ_WORD as i32),
-        asm::ECALL,
-        asm::addi(T0, ZERO, 300),
-        asm::addi(T1, ZERO, 7),
-        asm::mul(T2, T0, T1),
-        asm::mulh(A4, T0, A0),
-        asm::sll(A2, T0, T1),
-        asm::sra(A2, A0, T1),
-        asm::and(A3, T0, T1),
-        asm::or(A4, T0, T1),
-        asm::xor(A5, T0, T1),
-        asm::divu(S1, T2, T1),
-        asm::rem(S1, A0, T1),
-        asm::sltu(S1, T1, T0),
-        asm::sub(S1, T1, T0),
-        asm::sw(T2, S0, 0),
-        asm::sh(A2, S0, 4),
-        asm::sb(A5, S0, 9),
-        asm::lw(A1, S0, 0),
-        asm::lhu(A2, S0, 4),
-        asm::lb(A2, S0, 9),
-        asm::beq(A2, A2, 8),
-        asm::addi(A1, A1, 1),
-        asm::add(A0, A1, A3),
-        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
-        asm::ECALL,
-    ]);
-    code.extend(asm::HALT);
-    Program::from_elf(&asm::elf(&code, &[])).unwrap()
-}
-
 /// Every table of the zkVM for one run (the ten of a halting segment, and the final-state table
 /// a non-halting one adds), with their lookups gathered as `p3-batch-stark` gathers them.
 fn tables() -> Vec<Table> {
-    let p = busy_program();
-    let run = run(&p, &[0xdead_beef], MAX_SEGMENT_CYCLES).unwrap();
-    let init = trace::image_state(&p);
-    let output = run.output.clone();
-    let seg = Segment {
-        start_pc: p.entry,
-        end_pc: 0,
-        halted: true,
-        exit_code: run.exit_code,
-        out_start: 0,
-        output: &output,
-        state_in: &init,
-        state_out: None,
-    };
-    let mut airs = airs(&p, &seg);
-    let (traces, state_out) = trace::generate(
-        &p,
-        &run.trace,
-        &init,
-        0,
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Rom(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Image(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Io(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Pages(_))),
-    )
-    .unwrap();
-    let mut pvs = public_values(&seg, airs.len());
+    let HonestRun {
+        mut airs,
+        traces,
+        state_out,
+        mut pvs,
+    } = honest_run(&busy_program(), BUSY_INPUT);
     airs.push(final_table(&state_out));
     pvs.push(Vec::new());
     let mains: Vec<RowMajorMatrix<Val>> = airs

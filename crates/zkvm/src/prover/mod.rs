@@ -684,4 +684,6 @@ mod logup_differential_tests;
 #[cfg(test)]
 mod padding_tests;
 #[cfg(test)]
+mod test_runs;
+#[cfg(test)]
 mod tests;

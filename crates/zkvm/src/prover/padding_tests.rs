@@ -21,10 +21,9 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{MEM_ADDR_OFFSET, Val};
 use super::columns::{BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CpuCols, MulCols};
+use super::test_runs::{BUSY_INPUT, HonestRun, busy_program, honest_run};
 use super::trace::MainTraces;
 use super::*;
-use crate::asm::{self, reg::*};
-use crate::syscall;
 
 /// Evaluates an AIR on one `(current, next)` row pair over concrete values: counts the violated
 /// constraints and records every interaction's count.
@@ -144,62 +143,6 @@ fn probe(
     (violated, speaking)
 }
 
-/// A run that fills every prover table with real rows and leaves padding in each: loads,
-/// stores, a multiply, a shift, AND/OR/XOR, a commit.
-fn busy_program() -> Program {
-    let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
-    code.extend([
-        asm::addi(T0, ZERO, 300),
-        asm::addi(T1, ZERO, 7),
-        asm::mul(T2, T0, T1),
-        asm::sll(A2, T0, T1),
-        asm::and(A3, T0, T1),
-        asm::or(A4, T0, T1),
-        asm::xor(A5, T0, T1),
-        asm::divu(S1, T2, T1),
-        asm::sw(T2, S0, 0),
-        asm::sb(A5, S0, 9),
-        asm::lw(A1, S0, 0),
-        asm::lb(A2, S0, 9),
-        asm::add(A0, A1, A3),
-        asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
-        asm::ECALL,
-    ]);
-    code.extend(asm::HALT);
-    Program::from_elf(&asm::elf(&code, &[])).unwrap()
-}
-
-/// The honest tables, traces and public values of a one-segment run of `p`.
-fn honest_tables(p: &Program) -> (Vec<ZkvmAir>, MainTraces, Vec<Vec<Val>>) {
-    let run = run(p, &[], MAX_SEGMENT_CYCLES).unwrap();
-    let init = trace::image_state(p);
-    let output = run.output.clone();
-    let seg = Segment {
-        start_pc: p.entry,
-        end_pc: 0,
-        halted: true,
-        exit_code: run.exit_code,
-        out_start: 0,
-        output: &output,
-        state_in: &init,
-        state_out: None,
-    };
-    let airs = airs(p, &seg);
-    let (traces, _) = trace::generate(
-        p,
-        &run.trace,
-        &init,
-        0,
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Rom(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Image(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Io(_))),
-        preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Pages(_))),
-    )
-    .unwrap();
-    let pvs = public_values(&seg, airs.len());
-    (airs, traces, pvs)
-}
-
 /// A prover-filled table: name, AIR index in `airs`, its trace, and whether a row is real.
 type ProverTable<'a> = (
     &'static str,
@@ -256,7 +199,7 @@ fn pv_variants(pv: &[Val], table: usize) -> Vec<Vec<Val>> {
 /// Proving the run of `p` with column `col` of row `row` of table `name` set to `value` fails, or the proof
 /// does not verify.
 fn assert_rejected_by_proof(p: &Program, name: &str, row: usize, col: usize, value: Val) {
-    let r = prove_with(p, &[], &FAST_TEST, &mut |t, _| {
+    let r = prove_with(p, BUSY_INPUT, &FAST_TEST, &mut |t, _| {
         let m = match name {
             "cpu" => &mut t.cpu,
             "boundary" => &mut t.boundary,
@@ -306,7 +249,9 @@ impl Rng {
 #[test]
 fn a_padding_row_with_any_one_value_changed_is_silent_or_rejected() {
     let p = busy_program();
-    let (airs, traces, pvs) = honest_tables(&p);
+    let HonestRun {
+        airs, traces, pvs, ..
+    } = honest_run(&p, BUSY_INPUT);
     let mut rng = Rng(0x5eed);
     let mut proved = 0;
     for (name, idx, m, is_real) in prover_tables(&traces) {
@@ -348,7 +293,9 @@ fn a_padding_row_with_any_one_value_changed_is_silent_or_rejected() {
 #[test]
 fn a_real_row_replayed_as_padding_is_silent_or_rejected() {
     let p = busy_program();
-    let (airs, traces, pvs) = honest_tables(&p);
+    let HonestRun {
+        airs, traces, pvs, ..
+    } = honest_run(&p, BUSY_INPUT);
     for (name, idx, m, is_real) in prover_tables(&traces) {
         let w = m.width();
         let real: Vec<usize> = (0..m.height())
@@ -419,7 +366,7 @@ fn a_multiplicity_no_lookup_consumes_has_no_proof() {
         ("io", |t| &mut t.io),
     ];
     for (name, pick) in tables {
-        let r = prove_with(&p, &[], &FAST_TEST, &mut |t, _| {
+        let r = prove_with(&p, BUSY_INPUT, &FAST_TEST, &mut |t, _| {
             let m = pick(t);
             let last = m.values.len() - 1;
             m.values[last] += Val::ONE;

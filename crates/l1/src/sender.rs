@@ -166,18 +166,21 @@ pub fn commit_batch_info(
     })
 }
 
-/// Most DA input (calldata pubdata) one commit transaction carries: L1 nodes refuse transactions over 128 KiB
-/// (geth's `txMaxSize`); each batch adds at most 640 bytes of ABI around its pubdata.
+/// Most DA input (calldata pubdata) one commit transaction carries, [`BATCH_ABI_BYTES`] per batch included: L1
+/// nodes refuse transactions over 128 KiB (geth's `txMaxSize`).
 const MAX_COMMIT_CALLDATA: usize = 124_000;
 
+/// The most ABI encoding one batch's `CommitBatchInfo` adds around its DA input.
+const BATCH_ABI_BYTES: usize = 640;
+
 /// How many of the leading batches, with DA inputs of these sizes, fit one commit: at least one (a single batch's
-/// pubdata is bounded by the sequencer), then while the running total (plus 640 bytes of ABI each) stays
+/// pubdata is bounded by the sequencer), then while the running total (plus [`BATCH_ABI_BYTES`] each) stays
 /// within `max`.
 fn batches_within(sizes: impl IntoIterator<Item = usize>, max: usize) -> usize {
     let mut total = 0usize;
     let mut n = 0;
     for size in sizes {
-        total = total.saturating_add(size + 640);
+        total = total.saturating_add(size + BATCH_ABI_BYTES);
         if n > 0 && total > max {
             break;
         }

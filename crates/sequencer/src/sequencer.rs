@@ -160,14 +160,17 @@ impl Sequencer {
         // Priority transactions bypass the pool but not the batch's pubdata limit: take them, in queue order,
         // while the batch has room. The STF caps each one's pubdata (`ChainConfig::max_l1_tx_pubdata`) below
         // what an empty batch holds, so the first one always fits a fresh batch.
+        // The batch must fit L1's limit (calldata or blobs), and its logs tree: a batch with more L2→L1 logs than
+        // leaves could never be sealed.
         let room = self.batches.pubdata_room();
+        let log_room = self.batches.log_room();
         let mut trial = BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
         let mut fitting = 0;
         for op in &priority {
             trial
                 .execute_l1(op.clone())
                 .map_err(|e| SequencerError::Stf(e.to_string()))?;
-            if trial.pubdata_estimate() > room || trial.l2_log_count() > self.batches.log_room() {
+            if trial.pubdata_estimate() > room || trial.l2_log_count() > log_room {
                 break;
             }
             fitting += 1;
@@ -215,11 +218,8 @@ impl Sequencer {
         let mut blocked = HashSet::new();
         let mut evict = Vec::new();
         let mut included = Vec::new();
-        // The batch must fit L1's limit (calldata or blobs): stop once the block's state diff nears its room.
+        // Stop taking transactions once the block's state diff nears the batch's room.
         let budget = self.batches.pubdata_budget();
-        let room = self.batches.pubdata_room();
-        // And its logs tree: a batch with more L2→L1 logs than leaves could never be sealed.
-        let log_room = self.batches.log_room();
         let mut too_big = None;
         for candidate in &candidates {
             if executor.pubdata_estimate() >= budget {

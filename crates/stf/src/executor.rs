@@ -4,8 +4,8 @@ use alloc::{format, string::ToString, vec::Vec};
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, proofs};
 use alloy_primitives::{Address, Bloom, Bytes, U256};
 use ferrum_primitives::{
-    BlockTx, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L1_TX_GAS_PER_PUBDATA, L1Tx, L2ToL1Log,
-    RecoveredTx,
+    BlockTx, L1_MESSAGE_SENT_TOPIC, L1_MESSENGER_ADDRESS, L1_TX_GAS_PER_PUBDATA, L1Tx,
+    L2_TO_L1_LOG_SERIALIZE_SIZE, L2ToL1Log, RecoveredTx,
 };
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
@@ -92,6 +92,9 @@ impl From<ExecutionResult> for CallResult {
         }
     }
 }
+
+/// Pubdata bytes of one L2→L1 log.
+const LOG_BYTES: u64 = L2_TO_L1_LOG_SERIALIZE_SIZE as u64;
 
 /// An L2→L1 message event of the L1 messenger (each becomes an 88-byte L2→L1 log in the batch's pubdata).
 fn is_l1_message(l: &alloy_primitives::Log) -> bool {
@@ -233,7 +236,7 @@ impl<O: StateOracle> BlockExecutor<O> {
     /// slot written, every new bytecode) plus 88 bytes per L2→L1 log. The sequencer stops taking transactions
     /// when it nears what the batch has room for.
     pub fn pubdata_estimate(&self) -> u64 {
-        self.evm.ctx.journaled_state.database.pubdata_estimate() + self.l2_log_count * 88
+        self.evm.ctx.journaled_state.database.pubdata_estimate() + self.l2_log_count * LOG_BYTES
     }
 
     /// L2→L1 logs of the transactions included so far (messages and priority statuses).
@@ -390,7 +393,7 @@ impl<O: StateOracle> BlockExecutor<O> {
                     .journaled_state
                     .database
                     .pubdata_growth(&r.state)
-                    + messages * 88;
+                    + messages * LOG_BYTES;
                 let exec_gas = r.result.tx_gas_used();
                 let gas_used = pubdata
                     .checked_mul(L1_TX_GAS_PER_PUBDATA)

@@ -31,7 +31,24 @@ fn signed_1559(
     };
     let sig = s.sign_transaction_sync(&mut tx).unwrap();
     let env: TxEnvelope = tx.into_signed(sig).into();
-    format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718()))
+    raw_hex(&env)
+}
+
+/// `0x`-hex of a transaction's EIP-2718 bytes, as `eth_sendRawTransaction` takes them.
+fn raw_hex<T: Encodable2718>(tx: &T) -> String {
+    format!("0x{}", alloy_primitives::hex::encode(tx.encoded_2718()))
+}
+
+/// `r` is a JSON-RPC error with `code` whose message starts with `prefix`.
+fn assert_rpc_error(r: &Value, code: i64, prefix: &str) {
+    assert_eq!(r["error"]["code"], code, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(prefix),
+        "{r}"
+    );
 }
 
 async fn send_raw(url: &str, raw: &str) -> Value {
@@ -113,11 +130,7 @@ async fn bad_requests_and_transactions_are_rejected_without_effect() {
     let sig = alloy_primitives::Signature::new(U256::ZERO, U256::from(1u64), false);
     let _ = alice.sign_transaction_sync(&mut legacy).unwrap();
     let env: TxEnvelope = legacy.into_signed(sig).into();
-    let r = send_raw(
-        &url,
-        &format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718())),
-    )
-    .await;
+    let r = send_raw(&url, &raw_hex(&env)).await;
     assert_eq!(r["error"]["code"], -32602, "{r}");
     assert!(
         r["error"]["message"]
@@ -129,14 +142,7 @@ async fn bad_requests_and_transactions_are_rejected_without_effect() {
 
     // Wrong chain id, nonce gap beyond the limit (16 in tests), fee below base fee, insufficient funds.
     let r = send_raw(&url, &signed_1559(&alice, 1, 0, fee, U256::from(1u64))).await;
-    assert_eq!(r["error"]["code"], -32000);
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("invalid chain id"),
-        "{r}"
-    );
+    assert_rpc_error(&r, -32000, "invalid chain id");
     let r = send_raw(&url, &signed_1559(&alice, 270, 17, fee, U256::from(1u64))).await;
     assert!(
         r["error"]["message"]
@@ -285,7 +291,7 @@ fn blob_network_raw(
     )
     .into();
     let env: TxEnvelope = variant.into_signed(sig).into();
-    format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718()))
+    raw_hex(&env)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,7 +307,7 @@ async fn the_embedded_l1_checks_blob_sidecars_and_an_l2_refuses_blobs() {
 
     // Without its sidecar: refused.
     let bare: TxEnvelope = tx.clone().into_signed(sig).into();
-    let bare = format!("0x{}", alloy_primitives::hex::encode(bare.encoded_2718()));
+    let bare = raw_hex(&bare);
     let r = send_raw(&url, &bare).await;
     assert!(
         r["error"]["message"].as_str().unwrap().contains("sidecar"),
@@ -387,14 +393,7 @@ async fn fee_history_refuses_unbounded_or_unordered_percentiles() {
         json!([100.5]),
     ] {
         let r = call(&url, "eth_feeHistory", json!(["0x10", "latest", bad])).await;
-        assert_eq!(r["error"]["code"], -32602, "{bad}: {r}");
-        assert!(
-            r["error"]["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("invalid reward percentile"),
-            "{r}"
-        );
+        assert_rpc_error(&r, -32602, "invalid reward percentile");
     }
     let most: Vec<f64> = (0..100).map(f64::from).collect();
     let r = call(&url, "eth_feeHistory", json!(["0x400", "latest", most])).await;
@@ -412,14 +411,7 @@ async fn log_filters_naming_too_many_addresses_or_topics_are_refused() {
     let url = node.http_url();
     let addresses: Vec<Address> = (0..1_001u64).map(|i| Address::ZERO.create(i)).collect();
     let r = call(&url, "eth_getLogs", json!([{ "address": addresses }])).await;
-    assert_eq!(r["error"]["code"], -32602, "{r}");
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("exceed max addresses"),
-        "{r}"
-    );
+    assert_rpc_error(&r, -32602, "exceed max addresses");
     let topics: Vec<B256> = (0..1_001u64).map(|i| B256::from(U256::from(i))).collect();
     let r = call(&url, "eth_getLogs", json!([{ "topics": [null, topics] }])).await;
     assert_eq!(r["error"]["code"], -32602, "{r}");
@@ -467,29 +459,15 @@ async fn oversized_and_jointly_unaffordable_transactions_are_refused() {
     };
     let sig = alice.sign_transaction_sync(&mut big).unwrap();
     let env: TxEnvelope = big.into_signed(sig).into();
-    let r = send_raw(
-        &url,
-        &format!("0x{}", alloy_primitives::hex::encode(env.encoded_2718())),
-    )
-    .await;
-    assert_eq!(r["error"]["code"], -32000, "{r}");
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("oversized data"),
-        "{r}"
-    );
+    let r = send_raw(&url, &raw_hex(&env)).await;
+    assert_rpc_error(&r, -32000, "oversized data");
 
     // Over 1 MiB, not even decoded.
     let r = send_raw(&url, &format!("0x02{}", "00".repeat(1024 * 1024))).await;
-    assert_eq!(r["error"]["code"], -32000, "{r}");
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("oversized data: transaction size 1048577, limit 1048576"),
-        "{r}"
+    assert_rpc_error(
+        &r,
+        -32000,
+        "oversized data: transaction size 1048577, limit 1048576",
     );
 
     // Bob has 1,000 ether: one gapped transfer of 600 is pooled, a second is more than he has.
@@ -498,14 +476,7 @@ async fn oversized_and_jointly_unaffordable_transactions_are_refused() {
     let r = send_raw(&url, &signed_1559(&bob, 270, 3, fee, ether(600))).await;
     assert!(r["result"].is_string(), "{r}");
     let r = send_raw(&url, &signed_1559(&bob, 270, 4, fee, ether(600))).await;
-    assert_eq!(r["error"]["code"], -32000, "{r}");
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("insufficient funds for gas * price + value"),
-        "{r}"
-    );
+    assert_rpc_error(&r, -32000, "insufficient funds for gas * price + value");
     assert_eq!(node.chain.pool.len(), 1);
     node.stop().await.unwrap();
 }

@@ -444,15 +444,7 @@ async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one
     let url = node.http_url();
     let p = provider(&url, signer(0));
     let writer = deploy_runtime(&url, SLOT_WRITER).await;
-    let write = |n: u64, nonce: u64| {
-        TransactionRequest::default()
-            .with_to(writer)
-            .with_input(U256::from(n).to_be_bytes::<32>().to_vec())
-            .with_nonce(nonce)
-            .with_gas_limit(3_000_000)
-            .with_max_fee_per_gas(1_000_000_000)
-            .with_max_priority_fee_per_gas(0)
-    };
+    let write = |n: u64, nonce: u64| count_call(writer, n, nonce, 3_000_000);
     let nonce = p.get_transaction_count(signer(0).address()).await.unwrap();
 
     // Ten transfers to fresh accounts, then 25 new slots (~2.4 KB, more than what is left in the batch but less
@@ -489,16 +481,10 @@ async fn a_transaction_whose_state_diff_overflows_a_batch_waits_for_an_empty_one
         .await
         .unwrap()
         .tx_hash();
-    let mut dropped = false;
-    for _ in 0..100 {
-        let r = call(&url, "eth_getTransactionByHash", json!([too_big])).await;
-        if r["result"].is_null() {
-            dropped = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(dropped, "the oversized transaction is still known");
+    assert!(
+        forgotten(&url, too_big, 100).await,
+        "the oversized transaction is still known"
+    );
     assert!(call(&url, "eth_getTransactionReceipt", json!([too_big])).await["result"].is_null());
     let next = p
         .send_transaction(
@@ -641,15 +627,7 @@ async fn a_transaction_with_more_l2_to_l1_logs_than_a_batch_holds_is_dropped() {
     let p = provider(&url, signer(0));
     let spammer = deploy_runtime(&url, MESSAGE_SPAMMER).await;
     let nonce = p.get_transaction_count(signer(0).address()).await.unwrap();
-    let send = |n: u64, nonce: u64| {
-        TransactionRequest::default()
-            .with_to(spammer)
-            .with_input(U256::from(n).to_be_bytes::<32>().to_vec())
-            .with_nonce(nonce)
-            .with_gas_limit(300_000_000)
-            .with_max_fee_per_gas(1_000_000_000)
-            .with_max_priority_fee_per_gas(0)
-    };
+    let send = |n: u64, nonce: u64| count_call(spammer, n, nonce, 300_000_000);
     // A few messages are fine.
     let small = p
         .send_transaction(send(3, nonce))
@@ -666,16 +644,8 @@ async fn a_transaction_with_more_l2_to_l1_logs_than_a_batch_holds_is_dropped() {
         .await
         .unwrap()
         .tx_hash();
-    let mut dropped = false;
-    for _ in 0..200 {
-        if call(&url, "eth_getTransactionByHash", json!([too_many])).await["result"].is_null() {
-            dropped = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     assert!(
-        dropped,
+        forgotten(&url, too_many, 200).await,
         "the transaction with 16,500 messages is still known"
     );
     // The sequencer still runs: a transfer from another account is included and its batch seals.
@@ -694,6 +664,29 @@ async fn a_transaction_with_more_l2_to_l1_logs_than_a_batch_holds_is_dropped() {
     assert!(receipt.status());
     wait_sealed(&node.chain.store, receipt.block_number.unwrap()).await;
     node.stop().await.unwrap();
+}
+
+/// A call of `to` whose calldata is the word `n` (how the test contracts above take their count), priced at
+/// 1 gwei with no tip.
+fn count_call(to: Address, n: u64, nonce: u64, gas_limit: u64) -> TransactionRequest {
+    TransactionRequest::default()
+        .with_to(to)
+        .with_input(U256::from(n).to_be_bytes::<32>().to_vec())
+        .with_nonce(nonce)
+        .with_gas_limit(gas_limit)
+        .with_max_fee_per_gas(1_000_000_000)
+        .with_max_priority_fee_per_gas(0)
+}
+
+/// Whether the node stops knowing transaction `hash` within `polls` polls 50 ms apart.
+async fn forgotten(url: &str, hash: alloy_primitives::B256, polls: u32) -> bool {
+    for _ in 0..polls {
+        if call(url, "eth_getTransactionByHash", json!([hash])).await["result"].is_null() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
 }
 
 /// Sealed batch `n`.

@@ -13,6 +13,8 @@ use ferrum_node::{
     spawn,
 };
 
+mod zkvm_cli;
+
 #[derive(Parser)]
 #[command(
     name = "ferrum",
@@ -79,6 +81,9 @@ enum Command {
         #[arg(long, env = "FERRUM_BRIDGEHUB")]
         bridgehub: Option<alloy_primitives::Address>,
     },
+    /// Run, prove and verify RV32IM programs in the zkVM.
+    #[command(subcommand)]
+    Zkvm(zkvm_cli::ZkvmCommand),
 }
 
 #[derive(Subcommand)]
@@ -461,6 +466,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Config => {
             print!("{}", toml::to_string(&NodeConfig::default())?);
             Ok(())
+        }
+        Command::Zkvm(command) => {
+            // Proving is CPU-bound (rayon inside); nothing else runs on the runtime meanwhile.
+            let code = zkvm_cli::main(command)?;
+            std::io::Write::flush(&mut std::io::stdout())?;
+            std::process::exit(i32::from(code))
         }
     }
 }

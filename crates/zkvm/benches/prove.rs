@@ -121,9 +121,14 @@ fn main() {
         let t = Instant::now();
         verify(&program, &claim, &proof, &params).unwrap();
         if k == lo {
+            let shape: Vec<String> = stats
+                .tables
+                .iter()
+                .map(|t| format!("{} {}+{}", t.name, t.main_width, t.aux_width))
+                .collect();
             println!(
-                "main columns per table {:?}; LogUp extension columns per table {:?}",
-                stats.main_widths, stats.aux_widths
+                "main + LogUp extension columns per table: {}",
+                shape.join(", ")
             );
         }
         let verify_ms = t.elapsed().as_secs_f64() * 1e3;

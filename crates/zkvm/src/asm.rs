@@ -145,13 +145,71 @@ pub const fn li(rd: u32, value: u32) -> [u32; 2] {
 pub const HALT: [u32; 2] = [addi(reg::A7, reg::ZERO, 93), ECALL];
 
 /// Builds a static ELF32 RISC-V executable: `code` at [`CODE_BASE`] (R+X, entry at its start)
-/// and `data` at [`DATA_BASE`] (R+W; at least one page is mapped even when `data` is empty).
+/// and `data` at [`DATA_BASE`] (R+W; at least one page is mapped even when `data` is empty),
+/// with section headers (`.text`, `.data`, `.shstrtab`) as linkers write them.
 pub fn elf(code: &[u32], data: &[u32]) -> Vec<u8> {
+    elf_with_rodata(code, &[], data, true)
+}
+
+/// [`elf`] with `rodata` right after the code in the same R+X segment (at
+/// `CODE_BASE + 4 * code.len()`), as GNU ld's default bare-metal layout puts `.rodata`. With
+/// `section_headers` a `.rodata` section names it; without, the file has no section headers at
+/// all (as after `strip --strip-section-headers`).
+pub fn elf_with_rodata(
+    code: &[u32],
+    rodata: &[u32],
+    data: &[u32],
+    section_headers: bool,
+) -> Vec<u8> {
+    const SHF_WRITE: u32 = 1;
+    const SHF_ALLOC: u32 = 2;
+    const SHF_EXECINSTR: u32 = 4;
+    const SHT_PROGBITS: u32 = 1;
+    const SHT_STRTAB: u32 = 3;
     let phnum: u16 = 2;
     let code_off = 52 + 32 * u32::from(phnum);
     let code_len = 4 * code.len() as u32;
-    let data_off = code_off + code_len;
+    let rodata_len = 4 * rodata.len() as u32;
+    let text_len = code_len + rodata_len;
+    let data_off = code_off + text_len;
     let data_len = 4 * data.len() as u32;
+    // Section headers: (name, type, flags, address, file offset, size).
+    let mut names = vec![0u8];
+    let mut sections = vec![(0, 0, 0, 0, 0, 0)];
+    let mut section = |name: &str, kind: u32, flags: u32, addr: u32, off: u32, size: u32| {
+        sections.push((names.len() as u32, kind, flags, addr, off, size));
+        names.extend_from_slice(name.as_bytes());
+        names.push(0);
+    };
+    let strtab_off = data_off + data_len;
+    let mut shoff = 0;
+    let mut shnum = 0u16;
+    if section_headers {
+        let exec = SHF_ALLOC | SHF_EXECINSTR;
+        section(".text", SHT_PROGBITS, exec, CODE_BASE, code_off, code_len);
+        if !rodata.is_empty() {
+            let addr = CODE_BASE + code_len;
+            section(
+                ".rodata",
+                SHT_PROGBITS,
+                SHF_ALLOC,
+                addr,
+                code_off + code_len,
+                rodata_len,
+            );
+        }
+        if !data.is_empty() {
+            let rw = SHF_ALLOC | SHF_WRITE;
+            section(".data", SHT_PROGBITS, rw, DATA_BASE, data_off, data_len);
+        }
+        section(".shstrtab", SHT_STRTAB, 0, 0, strtab_off, 0);
+        let strtab_len = names.len() as u32;
+        if let Some(last) = sections.last_mut() {
+            last.5 = strtab_len;
+        }
+        shoff = (strtab_off + strtab_len).next_multiple_of(4);
+        shnum = sections.len() as u16;
+    }
     let mut out = Vec::new();
     out.extend_from_slice(&[0x7f, b'E', b'L', b'F', 1, 1, 1, 0]);
     out.extend_from_slice(&[0; 8]);
@@ -160,20 +218,20 @@ pub fn elf(code: &[u32], data: &[u32]) -> Vec<u8> {
     out.extend_from_slice(&1u32.to_le_bytes());
     out.extend_from_slice(&CODE_BASE.to_le_bytes()); // entry
     out.extend_from_slice(&52u32.to_le_bytes()); // phoff
-    out.extend_from_slice(&0u32.to_le_bytes()); // shoff
+    out.extend_from_slice(&shoff.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes()); // flags
     out.extend_from_slice(&52u16.to_le_bytes());
     out.extend_from_slice(&32u16.to_le_bytes());
     out.extend_from_slice(&phnum.to_le_bytes());
     out.extend_from_slice(&40u16.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&shnum.to_le_bytes());
+    out.extend_from_slice(&shnum.saturating_sub(1).to_le_bytes()); // shstrndx: the last one
     let ph = |out: &mut Vec<u8>, off: u32, vaddr: u32, filesz: u32, memsz: u32, flags: u32| {
         for v in [1, off, vaddr, vaddr, filesz, memsz, flags, 4096] {
             out.extend_from_slice(&u32::to_le_bytes(v));
         }
     };
-    ph(&mut out, code_off, CODE_BASE, code_len, code_len, 5);
+    ph(&mut out, code_off, CODE_BASE, text_len, text_len, 5);
     ph(
         &mut out,
         data_off,
@@ -182,8 +240,17 @@ pub fn elf(code: &[u32], data: &[u32]) -> Vec<u8> {
         data_len.max(4096),
         6,
     );
-    for w in code.iter().chain(data) {
+    for w in code.iter().chain(rodata).chain(data) {
         out.extend_from_slice(&w.to_le_bytes());
+    }
+    if section_headers {
+        out.extend_from_slice(&names);
+        out.resize(shoff as usize, 0);
+        for (name, kind, flags, addr, off, size) in sections {
+            for v in [name, kind, flags, addr, off, size, 0, 0, 4, 0] {
+                out.extend_from_slice(&u32::to_le_bytes(v));
+            }
+        }
     }
     out
 }

@@ -1,6 +1,7 @@
 //! A minimal ELF32 (little-endian, RISC-V, executable) loader.
 //!
-//! Only what the zkVM needs: the entry point and the `PT_LOAD` segments with their permissions.
+//! Only what the zkVM needs: the entry point, the `PT_LOAD` segments with their permissions, and
+//! where the section headers (if any) put read-only data (to find `.rodata` inside a code segment).
 
 use crate::error::ElfError;
 
@@ -14,6 +15,12 @@ const PT_LOAD: u32 = 1;
 const PF_X: u32 = 1;
 /// Segment flag: writable.
 const PF_W: u32 = 2;
+/// Size of an ELF32 section header.
+const SHDR_SIZE: usize = 40;
+/// Section flag: occupies memory at run time.
+const SHF_ALLOC: u32 = 2;
+/// Section flag: executable instructions.
+const SHF_EXECINSTR: u32 = 4;
 
 /// One loadable segment of the program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +44,10 @@ pub struct ElfProgram {
     pub entry: u32,
     /// `PT_LOAD` segments in file order.
     pub segments: Vec<Segment>,
+    /// Address ranges of the non-executable `SHF_ALLOC` sections of non-zero size (`.rodata`,
+    /// `.eh_frame`, `.data`, `.bss`, ...), in section order; `None` when the file has no section
+    /// headers. The loader reads data on code pages only where these say there is some.
+    pub data_sections: Option<Vec<std::ops::Range<u32>>>,
 }
 
 fn u16_at(b: &[u8], off: usize) -> Result<u16, ElfError> {
@@ -116,6 +127,54 @@ impl ElfProgram {
         if segments.is_empty() {
             return Err(ElfError::NoLoadableSegments);
         }
-        Ok(Self { entry, segments })
+        let data_sections = data_sections(bytes)?;
+        Ok(Self {
+            entry,
+            segments,
+            data_sections,
+        })
     }
+}
+
+/// The address ranges of the non-executable `SHF_ALLOC` sections, or `None` without section headers.
+fn data_sections(bytes: &[u8]) -> Result<Option<Vec<std::ops::Range<u32>>>, ElfError> {
+    let shoff = u32_at(bytes, 32)? as usize;
+    let shentsize = u16_at(bytes, 46)? as usize;
+    let mut shnum = u32::from(u16_at(bytes, 48)?);
+    if shoff == 0 {
+        return Ok(None);
+    }
+    if shentsize < SHDR_SIZE {
+        return Err(ElfError::BadSectionHeaderSize { size: shentsize });
+    }
+    // ELF extended numbering: with 0xff00 sections or more, `e_shnum` is 0 and section 0's
+    // `sh_size` holds the count.
+    if shnum == 0 {
+        shnum = u32_at(
+            bytes,
+            shoff
+                .checked_add(20)
+                .ok_or(ElfError::Truncated { offset: shoff })?,
+        )?;
+    }
+    let mut ranges = Vec::new();
+    for i in 0..shnum as usize {
+        // Every header must lie in the file, so the loop ends within `bytes.len() / 40` steps.
+        let h = i
+            .checked_mul(shentsize)
+            .and_then(|o| o.checked_add(shoff))
+            .filter(|h| h.checked_add(SHDR_SIZE).is_some_and(|e| e <= bytes.len()))
+            .ok_or(ElfError::Truncated { offset: shoff })?;
+        let flags = u32_at(bytes, h + 8)?;
+        let addr = u32_at(bytes, h + 12)?;
+        let size = u32_at(bytes, h + 20)?;
+        if flags & SHF_ALLOC == 0 || flags & SHF_EXECINSTR != 0 || size == 0 {
+            continue;
+        }
+        let end = addr
+            .checked_add(size)
+            .ok_or(ElfError::SectionOverflow { addr, size })?;
+        ranges.push(addr..end);
+    }
+    Ok(Some(ranges))
 }

@@ -39,6 +39,20 @@ pub enum ElfError {
         /// The `e_phentsize` found.
         size: usize,
     },
+    /// `e_shentsize` is too small for an ELF32 section header.
+    #[error("bad section header size {size}")]
+    BadSectionHeaderSize {
+        /// The `e_shentsize` found.
+        size: usize,
+    },
+    /// An allocated section's address range wraps past 2^32.
+    #[error("section at {addr:#x} of {size} bytes overflows the address space")]
+    SectionOverflow {
+        /// Section address.
+        addr: u32,
+        /// Section size.
+        size: u32,
+    },
     /// A segment's `p_filesz` exceeds its `p_memsz`.
     #[error("segment at {vaddr:#x}: file size exceeds memory size")]
     FileSizeExceedsMemSize {
@@ -187,6 +201,18 @@ pub enum ProveError {
         cycles: u64,
         /// [`crate::MAX_SEGMENT_CYCLES`].
         max: u64,
+    },
+    /// A segment calls a chip more often than its table may hold rows.
+    #[error(
+        "{calls} calls of the {chip:?} chip in one segment exceed its limit of {max}; use shorter segments"
+    )]
+    TooManyChipCalls {
+        /// The chip.
+        chip: crate::Chip,
+        /// Calls in the segment.
+        calls: usize,
+        /// The most one segment may make.
+        max: usize,
     },
     /// The trace does not satisfy the constraints (a bug in trace generation, never a user error).
     #[error("the STARK prover failed: {0}")]

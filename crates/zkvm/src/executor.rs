@@ -27,6 +27,11 @@ pub mod syscall {
     pub const READ_WORD: u32 = 0x100;
     /// Append `a0` to the public output.
     pub const COMMIT_WORD: u32 = 0x101;
+    /// Keccak-f\[1600\] on the 200-byte state at `a0` (25 little-endian lanes), in place.
+    pub const KECCAK_PERMUTE: u32 = 0x200;
+    /// Blake2s compression on the 28-word block at `a0` (`h[8]`, `m[16]`, `t0, t1, f0, f1`):
+    /// `h` is replaced by the compressed chaining value.
+    pub const BLAKE2S_COMPRESS: u32 = 0x201;
 }
 
 /// One word of the program's code: a decoded instruction or why it does not decode.
@@ -45,6 +50,33 @@ pub enum CodeWord {
     NotExecutable,
 }
 
+/// Per page: whether one of `sections` lies (partly) on it; `None` when there are no section headers.
+fn data_pages(sections: Option<&[std::ops::Range<u32>]>) -> Option<Vec<bool>> {
+    let sections = sections?;
+    // Counts of sections starting and ending per page, summed in one sweep: linear in the pages
+    // and sections, however large or many the sections are.
+    let mut delta = vec![0i64; NUM_PAGES + 1];
+    for r in sections {
+        let first = (r.start / PAGE_SIZE) as usize;
+        if first >= NUM_PAGES {
+            continue;
+        }
+        let last = (((r.end - 1) / PAGE_SIZE) as usize).min(NUM_PAGES - 1);
+        delta[first] += 1;
+        delta[last + 1] -= 1;
+    }
+    let mut open = 0i64;
+    Some(
+        delta[..NUM_PAGES]
+            .iter()
+            .map(|d| {
+                open += d;
+                open > 0
+            })
+            .collect(),
+    )
+}
+
 /// A program loaded from an ELF: decoded code, initial memory image and page permissions.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -56,12 +88,17 @@ pub struct Program {
     pub code: Vec<CodeWord>,
     /// Initial memory: every word covered by a segment's file bytes (aligned address → value).
     pub image: BTreeMap<u32, u32>,
-    /// Per page: 0 unmapped, 1 read-only data, 2 writable data, 3 code (any executable byte on it).
+    /// Per page: 0 unmapped, 1 read-only data (also a page with code and read-only data), 2 writable
+    /// data, 3 code (an executable byte and no data on it).
     perms: Vec<u8>,
 }
 
 impl Program {
     /// Loads an ELF file.
+    ///
+    /// A page with executable bytes is a code page, unless a non-executable allocated section
+    /// (`.rodata`) lies on it or the file has no section headers: then it is a read-only data page
+    /// (and its words are still fetched as instructions from [`Program::code`]).
     ///
     /// # Errors
     /// [`ElfError`] when the ELF does not parse, maps memory at or above [`MAX_ADDRESS`], or its
@@ -69,6 +106,7 @@ impl Program {
     pub fn from_elf(bytes: &[u8]) -> Result<Self, ElfError> {
         let elf = ElfProgram::parse(bytes)?;
         let mut perms = vec![0u8; NUM_PAGES];
+        let mut exec_page = vec![false; NUM_PAGES];
         let mut image = BTreeMap::new();
         let mut exec_ranges = Vec::new();
         for seg in &elf.segments {
@@ -85,18 +123,13 @@ impl Program {
             }
             let first = (seg.vaddr / PAGE_SIZE) as usize;
             let last = ((end - 1) / u64::from(PAGE_SIZE)) as usize;
-            for p in &mut perms[first..=last] {
-                // A page holding any code is a code page (neither loaded from nor stored to), so that page
-                // permissions alone decide every access, as the prover's page table does.
-                *p = if seg.exec || *p == PAGE_CODE {
-                    PAGE_CODE
+            for p in first..=last {
+                perms[p] = perms[p].max(if seg.write {
+                    PAGE_WRITABLE
                 } else {
-                    (*p).max(if seg.write {
-                        PAGE_WRITABLE
-                    } else {
-                        PAGE_READ_ONLY
-                    })
-                };
+                    PAGE_READ_ONLY
+                });
+                exec_page[p] |= seg.exec;
             }
             for (i, b) in seg.data.iter().enumerate() {
                 let addr = seg.vaddr + i as u32;
@@ -106,6 +139,21 @@ impl Program {
             }
             if seg.exec {
                 exec_ranges.push((seg.vaddr, end as u32));
+            }
+        }
+        // A page with any executable byte is never writable (no self-modifying code). It is a code
+        // page (no loads either, and the prover's image leaves its words out) unless read-only data
+        // shares it: GNU ld puts `.rodata` in the text segment. Then it is a read-only data page
+        // whose words, instructions included, enter the image. Without section headers nothing
+        // tells code from data, so every executable page is such a data page.
+        let shares_data = data_pages(elf.data_sections.as_deref());
+        for (p, perm) in perms.iter_mut().enumerate() {
+            if exec_page[p] {
+                *perm = if shares_data.as_ref().is_none_or(|d| d[p]) {
+                    PAGE_READ_ONLY
+                } else {
+                    PAGE_CODE
+                };
             }
         }
         let code_base = exec_ranges.iter().map(|r| r.0 & !3).min().unwrap_or(0);
@@ -153,8 +201,9 @@ impl Program {
             .is_some_and(|&p| p > 0)
     }
 
-    /// Whether `addr` lies on a page that holds code (code is not data: loads from it and stores
-    /// to it are refused, and the prover's memory image leaves it out).
+    /// Whether `addr` lies on a code page: one with executable bytes and no read-only data (code is
+    /// not data: loads from it and stores to it are refused, and the prover's memory image leaves
+    /// it out).
     pub fn is_code(&self, addr: u32) -> bool {
         self.perms
             .get((addr / PAGE_SIZE) as usize)
@@ -167,7 +216,7 @@ impl Program {
             .is_some_and(|&p| p == PAGE_WRITABLE)
     }
 
-    /// Every data page (mapped, no code on it) and whether it is writable, by page number: what loads
+    /// Every data page (mapped, not a code page) and whether it is writable, by page number: what loads
     /// (any of them) and stores (writable ones) may touch. The prover's page table.
     pub fn data_pages(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
         self.perms.iter().enumerate().filter_map(|(i, &p)| {
@@ -228,6 +277,63 @@ pub struct Step {
     pub mem: Option<MemAccess>,
 }
 
+/// One call of a chip syscall (a precompile): the block of words it read and wrote, for the
+/// prover's chip tables. The words are contiguous from `ptr`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChipCall {
+    /// Index of the `ecall`'s [`Step`] in its trace (or chunk of trace).
+    pub step: usize,
+    /// Which chip.
+    pub chip: Chip,
+    /// Byte address of the block (`a0`), 4-byte aligned.
+    pub ptr: u32,
+    /// The block's words before the call.
+    pub old: Vec<u32>,
+    /// The block's words after the call.
+    pub new: Vec<u32>,
+}
+
+/// The chips that syscalls call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Chip {
+    /// Keccak-f\[1600\] ([`syscall::KECCAK_PERMUTE`]).
+    Keccak,
+    /// Blake2s compression ([`syscall::BLAKE2S_COMPRESS`]).
+    Blake2s,
+}
+
+impl Chip {
+    /// Words of the block at `a0` that the call reads and writes.
+    pub const fn words(self) -> usize {
+        match self {
+            Self::Keccak => crate::precompile::KECCAK_WORDS,
+            Self::Blake2s => crate::precompile::BLAKE2S_WORDS,
+        }
+    }
+
+    /// The syscall number that calls the chip.
+    pub const fn syscall(self) -> u32 {
+        match self {
+            Self::Keccak => syscall::KECCAK_PERMUTE,
+            Self::Blake2s => syscall::BLAKE2S_COMPRESS,
+        }
+    }
+
+    /// The chip's id on the prover's `chip` bus (1-based: 0 never names a chip).
+    pub(crate) const fn id(self) -> u32 {
+        self as u32 + 1
+    }
+
+    /// The chip a syscall number calls, if any.
+    pub const fn from_syscall(number: u32) -> Option<Self> {
+        match number {
+            syscall::KECCAK_PERMUTE => Some(Self::Keccak),
+            syscall::BLAKE2S_COMPRESS => Some(Self::Blake2s),
+            _ => None,
+        }
+    }
+}
+
 /// Execution limits and options.
 #[derive(Clone, Copy, Debug)]
 pub struct ExecConfig {
@@ -257,6 +363,8 @@ pub struct Execution {
     pub output: Vec<u32>,
     /// The trace, when [`ExecConfig::trace`] was set.
     pub trace: Vec<Step>,
+    /// The chip calls of the trace, in order (with [`ExecConfig::trace`]).
+    pub calls: Vec<ChipCall>,
 }
 
 struct Memory {
@@ -301,12 +409,18 @@ pub fn execute(
     input: &[u32],
     config: &ExecConfig,
 ) -> Result<Execution, ExecError> {
-    run_chunked(program, input, config, None, &mut |_: &[Step], _| Ok(()))
+    run_chunked(
+        program,
+        input,
+        config,
+        None,
+        &mut |_: &[Step], _: &[ChipCall], _| Ok(()),
+    )
 }
 
-/// The outcome of [`run_chunked`] per segment: the steps, and the next segment's pc (`None` for
-/// the halting segment).
-pub(crate) type ChunkFn<'a, E> = dyn FnMut(&[Step], Option<u32>) -> Result<(), E> + 'a;
+/// The outcome of [`run_chunked`] per segment: the steps, their chip calls (`step` counts from the
+/// chunk's first step), and the next segment's pc (`None` for the halting segment).
+pub(crate) type ChunkFn<'a, E> = dyn FnMut(&[Step], &[ChipCall], Option<u32>) -> Result<(), E> + 'a;
 
 /// [`execute`], optionally handing the trace over in chunks of `chunk` steps as it is produced
 /// (the returned [`Execution`] then has an empty trace), so that a long run needs memory for
@@ -324,6 +438,7 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
     let mut input = input.iter().copied();
     let mut output = Vec::new();
     let mut trace = Vec::new();
+    let mut calls = Vec::new();
     let mut cycles: u64 = 0;
     loop {
         if cycles >= config.max_cycles {
@@ -496,7 +611,16 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
                     output.push(b);
                     b
                 }
-                number => return Err(E::from(ExecError::UnknownSyscall { pc, number })),
+                number => match Chip::from_syscall(number) {
+                    Some(chip) => {
+                        let call = run_chip(program, &mut mem, pc, chip, b, trace.len())?;
+                        if config.trace {
+                            calls.push(call);
+                        }
+                        b
+                    }
+                    None => return Err(E::from(ExecError::UnknownSyscall { pc, number })),
+                },
             },
         };
         let rd_val = if ins.rd == 0 { 0 } else { rd_val };
@@ -513,20 +637,74 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
         }
         if let Some(exit_code) = halt {
             if chunk.is_some() {
-                on_chunk(&trace, None)?;
+                on_chunk(&trace, &calls, None)?;
                 trace.clear();
+                calls.clear();
             }
             return Ok(Execution {
                 exit_code,
                 cycles,
                 output,
                 trace,
+                calls,
             });
         }
         if chunk.is_some_and(|n| trace.len() >= n) {
-            on_chunk(&trace, Some(next_pc))?;
+            on_chunk(&trace, &calls, Some(next_pc))?;
             trace.clear();
+            calls.clear();
         }
         pc = next_pc;
     }
+}
+
+/// Runs a chip syscall on the block of `chip.words()` words at `ptr`, in place.
+///
+/// Every word must be 4-byte aligned, mapped, writable data (the block is updated in place); a
+/// bad pointer is a typed error and changes nothing.
+fn run_chip(
+    program: &Program,
+    mem: &mut Memory,
+    pc: u32,
+    chip: Chip,
+    ptr: u32,
+    step: usize,
+) -> Result<ChipCall, ExecError> {
+    if !ptr.is_multiple_of(4) {
+        return Err(ExecError::MisalignedAccess {
+            pc,
+            addr: ptr,
+            size: 4,
+        });
+    }
+    let words = chip.words();
+    let mut old = Vec::with_capacity(words);
+    for i in 0..words {
+        let addr = ptr
+            .checked_add(4 * i as u32)
+            .filter(|&a| a < MAX_ADDRESS && program.is_mapped(a))
+            .ok_or(ExecError::Unmapped {
+                pc,
+                addr: ptr.wrapping_add(4 * i as u32),
+            })?;
+        if !program.is_writable(addr) {
+            return Err(ExecError::WriteToReadOnly { pc, addr });
+        }
+        old.push(mem.load(addr));
+    }
+    let mut new = old.clone();
+    match chip {
+        Chip::Keccak => crate::precompile::keccak_permute(&mut new),
+        Chip::Blake2s => crate::precompile::blake2s_compress(&mut new),
+    }
+    for (i, &w) in new.iter().enumerate() {
+        mem.store(ptr + 4 * i as u32, w);
+    }
+    Ok(ChipCall {
+        step,
+        chip,
+        ptr,
+        old,
+        new,
+    })
 }

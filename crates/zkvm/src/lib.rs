@@ -28,16 +28,19 @@ mod elf;
 mod error;
 mod executor;
 mod isa;
+mod precompile;
 mod prover;
 
 pub use elf::{ElfProgram, Segment};
 pub use error::{ElfError, ExecError, ProveError, VerifyError};
 pub use executor::{
-    CodeWord, ExecConfig, Execution, MAX_ADDRESS, MemAccess, PAGE_SIZE, Program, Step, execute,
-    syscall,
+    Chip, ChipCall, CodeWord, ExecConfig, Execution, MAX_ADDRESS, MemAccess, PAGE_SIZE, Program,
+    Step, execute, syscall,
 };
 pub use isa::{DecodeError, Instruction, Op, decode};
+pub use precompile::{BLAKE2S_WORDS, KECCAK_WORDS};
 pub use prover::{
-    CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_SEGMENT_CYCLES, PRODUCTION, Proof,
-    ProofStats, SecurityParams, SegmentProof, prove, prove_segments, verify, verify_segments,
+    CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_KECCAK_CALLS, MAX_SEGMENT_CYCLES,
+    PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProof, TableStats, prove, prove_segments,
+    verify, verify_segments,
 };

@@ -3,7 +3,10 @@
 //! - `_start` sets the stack pointer to the top of a 256 KiB stack in `.bss`, calls the guest's
 //!   `ferrum_main` (declared with [`entry!`]) and halts with its return value as the exit code.
 //! - A bump allocator over a 4 MiB heap in `.bss` (memory is never freed).
-//! - Syscalls: [`read_word`] (private input), [`commit_word`] (public output), [`halt`].
+//! - Syscalls: [`read_word`] (private input), [`commit_word`] (public output), [`halt`], and the
+//!   chips: [`keccak_permute`] (Keccak-f\[1600\]) and [`blake2s_compress`].
+//! - [`keccak256`], and the `native_keccak256` symbol that alloy-primitives' `native-keccak`
+//!   feature calls, so that `alloy_primitives::keccak256` (and revm through it) use the chip.
 //! - A panic executes `unimp`, which the zkVM refuses to run: a panicking guest has no proof.
 #![no_std]
 
@@ -21,6 +24,88 @@ pub mod syscall {
     pub const READ_WORD: u32 = 0x100;
     /// Append `a0` to the public output.
     pub const COMMIT_WORD: u32 = 0x101;
+    /// Keccak-f\[1600\] on the 25 lanes at `a0`, in place.
+    pub const KECCAK_PERMUTE: u32 = 0x200;
+    /// Blake2s compression of the block at `a0` (`h`, `m`, `t`, `f`); `h` is updated in place.
+    pub const BLAKE2S_COMPRESS: u32 = 0x201;
+}
+
+/// Keccak-f\[1600\] on `state` (25 lanes, little-endian), in place: one cycle of the zkVM's
+/// Keccak chip.
+pub fn keccak_permute(state: &mut [u64; 25]) {
+    // SAFETY: the chip reads and writes exactly the 200 bytes of `state`; `a0` is kept.
+    unsafe {
+        asm!("ecall", inlateout("a0") state.as_mut_ptr() => _, in("a7") syscall::KECCAK_PERMUTE)
+    };
+}
+
+/// A Blake2s compression's operands, laid out as the chip reads them.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Blake2sBlock {
+    /// The chaining value, replaced by the compressed one.
+    pub h: [u32; 8],
+    /// The message block (16 little-endian words).
+    pub m: [u32; 16],
+    /// The byte counter `(low, high)`.
+    pub t: [u32; 2],
+    /// The finalization words: `f[0] = !0` for the last block, `f[1] = !0` for a tree's last node.
+    pub f: [u32; 2],
+}
+
+/// The Blake2s compression function F (RFC 7693): `block.h ← F(h, m, t, f)`: one cycle of the
+/// zkVM's Blake2s chip.
+pub fn blake2s_compress(block: &mut Blake2sBlock) {
+    // SAFETY: the chip reads the block's 112 bytes and writes its first 32; `a0` is kept.
+    unsafe {
+        asm!("ecall", inlateout("a0") core::ptr::from_mut(block) => _, in("a7") syscall::BLAKE2S_COMPRESS)
+    };
+}
+
+/// Keccak-256 (Ethereum's: the original padding `0x01`) of `data`, with the Keccak chip.
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    const RATE: usize = 136;
+    let mut state = [0u64; 25];
+    let absorb = |block: &[u8; RATE], state: &mut [u64; 25]| {
+        for (lane, b) in state.iter_mut().zip(block.chunks_exact(8)) {
+            *lane ^= u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        }
+        keccak_permute(state);
+    };
+    let mut blocks = data.chunks_exact(RATE);
+    for block in blocks.by_ref() {
+        let mut b = [0u8; RATE];
+        b.copy_from_slice(block);
+        absorb(&b, &mut state);
+    }
+    let rest = blocks.remainder();
+    let mut last = [0u8; RATE];
+    last[..rest.len()].copy_from_slice(rest);
+    last[rest.len()] ^= 0x01;
+    last[RATE - 1] ^= 0x80;
+    absorb(&last, &mut state);
+    let mut out = [0u8; 32];
+    for (o, lane) in out.chunks_exact_mut(8).zip(state) {
+        o.copy_from_slice(&lane.to_le_bytes());
+    }
+    out
+}
+
+/// The hook of alloy-primitives' `native-keccak` feature: `alloy_primitives::keccak256` calls
+/// this symbol instead of its own Keccak.
+///
+/// # Safety
+/// `bytes` points to `len` readable bytes and `output` to 32 writable ones (alloy's contract).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
+    // SAFETY: the caller's contract above.
+    let (data, out) = unsafe {
+        (
+            core::slice::from_raw_parts(bytes, len),
+            core::slice::from_raw_parts_mut(output, 32),
+        )
+    };
+    out.copy_from_slice(&keccak256(data));
 }
 
 const STACK_SIZE: usize = 256 * 1024;

@@ -8,3 +8,4 @@ mod crash;
 mod erc20_bridge;
 mod rpc_flow;
 mod settlement;
+mod zkvm_cli;

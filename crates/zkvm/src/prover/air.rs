@@ -48,6 +48,11 @@ pub(crate) const BUS_IO: &str = "io";
 pub(crate) const BUS_PAGE: &str = "page";
 pub(crate) const BUS_PAIR: &str = "pair";
 pub(crate) const BUS_PAIR_OP: &str = "pair_op";
+/// `(chip, clk, ptr[4])`: a chip syscall, from the CPU to the chip's memory port.
+pub(crate) const BUS_CHIP: &str = "chip";
+/// `(input limbs, output limbs)` of a Keccak-f permutation (16-bit limbs), from the Keccak
+/// memory port to the Keccak table.
+pub(crate) const BUS_KECCAK: &str = "keccak";
 
 /// Byte-table operations (first field of a `byte` message `(op, x, z)`): `z = x >> 7`,
 /// `z = x >> 5`. (Plain byte range checks go to the pair table, two bytes at a time.)
@@ -105,9 +110,34 @@ pub(crate) enum ZkvmAir {
     Pages(Arc<RowMajorMatrix<Val>>),
     /// `(x, y)` for every two bytes: range checks, two bytes per lookup.
     Pairs(Arc<RowMajorMatrix<Val>>),
+    /// The Keccak chip's memory port (one row per call) and its Keccak-f table.
+    KeccakPort,
+    Keccak,
+    /// The Blake2s chip (one row per compression, its memory port included).
+    Blake2s,
 }
 
 impl ZkvmAir {
+    /// The table's name in figures and errors.
+    pub(crate) const fn name(&self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Rom(_) => "rom",
+            Self::Bytes(_) => "bytes",
+            Self::Bitwise => "bitwise",
+            Self::Mul => "mul",
+            Self::Boundary => "boundary",
+            Self::Image(_) => "image",
+            Self::Final(_) => "final",
+            Self::Io(_) => "io",
+            Self::Pages(_) => "pages",
+            Self::Pairs(_) => "pairs",
+            Self::KeccakPort => "keccak_port",
+            Self::Keccak => "keccak",
+            Self::Blake2s => "blake2s",
+        }
+    }
+
     /// The table's preprocessed rows (none for the tables the prover fills).
     pub(crate) fn preprocessed(&self) -> Option<&RowMajorMatrix<Val>> {
         match self {
@@ -118,7 +148,13 @@ impl ZkvmAir {
             | Self::Io(m)
             | Self::Pages(m)
             | Self::Pairs(m) => Some(m),
-            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => None,
+            Self::Cpu
+            | Self::Boundary
+            | Self::Bitwise
+            | Self::Mul
+            | Self::KeccakPort
+            | Self::Keccak
+            | Self::Blake2s => None,
         }
     }
 }
@@ -133,6 +169,9 @@ impl BaseAir<Val> for ZkvmAir {
             Self::Bitwise => BITWISE_WIDTH,
             Self::Mul => MUL_WIDTH,
             Self::Boundary => BOUNDARY_WIDTH,
+            Self::KeccakPort => super::chips::KECCAK_PORT_WIDTH,
+            Self::Keccak => super::chips::KECCAK_WIDTH,
+            Self::Blake2s => super::blake2s::BLAKE2S_WIDTH,
         }
     }
 
@@ -155,12 +194,25 @@ impl BaseAir<Val> for ZkvmAir {
             Self::Image(_) | Self::Final(_) | Self::Io(_) => 6,
             Self::Pages(_) => 2,
             Self::Pairs(_) => 7,
-            Self::Cpu | Self::Boundary | Self::Bitwise | Self::Mul => 0,
+            Self::Cpu
+            | Self::Boundary
+            | Self::Bitwise
+            | Self::Mul
+            | Self::KeccakPort
+            | Self::Keccak
+            | Self::Blake2s => 0,
         }
     }
 
     fn preprocessed_next_row_columns(&self) -> Vec<usize> {
         Vec::new()
+    }
+
+    /// The Keccak port's own constraints have degree 2; declaring 3 (the other tables' degree)
+    /// lets `p3-batch-stark` fold its many same-bus lookups two per LogUp column, which halves
+    /// that table's LogUp trace for one more quotient chunk.
+    fn max_constraint_degree(&self) -> Option<usize> {
+        matches!(self, Self::KeccakPort).then_some(3)
     }
 }
 
@@ -178,6 +230,9 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::Io(_) => eval_io(builder),
             Self::Pages(_) => eval_pages(builder),
             Self::Pairs(_) => eval_pairs(builder),
+            Self::KeccakPort => super::chips::eval_keccak_port(builder),
+            Self::Keccak => super::chips::eval_keccak(builder),
+            Self::Blake2s => super::blake2s::eval_blake2s(builder),
         }
     }
 }
@@ -363,12 +418,24 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Syscalls: a7 selects halt / read / commit.
     builder.assert_bools([loc.f_halt, loc.f_read, loc.f_commit]);
-    builder.assert_eq(loc.f_halt + loc.f_read + loc.f_commit, f.ecall);
+    builder.assert_bools(loc.f_chip);
+    let chip_sum: AB::Expr = loc.f_chip.iter().map(|&x| x.into()).sum();
+    builder.assert_eq(
+        loc.f_halt + loc.f_read + loc.f_commit + chip_sum.clone(),
+        f.ecall,
+    );
+    let chip_flags = super::chips::CHIPS
+        .iter()
+        .zip(loc.f_chip)
+        .map(|(chip, flag)| (flag, chip.syscall()));
     for (flag, num) in [
         (loc.f_halt, crate::syscall::HALT),
         (loc.f_read, crate::syscall::READ_WORD),
         (loc.f_commit, crate::syscall::COMMIT_WORD),
-    ] {
+    ]
+    .into_iter()
+    .chain(chip_flags)
+    {
         for (i, byte) in le(num).into_iter().enumerate() {
             builder.assert_zero(flag * (loc.rs1v[i] - AB::F::from_u32(byte)));
         }
@@ -387,6 +454,26 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             loc.rs2v[3].into(),
         ],
         Count::bounded(loc.f_commit.into(), 1),
+    );
+
+    // A chip syscall hands (chip, clk, a0) to its chip's memory port, which reads and writes the
+    // block at a0 in this cycle's data-access slot.
+    let chip_id: AB::Expr = super::chips::CHIPS
+        .iter()
+        .zip(loc.f_chip)
+        .map(|(chip, flag)| flag * AB::F::from_u32(chip.id()))
+        .sum();
+    builder.push_interaction(
+        BUS_CHIP,
+        [
+            chip_id,
+            loc.clk.into(),
+            loc.rs2v[0].into(),
+            loc.rs2v[1].into(),
+            loc.rs2v[2].into(),
+            loc.rs2v[3].into(),
+        ],
+        Count::bounded(chip_sum.clone(), 1),
     );
 
     // ---- Loads and stores.
@@ -458,7 +545,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Value written to rd.
     let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + f.mul + loc.f_read;
-    let keep = loc.f_halt + loc.f_commit;
+    let keep = loc.f_halt + loc.f_commit + chip_sum;
     let ext = loc.msb_s[0] * AB::F::from_u32(255);
     for i in 0..4 {
         let mut v = res_sel.clone() * loc.res[i]

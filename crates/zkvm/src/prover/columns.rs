@@ -138,6 +138,8 @@ pub(crate) struct CpuCols<T> {
     pub f_halt: T,
     pub f_read: T,
     pub f_commit: T,
+    /// Chip syscalls, one flag per chip (`chips::CHIPS` order).
+    pub f_chip: [T; super::chips::NUM_CHIPS],
     pub out_idx: T,
     /// One-hot byte offset of a load/store inside its word.
     pub off: [T; 4],

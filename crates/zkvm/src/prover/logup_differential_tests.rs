@@ -205,19 +205,7 @@ struct Table {
 }
 
 const fn table_name(air: &ZkvmAir) -> &'static str {
-    match air {
-        ZkvmAir::Cpu => "cpu",
-        ZkvmAir::Rom(_) => "rom",
-        ZkvmAir::Bytes(_) => "bytes",
-        ZkvmAir::Bitwise => "bitwise",
-        ZkvmAir::Mul => "mul",
-        ZkvmAir::Boundary => "boundary",
-        ZkvmAir::Image(_) => "image",
-        ZkvmAir::Final(_) => "final",
-        ZkvmAir::Io(_) => "io",
-        ZkvmAir::Pages(_) => "pages",
-        ZkvmAir::Pairs(_) => "pairs",
-    }
+    air.name()
 }
 
 /// Every table of the zkVM for one run (the ten of a halting segment, and the final-state table
@@ -245,6 +233,9 @@ fn tables() -> Vec<Table> {
             ZkvmAir::Pages(_) => traces.pages.clone(),
             ZkvmAir::Pairs(_) => traces.pairs.clone(),
             ZkvmAir::Final(m) => RowMajorMatrix::new(vec![Val::ZERO; m.height()], 1),
+            ZkvmAir::KeccakPort => traces.keccak.as_ref().unwrap().0.clone(),
+            ZkvmAir::Keccak => traces.keccak.as_ref().unwrap().1.clone(),
+            ZkvmAir::Blake2s => traces.blake2s.clone().unwrap(),
         })
         .collect();
 

@@ -5,6 +5,8 @@
 //! commitment.
 
 mod air;
+mod blake2s;
+mod chips;
 mod columns;
 mod trace;
 
@@ -56,6 +58,10 @@ type Config = StarkConfig<Pcs, Challenge, Challenger>;
 
 /// Longest run one proof covers (the memory argument's timestamp gaps are 24-bit).
 pub const MAX_SEGMENT_CYCLES: u64 = 1 << 22;
+
+/// Keccak calls one segment may make: the Keccak table (24 rows per call) stays within the 2^25 rows
+/// the verifier accepts for it.
+pub const MAX_KECCAK_CALLS: usize = (1 << 25) / 24;
 
 /// Bits of security of the challenge field (BabyBear^4 has about 2^124 elements).
 pub const CHALLENGE_FIELD_BITS: usize = 124;
@@ -204,7 +210,7 @@ pub struct SegmentProof {
 }
 
 /// Figures of one proving run.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProofStats {
     /// Cycles executed.
     pub cycles: u64,
@@ -216,11 +222,38 @@ pub struct ProofStats {
     pub rom_rows: usize,
     /// Main-trace cells over all tables.
     pub main_cells: usize,
-    /// Main-trace columns of each table, in proof order (CPU, ROM, bytes, boundary, image, io,
-    /// bitwise, mul, pages, pairs).
-    pub main_widths: [usize; 10],
-    /// LogUp auxiliary columns (extension-field, 4 base cells each) of each table, same order.
-    pub aux_widths: [usize; 10],
+    /// Every table of the proof, in proof order.
+    pub tables: Vec<TableStats>,
+}
+
+/// The shape of one table of a proof.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableStats {
+    /// The table's name (`cpu`, `rom`, `keccak`, ...).
+    pub name: &'static str,
+    /// Rows (a power of two).
+    pub rows: usize,
+    /// Main-trace columns.
+    pub main_width: usize,
+    /// Preprocessed columns (committed once per program or claim, not per proof).
+    pub preprocessed_width: usize,
+    /// LogUp columns, in base-field cells (an extension-field column is 4 of them).
+    pub aux_width: usize,
+}
+
+impl TableStats {
+    /// Base-field cells the prover commits for this table per proof (main and LogUp traces).
+    pub const fn committed_cells(&self) -> usize {
+        self.rows * (self.main_width + self.aux_width)
+    }
+}
+
+/// The proof bytes: which chips the segment uses (bit `i` for `chips::CHIPS[i]`; their tables are in
+/// the proof) and the batch proof.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Envelope<P> {
+    chips: u32,
+    proof: P,
 }
 
 /// The public inputs of one segment, as the verifier derives them.
@@ -234,6 +267,8 @@ struct Segment<'a> {
     state_in: &'a trace::State,
     /// Published final state (non-halting segments).
     state_out: Option<&'a trace::State>,
+    /// Which chips the segment calls (`chips::CHIPS` order): their tables are in the proof.
+    chips: [bool; chips::NUM_CHIPS],
 }
 
 /// The tables of a segment, in proof order: CPU, ROM, bytes, boundary, image (initial state),
@@ -251,10 +286,26 @@ fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
         ZkvmAir::Pages(trace::shared(trace::page_table(program))),
         ZkvmAir::Pairs(trace::shared(trace::pair_table())),
     ];
+    for (chip, &used) in chips::CHIPS.iter().zip(&seg.chips) {
+        if used {
+            match chip {
+                crate::Chip::Keccak => airs.extend([ZkvmAir::KeccakPort, ZkvmAir::Keccak]),
+                crate::Chip::Blake2s => airs.push(ZkvmAir::Blake2s),
+            }
+        }
+    }
     if let Some(out) = seg.state_out {
         airs.push(final_table(out));
     }
     airs
+}
+
+fn chips_mask(chips: &[bool; chips::NUM_CHIPS]) -> u32 {
+    chips
+        .iter()
+        .enumerate()
+        .map(|(i, &u)| u32::from(u) << i)
+        .sum()
 }
 
 /// The final-state table of a segment that does not halt.
@@ -330,6 +381,7 @@ fn prove_with(
     let (sp, _, stats) = prove_segment(
         program,
         &run.trace,
+        &run.calls,
         &init,
         0,
         run.exit_code,
@@ -398,12 +450,16 @@ fn prove_segments_with(
         input,
         &config,
         Some(segment_cycles as usize),
-        &mut |steps: &[crate::Step], next_pc: Option<u32>| -> Result<(), ProveError> {
+        &mut |steps: &[crate::Step],
+              calls: &[crate::ChipCall],
+              next_pc: Option<u32>|
+         -> Result<(), ProveError> {
             let exit_code = steps.last().map_or(0, |s| s.rs2_val);
             let index = proofs.len();
             let (sp, state_out, _) = prove_segment(
                 program,
                 steps,
+                calls,
                 &state,
                 out_start,
                 exit_code,
@@ -438,6 +494,7 @@ fn prove_segments_with(
 fn prove_segment(
     program: &Program,
     steps: &[crate::Step],
+    calls: &[crate::ChipCall],
     init: &trace::State,
     out_start: u32,
     exit_code: u32,
@@ -445,6 +502,17 @@ fn prove_segment(
     params: &SecurityParams,
     tamper: Tamper<'_>,
 ) -> Result<(SegmentProof, trace::State, ProofStats), ProveError> {
+    let keccak_calls = calls
+        .iter()
+        .filter(|c| c.chip == crate::Chip::Keccak)
+        .count();
+    if keccak_calls > MAX_KECCAK_CALLS {
+        return Err(ProveError::TooManyChipCalls {
+            chip: crate::Chip::Keccak,
+            calls: keccak_calls,
+            max: MAX_KECCAK_CALLS,
+        });
+    }
     let halted = next_pc.is_none();
     let output: Vec<u32> = steps
         .iter()
@@ -461,6 +529,7 @@ fn prove_segment(
         output: &output,
         state_in: init,
         state_out: None,
+        chips: chips::CHIPS.map(|chip| calls.iter().any(|c| c.chip == chip)),
     };
     // The preprocessed tables, built once: the trace needs their heights, the proof the tables
     // (the final-state table, which needs the trace, comes after).
@@ -469,6 +538,7 @@ fn prove_segment(
     let (mut traces, mut state_out) = trace::generate(
         program,
         steps,
+        calls,
         init,
         out_start,
         preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Rom(_))),
@@ -487,30 +557,45 @@ fn prove_segment(
         vec![Val::ZERO; preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Final(_)))],
         1,
     );
+    let missing = || ProveError::Stark("a chip table without calls".into());
     let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
         .iter()
-        .map(|a| match a {
-            ZkvmAir::Cpu => &traces.cpu,
-            ZkvmAir::Rom(_) => &traces.rom,
-            ZkvmAir::Bytes(_) => &traces.bytes,
-            ZkvmAir::Bitwise => &traces.bitwise,
-            ZkvmAir::Mul => &traces.mul,
-            ZkvmAir::Boundary => &traces.boundary,
-            ZkvmAir::Image(_) => &traces.image,
-            ZkvmAir::Io(_) => &traces.io,
-            ZkvmAir::Pages(_) => &traces.pages,
-            ZkvmAir::Pairs(_) => &traces.pairs,
-            ZkvmAir::Final(_) => &final_dummy,
+        .map(|a| {
+            Ok(match a {
+                ZkvmAir::Cpu => &traces.cpu,
+                ZkvmAir::Rom(_) => &traces.rom,
+                ZkvmAir::Bytes(_) => &traces.bytes,
+                ZkvmAir::Bitwise => &traces.bitwise,
+                ZkvmAir::Mul => &traces.mul,
+                ZkvmAir::Boundary => &traces.boundary,
+                ZkvmAir::Image(_) => &traces.image,
+                ZkvmAir::Io(_) => &traces.io,
+                ZkvmAir::Pages(_) => &traces.pages,
+                ZkvmAir::Pairs(_) => &traces.pairs,
+                ZkvmAir::Final(_) => &final_dummy,
+                ZkvmAir::KeccakPort => &traces.keccak.as_ref().ok_or_else(missing)?.0,
+                ZkvmAir::Keccak => &traces.keccak.as_ref().ok_or_else(missing)?.1,
+                ZkvmAir::Blake2s => traces.blake2s.as_ref().ok_or_else(missing)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, ProveError>>()?;
     let mut stats = ProofStats {
         cycles: steps.len() as u64,
         cpu_rows: traces.cpu.height(),
         boundary_rows: traces.boundary.height(),
         rom_rows: traces.rom.height(),
         main_cells: mats.iter().map(|m| m.values.len()).sum(),
-        main_widths: [0; 10],
-        aux_widths: [0; 10],
+        tables: airs
+            .iter()
+            .zip(&mats)
+            .map(|(a, m)| TableStats {
+                name: a.name(),
+                rows: m.height(),
+                main_width: a.width(),
+                preprocessed_width: a.preprocessed_width(),
+                aux_width: 0,
+            })
+            .collect(),
     };
     let pvs = public_values(&seg, airs.len());
     let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
@@ -532,11 +617,14 @@ fn prove_segment(
     }))
     .map_err(|p| ProveError::Stark(panic_message(&p)))?
     .map_err(ProveError::Stark)?;
-    for (i, inst) in proof.opened_values.instances.iter().enumerate().take(10) {
-        stats.aux_widths[i] = inst.permutation_local.len();
-        stats.main_widths[i] = airs[i].width();
+    for (t, inst) in stats.tables.iter_mut().zip(&proof.opened_values.instances) {
+        t.aux_width = inst.permutation_local.len();
     }
-    let bytes = postcard::to_allocvec(&proof).map_err(|e| ProveError::Stark(e.to_string()))?;
+    let bytes = postcard::to_allocvec(&Envelope {
+        chips: chips_mask(&seg.chips),
+        proof,
+    })
+    .map_err(|e| ProveError::Stark(e.to_string()))?;
     let sp = SegmentProof {
         proof: Proof { bytes },
         end_pc: seg.end_pc,
@@ -582,8 +670,9 @@ pub fn verify(
         output: &claim.output,
         state_in: &init,
         state_out: None,
+        chips: [false; chips::NUM_CHIPS],
     };
-    verify_segment(program, &seg, proof, params)
+    verify_segment(program, seg, proof, params)
 }
 
 /// Verifies a run proven in segments: the first starts at the ELF's entry in its initial state,
@@ -623,8 +712,9 @@ pub fn verify_segments(
             output: &sp.output,
             state_in: &state,
             state_out: (!sp.halted).then_some(&state_out),
+            chips: [false; chips::NUM_CHIPS],
         };
-        verify_segment(program, &seg, &sp.proof, params)
+        verify_segment(program, seg, &sp.proof, params)
             .map_err(|e| VerifyError::Stark(format!("segment {i}: {e}")))?;
         output.extend_from_slice(&sp.output);
         pc = sp.end_pc;
@@ -639,14 +729,21 @@ pub fn verify_segments(
     }
 }
 
+/// Verifies one segment; the chips it uses come from the proof (`seg.chips` is ignored). A proof
+/// that leaves out a chip the run called cannot balance the `chip` bus.
 fn verify_segment(
     program: &Program,
-    seg: &Segment<'_>,
+    mut seg: Segment<'_>,
     proof: &Proof,
     params: &SecurityParams,
 ) -> Result<(), VerifyError> {
-    let proof: BatchProof<Config> =
+    let Envelope { chips: mask, proof }: Envelope<BatchProof<Config>> =
         postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    if mask >> chips::NUM_CHIPS != 0 {
+        return Err(VerifyError::Shape(format!("unknown chips {mask:#x}")));
+    }
+    seg.chips = core::array::from_fn(|i| mask >> i & 1 == 1);
+    let seg = &seg;
     let airs = airs(program, seg);
     if proof.degree_bits.len() != airs.len() {
         return Err(VerifyError::Shape(format!(
@@ -659,7 +756,7 @@ fn verify_segment(
     for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
         let ok = match (air, air.preprocessed()) {
             (_, Some(m)) => bits == log2_strict(m.height()),
-            (ZkvmAir::Boundary, None) => (2..=max_bits + 3).contains(&bits),
+            (ZkvmAir::Boundary | ZkvmAir::Keccak, None) => (2..=max_bits + 3).contains(&bits),
             (_, None) => (2..=max_bits).contains(&bits),
         };
         if !ok {
@@ -679,6 +776,8 @@ fn verify_segment(
     .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
 }
 
+#[cfg(test)]
+mod chip_tests;
 #[cfg(test)]
 mod logup_differential_tests;
 #[cfg(test)]

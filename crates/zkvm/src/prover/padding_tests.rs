@@ -158,7 +158,7 @@ type ProvidedTable = (
 );
 
 /// The prover-filled tables.
-fn prover_tables(t: &MainTraces) -> [ProverTable<'_>; 4] {
+fn prover_tables(t: &MainTraces) -> [ProverTable<'_>; 5] {
     fn cpu_real(r: &[Val]) -> bool {
         let c: &CpuCols<Val> = r.borrow();
         c.is_real == Val::ONE
@@ -176,6 +176,8 @@ fn prover_tables(t: &MainTraces) -> [ProverTable<'_>; 4] {
         ("boundary", 3, &t.boundary, boundary_real),
         ("bitwise", 6, &t.bitwise, chip_real),
         ("mul", 7, &t.mul, chip_real),
+        // The busy run calls Keccak: its port is the table after the pair table.
+        ("keccak_port", 10, &t.keccak.as_ref().unwrap().0, chip_real),
     ]
 }
 
@@ -205,6 +207,7 @@ fn assert_rejected_by_proof(p: &Program, name: &str, row: usize, col: usize, val
             "boundary" => &mut t.boundary,
             "bitwise" => &mut t.bitwise,
             "mul" => &mut t.mul,
+            "keccak_port" => &mut t.keccak.as_mut().unwrap().0,
             _ => unreachable!("{name}"),
         };
         let w = m.width();
@@ -331,6 +334,7 @@ fn clear_selectors(table: &str, row: &mut [Val]) {
             c.f_halt = Val::ZERO;
             c.f_read = Val::ZERO;
             c.f_commit = Val::ZERO;
+            c.f_chip = Default::default();
         }
         "boundary" => {
             let b: &mut BoundaryCols<Val> = row.borrow_mut();
@@ -347,6 +351,10 @@ fn clear_selectors(table: &str, row: &mut [Val]) {
         "mul" => {
             let m: &mut MulCols<Val> = row.borrow_mut();
             m.op = [Val::ZERO; 11];
+        }
+        "keccak_port" => {
+            let k: &mut super::chips::KeccakPortCols<Val> = row.borrow_mut();
+            k.port.is_real = Val::ZERO;
         }
         _ => unreachable!("{table}"),
     }

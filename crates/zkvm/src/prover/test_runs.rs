@@ -10,7 +10,7 @@ use crate::syscall;
 pub(super) const BUSY_INPUT: &[u32] = &[0xdead_beef];
 
 /// A run that puts real rows in every table: loads and stores of each width, multiplies,
-/// divides, shifts, bitwise ops, comparisons, a branch, a read and a commit.
+/// divides, shifts, bitwise ops, comparisons, a branch, a read, a Keccak and a Blake2s call and a commit.
 pub(super) fn busy_program() -> Program {
     let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
     code.extend([
@@ -29,6 +29,14 @@ pub(super) fn busy_program() -> Program {
         asm::rem(S1, A0, T1),
         asm::sltu(S1, T1, T0),
         asm::sub(S1, T1, T0),
+        // The state at S0 + 16 (and one instruction more keeps a CPU padding row to probe).
+        asm::addi(A0, S0, 16),
+        asm::addi(A0, A0, 0),
+        asm::addi(A7, ZERO, syscall::KECCAK_PERMUTE as i32),
+        asm::ECALL,
+        asm::addi(A0, S0, 256),
+        asm::addi(A7, ZERO, syscall::BLAKE2S_COMPRESS as i32),
+        asm::ECALL,
         asm::sw(T2, S0, 0),
         asm::sh(A2, S0, 4),
         asm::sb(A5, S0, 9),
@@ -68,11 +76,13 @@ pub(super) fn honest_run(p: &Program, input: &[u32]) -> HonestRun {
         output: &output,
         state_in: &init,
         state_out: None,
+        chips: super::chips::CHIPS.map(|chip| run.calls.iter().any(|c| c.chip == chip)),
     };
     let airs = airs(p, &seg);
     let (traces, state_out) = trace::generate(
         p,
         &run.trace,
+        &run.calls,
         &init,
         0,
         preprocessed_height(&airs, |a| matches!(a, ZkvmAir::Rom(_))),

@@ -589,6 +589,7 @@ fn assert_page_rules_enforced(runs: &Program, judged: &Program) {
         prove_segment(
             judged,
             &steps,
+            &[],
             &trace::image_state(judged),
             0,
             exit_code,
@@ -657,4 +658,25 @@ fn production_parameters_prove_and_verify() {
     // A proof made for the fast parameters is not a production proof.
     let (claim, fast, _) = prove(&p, &[], &FAST_TEST).unwrap();
     assert!(verify(&p, &claim, &fast, &PRODUCTION).is_err());
+}
+
+#[test]
+fn a_store_to_rodata_in_the_text_segment_has_no_proof() {
+    // `.rodata` right after the code, in the R+X segment (GNU ld's layout): a read-only data page.
+    let table = asm::CODE_BASE + 4 * 5;
+    let mut code = asm::li(S0, table).to_vec();
+    code.extend([asm::sw(S0, S0, 0)]);
+    code.extend(asm::HALT);
+    let elf = asm::elf_with_rodata(&code, &[7, 8], &[], true);
+    let judged = Program::from_elf(&elf).unwrap();
+    assert!(matches!(
+        crate::execute(&judged, &[], &crate::ExecConfig::default()),
+        Err(crate::ExecError::WriteToReadOnly { .. })
+    ));
+    // The same run on a program whose text page were writable has no proof for the real one.
+    let page = table / crate::executor::PAGE_SIZE;
+    let runs = Program::from_elf(&elf)
+        .unwrap()
+        .with_page_writable(page, true);
+    assert_page_rules_enforced(&runs, &judged);
 }

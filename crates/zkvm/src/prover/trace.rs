@@ -12,12 +12,13 @@ use super::air::{
     BYTES_WIDTH, MEM_ADDR_OFFSET, OP_AND, OP_MSB, OP_OR, OP_TOP3, OP_XOR, PAIR_OP_ADDR,
     PAIR_OP_BITWISE, PAIR_OP_MSB, PAIR_ROWS, PAIRS_WIDTH, Val,
 };
+use super::chips::{self, CHIPS, CallRow, PortLookups};
 use super::columns::{
     BITWISE_WIDTH, BOUNDARY_WIDTH, BitwiseCols, BoundaryCols, CPU_WIDTH, CpuCols, MUL_WIDTH,
     MulCols, OpFlags, ROM_ENTRY_WIDTH, ROM_MSG_WIDTH, RomEntry,
 };
 use crate::error::ProveError;
-use crate::executor::{CodeWord, Program, Step, syscall};
+use crate::executor::{Chip, ChipCall, CodeWord, Program, Step, syscall};
 use crate::isa::{Instruction, Op};
 
 /// Smallest table height.
@@ -33,7 +34,7 @@ fn f(x: u32) -> Val {
     Val::from_u32(x)
 }
 
-fn height(rows: usize) -> usize {
+pub(crate) fn height(rows: usize) -> usize {
     rows.next_power_of_two().max(MIN_HEIGHT)
 }
 
@@ -245,9 +246,10 @@ fn keyed_words(rows: impl Iterator<Item = (u32, u32)>) -> RowMajorMatrix<Val> {
 /// A machine state: every non-zero register (address `0..32`) and memory word (`32 + w`).
 pub(crate) type State = BTreeMap<u32, u32>;
 
-/// The initial state of a program: the non-zero words of its ELF image outside executable
-/// segments (code is only reachable through the ROM; the executor refuses loads from it).
-/// Registers are 0.
+/// The initial state of a program: the non-zero words of its ELF image outside code pages
+/// (code is only reachable through the ROM; the executor refuses loads from it). A code page that
+/// shares read-only data (`Program::from_elf`) is a data page: all its words are here, and its
+/// instructions are in the ROM as well. Registers are 0.
 pub(crate) fn image_state(program: &Program) -> State {
     program
         .image
@@ -356,6 +358,10 @@ pub(crate) struct MainTraces {
     pub io: RowMajorMatrix<Val>,
     pub pages: RowMajorMatrix<Val>,
     pub pairs: RowMajorMatrix<Val>,
+    /// The Keccak memory port and compute table (when the segment calls Keccak).
+    pub keccak: Option<(RowMajorMatrix<Val>, RowMajorMatrix<Val>)>,
+    /// The Blake2s chip (when the segment calls it).
+    pub blake2s: Option<RowMajorMatrix<Val>>,
 }
 
 fn set4(dst: &mut [Val; 4], x: u32) {
@@ -629,6 +635,9 @@ fn fill_cpu_row(
     let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
     let f_halt = fl.ecall == 1 && a == syscall::HALT;
     let f_commit = fl.ecall == 1 && a == syscall::COMMIT_WORD;
+    for (flag, chip) in row.f_chip.iter_mut().zip(CHIPS) {
+        *flag = f(u32::from(fl.ecall == 1 && a == chip.syscall()));
+    }
     if f_read {
         res = s.rd_val;
     }
@@ -767,6 +776,7 @@ fn mem_word(res: &[Val; 4], off: &[Val; 4]) -> Val {
 pub(crate) fn generate(
     program: &Program,
     steps: &[Step],
+    calls: &[ChipCall],
     init: &State,
     out_start: u32,
     rom_height: usize,
@@ -802,6 +812,8 @@ pub(crate) fn generate(
     let mut mem: HashMap<u32, (u32, u32)> = HashMap::new();
     let mut out_idx = out_start;
     let mut accesses = Vec::with_capacity(steps.len());
+    let mut call_rows: Vec<CallRow<'_>> = Vec::with_capacity(calls.len());
+    let mut next_call = calls.iter().peekable();
     let access_pass = tracing::debug_span!("access pass").entered();
     for (clk, s) in steps.iter().enumerate() {
         let ts0 = 4 * clk as u32;
@@ -820,6 +832,28 @@ pub(crate) fn generate(
             let e = mem.entry(addr).or_insert((init_word(addr), 0));
             g_mem = ts0 + 3 - e.1 - 1;
             *e = (m.new, ts0 + 3);
+        }
+        // A chip call reads and writes its block in the data-access slot.
+        while let Some(call) = next_call.next_if(|c| c.step == clk) {
+            let base = MEM_ADDR_OFFSET + call.ptr / 4;
+            let gaps = call
+                .new
+                .iter()
+                .enumerate()
+                .map(|(j, &w)| {
+                    let e = mem
+                        .entry(base + j as u32)
+                        .or_insert((init_word(base + j as u32), 0));
+                    let gap = ts0 + 3 - e.1 - 1;
+                    *e = (w, ts0 + 3);
+                    gap
+                })
+                .collect();
+            call_rows.push(CallRow {
+                clk: clk as u32,
+                call,
+                gaps,
+            });
         }
         let (rd_prev, g3) = reg_access(ins.rd, s.rd_val, ts0 + 4);
         accesses.push(Access {
@@ -938,6 +972,32 @@ pub(crate) fn generate(
         bytes.add(OP_TOP3, le(addr)[3]);
     }
 
+    // Chip tables, and their lookups into the shared tables.
+    let mut port_lookups = PortLookups::default();
+    let (keccak_calls, blake2s_calls): (Vec<CallRow<'_>>, Vec<CallRow<'_>>) = call_rows
+        .into_iter()
+        .partition(|c| c.call.chip == Chip::Keccak);
+    let keccak =
+        (!keccak_calls.is_empty()).then(|| chips::keccak_traces(&keccak_calls, &mut port_lookups));
+    let blake2s = (!blake2s_calls.is_empty())
+        .then(|| super::blake2s::blake2s_trace(&blake2s_calls, &mut port_lookups));
+    for (x, y) in port_lookups.ranges {
+        bytes.range(&[x, y]);
+    }
+    for (x, y) in port_lookups.addr_ops {
+        bytes.pair_op(PAIR_OP_ADDR, x, y);
+    }
+    for x in port_lookups.top3 {
+        bytes.add(OP_TOP3, x);
+    }
+    let mut page_mult = page_mult;
+    for page in port_lookups.pages {
+        // A page the program does not allow gets no row: the proof fails, as the executor does.
+        if let Some(&r) = page_rows.get(&(page, true)) {
+            page_mult[r] += 1;
+        }
+    }
+
     let rom = RowMajorMatrix::new(rom_mult.into_iter().map(f).collect(), 1);
     let mut bitwise = RowMajorMatrix::new(
         Val::zero_vec(height(bytes.1.len()) * BITWISE_WIDTH),
@@ -971,6 +1031,8 @@ pub(crate) fn generate(
             io: RowMajorMatrix::new(Val::zero_vec(io_height), 1),
             pages: RowMajorMatrix::new(page_mult.into_iter().map(f).collect(), 1),
             pairs,
+            keccak,
+            blake2s,
         },
         final_state,
     ))

@@ -5,3 +5,4 @@ mod conformance;
 mod executor;
 mod guest;
 mod prove;
+mod rodata;

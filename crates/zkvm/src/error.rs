@@ -174,6 +174,37 @@ pub enum ExecError {
         /// Address of the `ecall`.
         pc: u32,
     },
+    /// `HINT_WORD` with no hint word queued.
+    #[error("no hint word queued at pc {pc:#x}")]
+    HintExhausted {
+        /// Address of the `ecall`.
+        pc: u32,
+    },
+    /// `HINT_REQUEST` of a kind the host does not answer.
+    #[error("unknown hint request kind {kind} at pc {pc:#x}")]
+    UnknownHint {
+        /// Address of the `ecall`.
+        pc: u32,
+        /// The request's kind word.
+        kind: u32,
+    },
+    /// More hint words queued than [`crate::MAX_PENDING_HINT_WORDS`].
+    #[error("more than {max} hint words pending at pc {pc:#x}")]
+    TooManyHints {
+        /// Address of the `ecall`.
+        pc: u32,
+        /// The limit.
+        max: usize,
+    },
+    /// A secp256k1 addition of points with equal `x` (`P = ±Q`) or a doubling of a point with
+    /// `y = 0`: the affine formula has no slope (the guest handles these cases itself).
+    #[error("{chip:?} at pc {pc:#x} has no affine slope (P = ±Q, or y = 0)")]
+    DegenerateCurveOp {
+        /// Address of the `ecall`.
+        pc: u32,
+        /// The chip called.
+        chip: crate::Chip,
+    },
 }
 
 /// Why proving failed.

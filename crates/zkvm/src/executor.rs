@@ -32,7 +32,23 @@ pub mod syscall {
     /// Blake2s compression on the 28-word block at `a0` (`h[8]`, `m[16]`, `t0, t1, f0, f1`):
     /// `h` is replaced by the compressed chaining value.
     pub const BLAKE2S_COMPRESS: u32 = 0x201;
+    /// secp256k1 affine addition on the 32-word block at `a0` (point `P`, then point `Q`; each
+    /// `x` then `y`, 8 little-endian words per coordinate): `P` is replaced by `P + Q`, reduced
+    /// mod p. `P = ±Q` (equal `x` mod p) has no chord: `ExecError::DegenerateCurveOp`.
+    pub const SECP256K1_ADD: u32 = 0x202;
+    /// secp256k1 affine doubling of the 16-word point at `a0`, in place; `y = 0` mod p is
+    /// `ExecError::DegenerateCurveOp`.
+    pub const SECP256K1_DOUBLE: u32 = 0x203;
+    /// `a0` ← the next word the host has answered to [`HINT_REQUEST`]s (unproven: the guest
+    /// checks what it is told).
+    pub const HINT_WORD: u32 = 0x102;
+    /// Ask the host for a hint: `a0` points at the request (`crate::hint` kinds); the answer's
+    /// words are queued for [`HINT_WORD`]. No proven effect.
+    pub const HINT_REQUEST: u32 = 0x103;
 }
+
+/// Most hint words queued and not yet read (a guest that never reads its hints stops).
+pub const MAX_PENDING_HINT_WORDS: usize = 1 << 16;
 
 /// One word of the program's code: a decoded instruction or why it does not decode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,6 +316,10 @@ pub enum Chip {
     Keccak,
     /// Blake2s compression ([`syscall::BLAKE2S_COMPRESS`]).
     Blake2s,
+    /// secp256k1 point addition ([`syscall::SECP256K1_ADD`]).
+    Secp256k1Add,
+    /// secp256k1 point doubling ([`syscall::SECP256K1_DOUBLE`]).
+    Secp256k1Double,
 }
 
 impl Chip {
@@ -308,6 +328,8 @@ impl Chip {
         match self {
             Self::Keccak => crate::precompile::KECCAK_WORDS,
             Self::Blake2s => crate::precompile::BLAKE2S_WORDS,
+            Self::Secp256k1Add => crate::precompile::SECP256K1_ADD_WORDS,
+            Self::Secp256k1Double => crate::precompile::SECP256K1_DOUBLE_WORDS,
         }
     }
 
@@ -316,6 +338,8 @@ impl Chip {
         match self {
             Self::Keccak => syscall::KECCAK_PERMUTE,
             Self::Blake2s => syscall::BLAKE2S_COMPRESS,
+            Self::Secp256k1Add => syscall::SECP256K1_ADD,
+            Self::Secp256k1Double => syscall::SECP256K1_DOUBLE,
         }
     }
 
@@ -329,6 +353,8 @@ impl Chip {
         match number {
             syscall::KECCAK_PERMUTE => Some(Self::Keccak),
             syscall::BLAKE2S_COMPRESS => Some(Self::Blake2s),
+            syscall::SECP256K1_ADD => Some(Self::Secp256k1Add),
+            syscall::SECP256K1_DOUBLE => Some(Self::Secp256k1Double),
             _ => None,
         }
     }
@@ -436,6 +462,7 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
     let mut mem = Memory::new(program);
     let mut pc = program.entry;
     let mut input = input.iter().copied();
+    let mut hints = std::collections::VecDeque::new();
     let mut output = Vec::new();
     let mut trace = Vec::new();
     let mut calls = Vec::new();
@@ -607,6 +634,18 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
                     b
                 }
                 syscall::READ_WORD => input.next().ok_or(ExecError::InputExhausted { pc })?,
+                syscall::HINT_WORD => hints.pop_front().ok_or(ExecError::HintExhausted { pc })?,
+                syscall::HINT_REQUEST => {
+                    let answer = hint_request(program, &mem, pc, b)?;
+                    if hints.len() + answer.len() > MAX_PENDING_HINT_WORDS {
+                        return Err(E::from(ExecError::TooManyHints {
+                            pc,
+                            max: MAX_PENDING_HINT_WORDS,
+                        }));
+                    }
+                    hints.extend(answer);
+                    b
+                }
                 syscall::COMMIT_WORD => {
                     output.push(b);
                     b
@@ -658,6 +697,33 @@ pub(crate) fn run_chunked<E: From<ExecError>>(
     }
 }
 
+/// Reads the hint request at `ptr` (unproven loads: aligned, mapped, not code) and answers it.
+fn hint_request(program: &Program, mem: &Memory, pc: u32, ptr: u32) -> Result<Vec<u32>, ExecError> {
+    let read = |i: u32| -> Result<u32, ExecError> {
+        let addr = ptr.checked_add(4 * i).ok_or(ExecError::Unmapped {
+            pc,
+            addr: ptr.wrapping_add(4 * i),
+        })?;
+        if !addr.is_multiple_of(4) {
+            return Err(ExecError::MisalignedAccess { pc, addr, size: 4 });
+        }
+        if addr >= MAX_ADDRESS || !program.is_mapped(addr) {
+            return Err(ExecError::Unmapped { pc, addr });
+        }
+        if program.is_code(addr) {
+            return Err(ExecError::LoadFromCode { pc, addr });
+        }
+        Ok(mem.load(addr))
+    };
+    let kind = read(0)?;
+    let words =
+        crate::precompile::hint::request_words(kind).ok_or(ExecError::UnknownHint { pc, kind })?;
+    let request = (0..words as u32)
+        .map(read)
+        .collect::<Result<Vec<u32>, _>>()?;
+    Ok(crate::precompile::hint_answer(&request))
+}
+
 /// Runs a chip syscall on the block of `chip.words()` words at `ptr`, in place.
 ///
 /// Every word must be 4-byte aligned, mapped, writable data (the block is updated in place); a
@@ -693,9 +759,20 @@ fn run_chip(
         old.push(mem.load(addr));
     }
     let mut new = old.clone();
-    match chip {
-        Chip::Keccak => crate::precompile::keccak_permute(&mut new),
-        Chip::Blake2s => crate::precompile::blake2s_compress(&mut new),
+    let computed = match chip {
+        Chip::Keccak => {
+            crate::precompile::keccak_permute(&mut new);
+            true
+        }
+        Chip::Blake2s => {
+            crate::precompile::blake2s_compress(&mut new);
+            true
+        }
+        Chip::Secp256k1Add => crate::precompile::secp256k1_add(&mut new).is_some(),
+        Chip::Secp256k1Double => crate::precompile::secp256k1_double(&mut new).is_some(),
+    };
+    if !computed {
+        return Err(ExecError::DegenerateCurveOp { pc, chip });
     }
     for (i, &w) in new.iter().enumerate() {
         mem.store(ptr + 4 * i as u32, w);

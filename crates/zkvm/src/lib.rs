@@ -34,11 +34,14 @@ mod prover;
 pub use elf::{ElfProgram, Segment};
 pub use error::{ElfError, ExecError, ProveError, VerifyError};
 pub use executor::{
-    Chip, ChipCall, CodeWord, ExecConfig, Execution, MAX_ADDRESS, MemAccess, PAGE_SIZE, Program,
-    Step, execute, syscall,
+    Chip, ChipCall, CodeWord, ExecConfig, Execution, MAX_ADDRESS, MAX_PENDING_HINT_WORDS,
+    MemAccess, PAGE_SIZE, Program, Step, execute, syscall,
 };
 pub use isa::{DecodeError, Instruction, Op, decode};
-pub use precompile::{BLAKE2S_WORDS, KECCAK_WORDS};
+pub use precompile::{
+    BLAKE2S_WORDS, KECCAK_WORDS, SECP256K1_ADD_WORDS, SECP256K1_DOUBLE_WORDS,
+    SECP256K1_POINT_WORDS, hint,
+};
 pub use prover::{
     CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_KECCAK_CALLS, MAX_SEGMENT_CYCLES,
     PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProof, TableStats, prove, prove_segments,

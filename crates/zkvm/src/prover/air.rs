@@ -115,6 +115,9 @@ pub(crate) enum ZkvmAir {
     Keccak,
     /// The Blake2s chip (one row per compression, its memory port included).
     Blake2s,
+    /// The secp256k1 addition and doubling chips (one row per call, port included).
+    Secp256k1Add,
+    Secp256k1Double,
 }
 
 impl ZkvmAir {
@@ -135,6 +138,8 @@ impl ZkvmAir {
             Self::KeccakPort => "keccak_port",
             Self::Keccak => "keccak",
             Self::Blake2s => "blake2s",
+            Self::Secp256k1Add => "secp256k1_add",
+            Self::Secp256k1Double => "secp256k1_double",
         }
     }
 
@@ -154,7 +159,9 @@ impl ZkvmAir {
             | Self::Mul
             | Self::KeccakPort
             | Self::Keccak
-            | Self::Blake2s => None,
+            | Self::Blake2s
+            | Self::Secp256k1Add
+            | Self::Secp256k1Double => None,
         }
     }
 }
@@ -172,6 +179,8 @@ impl BaseAir<Val> for ZkvmAir {
             Self::KeccakPort => super::chips::KECCAK_PORT_WIDTH,
             Self::Keccak => super::chips::KECCAK_WIDTH,
             Self::Blake2s => super::blake2s::BLAKE2S_WIDTH,
+            Self::Secp256k1Add => super::secp256k1::ADD_WIDTH,
+            Self::Secp256k1Double => super::secp256k1::DOUBLE_WIDTH,
         }
     }
 
@@ -200,7 +209,9 @@ impl BaseAir<Val> for ZkvmAir {
             | Self::Mul
             | Self::KeccakPort
             | Self::Keccak
-            | Self::Blake2s => 0,
+            | Self::Blake2s
+            | Self::Secp256k1Add
+            | Self::Secp256k1Double => 0,
         }
     }
 
@@ -208,11 +219,15 @@ impl BaseAir<Val> for ZkvmAir {
         Vec::new()
     }
 
-    /// The Keccak port's own constraints have degree 2; declaring 3 (the other tables' degree)
+    /// The Keccak port's and the secp256k1 chips' own constraints have degree 2; declaring 3 (the other tables' degree)
     /// lets `p3-batch-stark` fold its many same-bus lookups two per LogUp column, which halves
     /// that table's LogUp trace for one more quotient chunk.
     fn max_constraint_degree(&self) -> Option<usize> {
-        matches!(self, Self::KeccakPort).then_some(3)
+        matches!(
+            self,
+            Self::KeccakPort | Self::Secp256k1Add | Self::Secp256k1Double
+        )
+        .then_some(3)
     }
 }
 
@@ -233,6 +248,8 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ZkvmAir {
             Self::KeccakPort => super::chips::eval_keccak_port(builder),
             Self::Keccak => super::chips::eval_keccak(builder),
             Self::Blake2s => super::blake2s::eval_blake2s(builder),
+            Self::Secp256k1Add => super::secp256k1::eval_add(builder),
+            Self::Secp256k1Double => super::secp256k1::eval_double(builder),
         }
     }
 }
@@ -417,21 +434,28 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
     );
 
     // ---- Syscalls: a7 selects halt / read / commit.
-    builder.assert_bools([loc.f_halt, loc.f_read, loc.f_commit]);
+    builder.assert_bools([loc.f_halt, loc.f_read, loc.f_commit, loc.f_hint]);
     builder.assert_bools(loc.f_chip);
     let chip_sum: AB::Expr = loc.f_chip.iter().map(|&x| x.into()).sum();
     builder.assert_eq(
-        loc.f_halt + loc.f_read + loc.f_commit + chip_sum.clone(),
+        loc.f_halt + loc.f_read + loc.f_commit + loc.f_hint + chip_sum.clone(),
         f.ecall,
     );
+    // `f_read` is READ_WORD (0x100) or HINT_WORD (0x102): bytes (0 or 2, 1, 0, 0). Both give a0
+    // a word of the prover's choosing; which one the guest meant is the executor's business.
+    const { assert!(crate::syscall::READ_WORD == 0x100 && crate::syscall::HINT_WORD == 0x102) };
+    builder.assert_zero(loc.f_read * loc.rs1v[0] * (loc.rs1v[0] - AB::F::TWO));
+    for (i, byte) in [(1, 1), (2, 0), (3, 0)] {
+        builder.assert_zero(loc.f_read * (loc.rs1v[i] - AB::F::from_u32(byte)));
+    }
     let chip_flags = super::chips::CHIPS
         .iter()
         .zip(loc.f_chip)
         .map(|(chip, flag)| (flag, chip.syscall()));
     for (flag, num) in [
         (loc.f_halt, crate::syscall::HALT),
-        (loc.f_read, crate::syscall::READ_WORD),
         (loc.f_commit, crate::syscall::COMMIT_WORD),
+        (loc.f_hint, crate::syscall::HINT_REQUEST),
     ]
     .into_iter()
     .chain(chip_flags)
@@ -545,7 +569,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
 
     // ---- Value written to rd.
     let res_sel = f.add + f.sub + f.and + f.or + f.xor + f.jal + f.mul + loc.f_read;
-    let keep = loc.f_halt + loc.f_commit + chip_sum;
+    let keep = loc.f_halt + loc.f_commit + loc.f_hint + chip_sum;
     let ext = loc.msb_s[0] * AB::F::from_u32(255);
     for i in 0..4 {
         let mut v = res_sel.clone() * loc.res[i]

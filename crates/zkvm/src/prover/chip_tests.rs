@@ -16,15 +16,15 @@ use crate::asm::{self, reg::*};
 use crate::{ExecError, KECCAK_WORDS, syscall};
 
 /// A small deterministic generator (xorshift), so tests need no `rand`.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn words(&mut self, n: usize) -> Vec<u32> {
+    pub(super) fn words(&mut self, n: usize) -> Vec<u32> {
         (0..n).map(|_| self.next() as u32).collect()
     }
 }
@@ -180,7 +180,7 @@ fn keccak_row(t: &mut MainTraces, row: usize) -> &mut KeccakCols<Val> {
     t.keccak.as_mut().unwrap().1.values[row * KECCAK_WIDTH..][..KECCAK_WIDTH].borrow_mut()
 }
 
-fn boundary_row(t: &mut MainTraces, addr: u32) -> &mut BoundaryCols<Val> {
+pub(super) fn boundary_row(t: &mut MainTraces, addr: u32) -> &mut BoundaryCols<Val> {
     t.boundary
         .values
         .chunks_exact_mut(BOUNDARY_WIDTH)
@@ -201,7 +201,12 @@ fn replace_port_row(t: &mut MainTraces, p: &Program, row: usize, after: KeccakPo
 }
 
 /// Takes `before`'s lookups out of the shared tables' multiplicities and puts `after`'s in.
-fn move_lookups(t: &mut MainTraces, p: &Program, before: PortLookups, after: PortLookups) {
+pub(super) fn move_lookups(
+    t: &mut MainTraces,
+    p: &Program,
+    before: PortLookups,
+    after: PortLookups,
+) {
     let writable: Vec<u32> = p
         .data_pages()
         .filter(|&(_, w)| w)
@@ -228,7 +233,7 @@ fn move_lookups(t: &mut MainTraces, p: &Program, before: PortLookups, after: Por
 
 /// Makes the word at bus address `addr` end the run as `bytes` (its final record and the inverse of
 /// its byte sum).
-fn set_final_word(t: &mut MainTraces, addr: u32, bytes: [Val; 4]) {
+pub(super) fn set_final_word(t: &mut MainTraces, addr: u32, bytes: [Val; 4]) {
     let b = boundary_row(t, addr);
     b.fin = bytes;
     let sum = bytes.iter().copied().sum::<Val>();
@@ -237,7 +242,7 @@ fn set_final_word(t: &mut MainTraces, addr: u32, bytes: [Val; 4]) {
 }
 
 /// Proving fails (the debug constraint check) or the proof does not verify.
-fn assert_rejected(p: &Program, tamper: &mut dyn FnMut(&mut MainTraces)) {
+pub(super) fn assert_rejected(p: &Program, tamper: &mut dyn FnMut(&mut MainTraces)) {
     match prove_with(p, &[], &FAST_TEST, &mut |t, _| tamper(t)) {
         Err(ProveError::Stark(_)) => {}
         Err(e) => panic!("unexpected error {e}"),

@@ -11,6 +11,8 @@
 //! |---|---|---|---|
 //! | Keccak-f\[1600\] | `KECCAK_PERMUTE` | 50 words (25 lanes), in place | Plonky3's `p3-keccak-air` (24 rows per permutation) |
 //! | Blake2s compression | `BLAKE2S_COMPRESS` | 28 words (`h`, `m`, `t`, `f`), `h` in place | one row per compression, port included (`blake2s.rs`) |
+//! | secp256k1 addition | `SECP256K1_ADD` | 32 words (`P`, `Q`), `P` in place | one row per call, port included (`secp256k1.rs`) |
+//! | secp256k1 doubling | `SECP256K1_DOUBLE` | 16 words (`P`), in place | one row per call, port included (`secp256k1.rs`) |
 
 use core::borrow::{Borrow, BorrowMut};
 use core::mem::size_of;
@@ -29,9 +31,14 @@ use crate::executor::{Chip, ChipCall};
 use crate::precompile::KECCAK_WORDS;
 
 /// Number of chips (the CPU has one syscall flag per chip).
-pub(crate) const NUM_CHIPS: usize = 2;
+pub(crate) const NUM_CHIPS: usize = 4;
 /// The chips in CPU flag order.
-pub(crate) const CHIPS: [Chip; NUM_CHIPS] = [Chip::Keccak, Chip::Blake2s];
+pub(crate) const CHIPS: [Chip; NUM_CHIPS] = [
+    Chip::Keccak,
+    Chip::Blake2s,
+    Chip::Secp256k1Add,
+    Chip::Secp256k1Double,
+];
 
 /// The memory port of a chip whose block has `W` words: one row per call.
 #[repr(C)]
@@ -217,7 +224,11 @@ pub(crate) fn eval_port<AB: InteractionBuilder<F = Val>, const W: usize>(
 }
 
 /// Range-checks bytes two at a time (a last odd byte is paired with 0).
-fn range_pairs<AB: InteractionBuilder<F = Val>>(builder: &mut AB, bytes: &[AB::Var], r: &AB::Expr) {
+pub(crate) fn range_pairs<AB: InteractionBuilder<F = Val>>(
+    builder: &mut AB,
+    bytes: &[AB::Var],
+    r: &AB::Expr,
+) {
     for p in bytes.chunks(2) {
         let y = p.get(1).map_or(AB::Expr::ZERO, |&v| v.into());
         builder.push_interaction(BUS_PAIR, [p[0].into(), y], Count::bounded(r.clone(), 1));
@@ -281,7 +292,7 @@ pub(crate) struct PortLookups {
 
 impl PortLookups {
     /// Byte pairs as the AIR pairs them (a last odd byte with 0).
-    fn range(&mut self, bytes: impl IntoIterator<Item = Val>) {
+    pub(crate) fn range(&mut self, bytes: impl IntoIterator<Item = Val>) {
         let b: Vec<u32> = bytes.into_iter().map(|v| v.as_canonical_u32()).collect();
         for p in b.chunks(2) {
             self.ranges.push((p[0], p.get(1).copied().unwrap_or(0)));
@@ -290,7 +301,7 @@ impl PortLookups {
 
     /// The lookups of one port row, read from its cells exactly as [`eval_port`] makes them
     /// (nothing for a padding row).
-    fn port<const W: usize>(&mut self, p: &PortCols<Val, W>) {
+    pub(crate) fn port<const W: usize>(&mut self, p: &PortCols<Val, W>) {
         if p.is_real != Val::ONE {
             return;
         }

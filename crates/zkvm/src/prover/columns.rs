@@ -136,8 +136,11 @@ pub(crate) struct CpuCols<T> {
     pub eq_inv: T,
     pub taken: T,
     pub f_halt: T,
+    /// `READ_WORD` or `HINT_WORD`: `a0` gets a word the prover chooses (private input or a hint).
     pub f_read: T,
     pub f_commit: T,
+    /// `HINT_REQUEST`: no proven effect.
+    pub f_hint: T,
     /// Chip syscalls, one flag per chip (`chips::CHIPS` order).
     pub f_chip: [T; super::chips::NUM_CHIPS],
     pub out_idx: T,

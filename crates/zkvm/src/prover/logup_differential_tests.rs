@@ -222,20 +222,8 @@ fn tables() -> Vec<Table> {
     let mains: Vec<RowMajorMatrix<Val>> = airs
         .iter()
         .map(|a| match a {
-            ZkvmAir::Cpu => traces.cpu.clone(),
-            ZkvmAir::Rom(_) => traces.rom.clone(),
-            ZkvmAir::Bytes(_) => traces.bytes.clone(),
-            ZkvmAir::Bitwise => traces.bitwise.clone(),
-            ZkvmAir::Mul => traces.mul.clone(),
-            ZkvmAir::Boundary => traces.boundary.clone(),
-            ZkvmAir::Image(_) => traces.image.clone(),
-            ZkvmAir::Io(_) => traces.io.clone(),
-            ZkvmAir::Pages(_) => traces.pages.clone(),
-            ZkvmAir::Pairs(_) => traces.pairs.clone(),
             ZkvmAir::Final(m) => RowMajorMatrix::new(vec![Val::ZERO; m.height()], 1),
-            ZkvmAir::KeccakPort => traces.keccak.as_ref().unwrap().0.clone(),
-            ZkvmAir::Keccak => traces.keccak.as_ref().unwrap().1.clone(),
-            ZkvmAir::Blake2s => traces.blake2s.clone().unwrap(),
+            a => traces.matrix(a).unwrap().clone(),
         })
         .collect();
 

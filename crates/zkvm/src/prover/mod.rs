@@ -8,6 +8,8 @@ mod air;
 mod blake2s;
 mod chips;
 mod columns;
+mod field;
+mod secp256k1;
 mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -291,6 +293,8 @@ fn airs(program: &Program, seg: &Segment<'_>) -> Vec<ZkvmAir> {
             match chip {
                 crate::Chip::Keccak => airs.extend([ZkvmAir::KeccakPort, ZkvmAir::Keccak]),
                 crate::Chip::Blake2s => airs.push(ZkvmAir::Blake2s),
+                crate::Chip::Secp256k1Add => airs.push(ZkvmAir::Secp256k1Add),
+                crate::Chip::Secp256k1Double => airs.push(ZkvmAir::Secp256k1Double),
             }
         }
     }
@@ -560,23 +564,9 @@ fn prove_segment(
     let missing = || ProveError::Stark("a chip table without calls".into());
     let mats: Vec<&p3_matrix::dense::RowMajorMatrix<Val>> = airs
         .iter()
-        .map(|a| {
-            Ok(match a {
-                ZkvmAir::Cpu => &traces.cpu,
-                ZkvmAir::Rom(_) => &traces.rom,
-                ZkvmAir::Bytes(_) => &traces.bytes,
-                ZkvmAir::Bitwise => &traces.bitwise,
-                ZkvmAir::Mul => &traces.mul,
-                ZkvmAir::Boundary => &traces.boundary,
-                ZkvmAir::Image(_) => &traces.image,
-                ZkvmAir::Io(_) => &traces.io,
-                ZkvmAir::Pages(_) => &traces.pages,
-                ZkvmAir::Pairs(_) => &traces.pairs,
-                ZkvmAir::Final(_) => &final_dummy,
-                ZkvmAir::KeccakPort => &traces.keccak.as_ref().ok_or_else(missing)?.0,
-                ZkvmAir::Keccak => &traces.keccak.as_ref().ok_or_else(missing)?.1,
-                ZkvmAir::Blake2s => traces.blake2s.as_ref().ok_or_else(missing)?,
-            })
+        .map(|a| match a {
+            ZkvmAir::Final(_) => Ok(&final_dummy),
+            a => traces.matrix(a).ok_or_else(missing),
         })
         .collect::<Result<_, ProveError>>()?;
     let mut stats = ProofStats {
@@ -782,6 +772,8 @@ mod chip_tests;
 mod logup_differential_tests;
 #[cfg(test)]
 mod padding_tests;
+#[cfg(test)]
+mod secp256k1_tests;
 #[cfg(test)]
 mod test_runs;
 #[cfg(test)]

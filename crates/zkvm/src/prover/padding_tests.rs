@@ -334,6 +334,7 @@ fn clear_selectors(table: &str, row: &mut [Val]) {
             c.f_halt = Val::ZERO;
             c.f_read = Val::ZERO;
             c.f_commit = Val::ZERO;
+            c.f_hint = Val::ZERO;
             c.f_chip = Default::default();
         }
         "boundary" => {

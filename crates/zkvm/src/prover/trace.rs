@@ -18,7 +18,7 @@ use super::columns::{
     MulCols, OpFlags, ROM_ENTRY_WIDTH, ROM_MSG_WIDTH, RomEntry,
 };
 use crate::error::ProveError;
-use crate::executor::{Chip, ChipCall, CodeWord, Program, Step, syscall};
+use crate::executor::{ChipCall, CodeWord, Program, Step, syscall};
 use crate::isa::{Instruction, Op};
 
 /// Smallest table height.
@@ -362,6 +362,9 @@ pub(crate) struct MainTraces {
     pub keccak: Option<(RowMajorMatrix<Val>, RowMajorMatrix<Val>)>,
     /// The Blake2s chip (when the segment calls it).
     pub blake2s: Option<RowMajorMatrix<Val>>,
+    /// The secp256k1 addition and doubling chips (when the segment calls them).
+    pub secp256k1_add: Option<RowMajorMatrix<Val>>,
+    pub secp256k1_double: Option<RowMajorMatrix<Val>>,
 }
 
 fn set4(dst: &mut [Val; 4], x: u32) {
@@ -632,7 +635,8 @@ fn fill_cpu_row(
         counts.mul_rows.push(row);
         res = r;
     }
-    let f_read = fl.ecall == 1 && a == syscall::READ_WORD;
+    let f_read = fl.ecall == 1 && (a == syscall::READ_WORD || a == syscall::HINT_WORD);
+    let f_hint = fl.ecall == 1 && a == syscall::HINT_REQUEST;
     let f_halt = fl.ecall == 1 && a == syscall::HALT;
     let f_commit = fl.ecall == 1 && a == syscall::COMMIT_WORD;
     for (flag, chip) in row.f_chip.iter_mut().zip(CHIPS) {
@@ -691,6 +695,7 @@ fn fill_cpu_row(
     row.f_halt = f(u32::from(f_halt));
     row.f_read = f(u32::from(f_read));
     row.f_commit = f(u32::from(f_commit));
+    row.f_hint = f(u32::from(f_hint));
     row.out_idx = f(acc.out_idx);
 
     // Memory.
@@ -974,13 +979,23 @@ pub(crate) fn generate(
 
     // Chip tables, and their lookups into the shared tables.
     let mut port_lookups = PortLookups::default();
-    let (keccak_calls, blake2s_calls): (Vec<CallRow<'_>>, Vec<CallRow<'_>>) = call_rows
-        .into_iter()
-        .partition(|c| c.call.chip == Chip::Keccak);
+    let mut by_chip: [Vec<CallRow<'_>>; chips::NUM_CHIPS] = Default::default();
+    for c in call_rows {
+        by_chip[c.call.chip as usize].push(c);
+    }
+    let [keccak_calls, blake2s_calls, add_calls, double_calls] = by_chip;
     let keccak =
         (!keccak_calls.is_empty()).then(|| chips::keccak_traces(&keccak_calls, &mut port_lookups));
     let blake2s = (!blake2s_calls.is_empty())
         .then(|| super::blake2s::blake2s_trace(&blake2s_calls, &mut port_lookups));
+    let secp256k1_add = (!add_calls.is_empty())
+        .then(|| super::secp256k1::add_trace(&add_calls, &mut port_lookups))
+        .transpose()
+        .map_err(ProveError::Stark)?;
+    let secp256k1_double = (!double_calls.is_empty())
+        .then(|| super::secp256k1::double_trace(&double_calls, &mut port_lookups))
+        .transpose()
+        .map_err(ProveError::Stark)?;
     for (x, y) in port_lookups.ranges {
         bytes.range(&[x, y]);
     }
@@ -1033,9 +1048,37 @@ pub(crate) fn generate(
             pairs,
             keccak,
             blake2s,
+            secp256k1_add,
+            secp256k1_double,
         },
         final_state,
     ))
+}
+
+impl MainTraces {
+    /// The main trace of `air`'s table: `None` for the final-state table (its cells are
+    /// preprocessed) and for a chip table the segment does not use.
+    pub(crate) fn matrix(&self, air: &super::air::ZkvmAir) -> Option<&RowMajorMatrix<Val>> {
+        use super::air::ZkvmAir as A;
+        match air {
+            A::Cpu => Some(&self.cpu),
+            A::Rom(_) => Some(&self.rom),
+            A::Bytes(_) => Some(&self.bytes),
+            A::Bitwise => Some(&self.bitwise),
+            A::Mul => Some(&self.mul),
+            A::Boundary => Some(&self.boundary),
+            A::Image(_) => Some(&self.image),
+            A::Io(_) => Some(&self.io),
+            A::Pages(_) => Some(&self.pages),
+            A::Pairs(_) => Some(&self.pairs),
+            A::Final(_) => None,
+            A::KeccakPort => self.keccak.as_ref().map(|k| &k.0),
+            A::Keccak => self.keccak.as_ref().map(|k| &k.1),
+            A::Blake2s => self.blake2s.as_ref(),
+            A::Secp256k1Add => self.secp256k1_add.as_ref(),
+            A::Secp256k1Double => self.secp256k1_double.as_ref(),
+        }
+    }
 }
 
 /// Shared pointer helper for the preprocessed tables.

@@ -4,7 +4,11 @@
 //!   `ferrum_main` (declared with [`entry!`]) and halts with its return value as the exit code.
 //! - A bump allocator over a 4 MiB heap in `.bss` (memory is never freed).
 //! - Syscalls: [`read_word`] (private input), [`commit_word`] (public output), [`halt`], and the
-//!   chips: [`keccak_permute`] (Keccak-f\[1600\]) and [`blake2s_compress`].
+//!   chips: [`keccak_permute`] (Keccak-f\[1600\]), [`blake2s_compress`] and the secp256k1
+//!   add / double chips ([`secp256k1`]); host [`hint`]s.
+//! - [`secp256k1::recover`] (ECDSA public-key recovery on the chips) and [`secp256k1::install`],
+//!   which makes revm's ECRECOVER precompile (feature `revm`) and alloy's transaction signer
+//!   recovery (feature `alloy`) use it.
 //! - [`keccak256`], and the `native_keccak256` symbol that alloy-primitives' `native-keccak`
 //!   feature calls, so that `alloy_primitives::keccak256` (and revm through it) use the chip.
 //! - A panic executes `unimp`, which the zkVM refuses to run: a panicking guest has no proof.
@@ -28,7 +32,55 @@ pub mod syscall {
     pub const KECCAK_PERMUTE: u32 = 0x200;
     /// Blake2s compression of the block at `a0` (`h`, `m`, `t`, `f`); `h` is updated in place.
     pub const BLAKE2S_COMPRESS: u32 = 0x201;
+    /// secp256k1 `P ← P + Q` on the 32 words at `a0`.
+    pub const SECP256K1_ADD: u32 = 0x202;
+    /// secp256k1 `P ← 2P` on the 16 words at `a0`.
+    pub const SECP256K1_DOUBLE: u32 = 0x203;
+    /// `a0` ← next answered hint word.
+    pub const HINT_WORD: u32 = 0x102;
+    /// Ask the host for a hint (request at `a0`).
+    pub const HINT_REQUEST: u32 = 0x103;
 }
+
+/// Host hints: answers the guest asks for and checks (they are not proven).
+pub mod hint {
+    use super::syscall;
+    use core::arch::asm;
+
+    fn request(words: &[u32]) {
+        // SAFETY: the host reads the request's words; nothing is written; `a0` is kept.
+        unsafe { asm!("ecall", inlateout("a0") words.as_ptr() => _, in("a7") syscall::HINT_REQUEST) };
+    }
+
+    fn word() -> u32 {
+        let v: u32;
+        // SAFETY: HINT_WORD only writes a0.
+        unsafe { asm!("ecall", inlateout("a0") 0u32 => v, in("a7") syscall::HINT_WORD) };
+        v
+    }
+
+    /// `x^-1 mod m` (256-bit little-endian words), or 0 when there is none. Unchecked.
+    pub fn modinv(m: &[u32; 8], x: &[u32; 8]) -> [u32; 8] {
+        let mut req = [0u32; 17];
+        req[0] = 1;
+        req[1..9].copy_from_slice(m);
+        req[9..].copy_from_slice(x);
+        request(&req);
+        core::array::from_fn(|_| word())
+    }
+
+    /// `(true, r)` with `r^2 = x` mod secp256k1's p, or `(false, r)` with `r^2 = -x`. Unchecked.
+    pub fn secp256k1_sqrt(x: &[u32; 8]) -> (bool, [u32; 8]) {
+        let mut req = [0u32; 9];
+        req[0] = 2;
+        req[1..].copy_from_slice(x);
+        request(&req);
+        let flag = word();
+        (flag == 1, core::array::from_fn(|_| word()))
+    }
+}
+
+pub mod secp256k1;
 
 /// Keccak-f\[1600\] on `state` (25 lanes, little-endian), in place: one cycle of the zkVM's
 /// Keccak chip.

@@ -263,11 +263,7 @@ fn forge_add_x3(t: &mut MainTraces, p: &Program, old: &[u32], x3: U256) {
     let x3w = u256_to_words(x3);
     move_lookups(t, p, before, after);
     for (j, w) in x3w.iter().enumerate() {
-        set_final_word(
-            t,
-            BLOCK_ADDR + j as u32,
-            w.to_le_bytes().map(Val::from_u8),
-        );
+        set_final_word(t, BLOCK_ADDR + j as u32, w.to_le_bytes().map(Val::from_u8));
     }
 }
 

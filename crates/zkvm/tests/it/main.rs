@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod conformance;
+mod ecrecover;
 mod executor;
 mod guest;
 mod prove;

@@ -162,7 +162,7 @@ fn an_ecrecover_run_proves() {
         &sig.s().to_bytes(),
     );
     let p = program();
-    let one = execute(&p, &input(&[c.clone()]), &ExecConfig::default()).unwrap();
+    let one = execute(&p, &input(std::slice::from_ref(&c)), &ExecConfig::default()).unwrap();
     let none = execute(&p, &input(&[]), &ExecConfig::default()).unwrap();
     eprintln!("one ecrecover: {} cycles", one.cycles - none.cycles);
     let (claim, proof, stats) = prove(&p, &input(&[c]), &FAST_TEST).unwrap();

@@ -10,7 +10,7 @@ use crate::syscall;
 pub(super) const BUSY_INPUT: &[u32] = &[0xdead_beef];
 
 /// A run that puts real rows in every table: loads and stores of each width, multiplies,
-/// divides, shifts, bitwise ops, comparisons, a branch, a read, a Keccak and a Blake2s call and a commit.
+/// divides, shifts, bitwise ops, comparisons, a branch, a read, a call of each chip and a commit.
 pub(super) fn busy_program() -> Program {
     let mut code = asm::li(S0, asm::DATA_BASE).to_vec();
     code.extend([
@@ -37,6 +37,14 @@ pub(super) fn busy_program() -> Program {
         asm::addi(A0, S0, 256),
         asm::addi(A7, ZERO, syscall::BLAKE2S_COMPRESS as i32),
         asm::ECALL,
+        // secp256k1: (1, 2) + (3, 4) at S0 + 1024, then 2 (5, 6) at S0 + 1152 (the chips do
+        // not ask for points on the curve).
+        asm::addi(A0, S0, 1024),
+        asm::addi(A7, ZERO, syscall::SECP256K1_ADD as i32),
+        asm::ECALL,
+        asm::addi(A0, S0, 1152),
+        asm::addi(A7, ZERO, syscall::SECP256K1_DOUBLE as i32),
+        asm::ECALL,
         asm::sw(T2, S0, 0),
         asm::sh(A2, S0, 4),
         asm::sb(A5, S0, 9),
@@ -50,7 +58,11 @@ pub(super) fn busy_program() -> Program {
         asm::ECALL,
     ]);
     code.extend(asm::HALT);
-    Program::from_elf(&asm::elf(&code, &[])).unwrap()
+    let mut data = vec![0u32; 256 + 32 + 16];
+    for (i, v) in [(256, 1), (264, 2), (272, 3), (280, 4), (288, 5), (296, 6)] {
+        data[i] = v;
+    }
+    Program::from_elf(&asm::elf(&code, &data)).unwrap()
 }
 
 /// The honest tables of a one-segment run: the AIRs and public values of the halting segment, its traces, and

@@ -7,3 +7,4 @@ mod executor;
 mod guest;
 mod prove;
 mod rodata;
+mod transfers;

@@ -43,7 +43,7 @@ pub use precompile::{
     SECP256K1_POINT_WORDS, hint,
 };
 pub use prover::{
-    CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_KECCAK_CALLS, MAX_SEGMENT_CYCLES,
-    PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProof, TableStats, prove, prove_segments,
-    verify, verify_segments,
+    CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_KECCAK_CALLS, MAX_SECP256K1_CALLS,
+    MAX_SEGMENT_CYCLES, PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProof, TableStats,
+    prove, prove_segments, verify, verify_segments,
 };

@@ -261,8 +261,12 @@ impl alloy_consensus::crypto::backend::CryptoProvider for ChipCrypto {
         sig: &[u8; 64],
         msg: &[u8; 32],
     ) -> Result<alloy_primitives::Address, alloy_consensus::crypto::RecoveryError> {
-        // The signature verifies under `pubkey` exactly when one recovery id recovers it.
-        for recid in 0..2 {
+        // The signature verifies under `pubkey` exactly when one recovery id recovers it (ids 2
+        // and 3: R.x = r + n, as k256's verification accepts). Only uncompressed SEC1 keys.
+        if pubkey[0] != 0x04 {
+            return Err(alloy_consensus::crypto::RecoveryError::new());
+        }
+        for recid in 0..4 {
             if recover(sig, recid, msg).is_some_and(|k| k[..] == pubkey[1..]) {
                 let h = crate::keccak256(&pubkey[1..]);
                 return Ok(alloy_primitives::Address::from_slice(&h[12..]));

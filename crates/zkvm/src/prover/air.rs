@@ -433,7 +433,7 @@ fn eval_cpu<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
             + loc.taken * (loc.rom.target - pc4),
     );
 
-    // ---- Syscalls: a7 selects halt / read / commit.
+    // ---- Syscalls: a7 selects halt / read (input or hint) / commit / hint request / a chip.
     builder.assert_bools([loc.f_halt, loc.f_read, loc.f_commit, loc.f_hint]);
     builder.assert_bools(loc.f_chip);
     let chip_sum: AB::Expr = loc.f_chip.iter().map(|&x| x.into()).sum();

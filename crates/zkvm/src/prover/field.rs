@@ -11,7 +11,7 @@
 //! range-checked bytes and a bit. `E(X)` has a root at 256, so `L + 2^260 p = q' p` as integers:
 //! `L ≡ 0 (mod p)`. Soundness of reading field equations as integer ones: every coefficient of
 //! `E` and every `c_{i-1} - 256 c_i` is below 2^25 in absolute value for the chips' relations
-//! (at most 5 products of 32 byte pairs, 33 of `q' p`: 13 M), far from BabyBear's 2^31.
+//! (at most 5 products of 32 byte pairs, 32 of `q' p`: 13 M), far from BabyBear's 2^31.
 //!
 //! A result is made canonical (`< p`) by [`CanonicalCols`]: `x + d = p - 1` with bytes `d` and
 //! carry bits, no carry out of the top.

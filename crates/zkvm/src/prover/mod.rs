@@ -64,6 +64,11 @@ pub const MAX_SEGMENT_CYCLES: u64 = 1 << 22;
 /// Keccak calls one segment may make: the Keccak table (24 rows per call) stays within the 2^25 rows
 /// the verifier accepts for it.
 pub const MAX_KECCAK_CALLS: usize = (1 << 25) / 24;
+/// Most calls of each secp256k1 chip in one segment. Each row makes ~470 range-check lookups in
+/// the pair table; the cap keeps a segment's lookups into one table far below BabyBear's p (LogUp's
+/// soundness assumes fewer than p): 2 · 2^19 · 467 ≈ 4.9e8, with the CPU (8 · 2^22), the boundary
+/// (3 · 2^25), Keccak (~175 per call) and Blake2s ports adding under 6e8.
+pub const MAX_SECP256K1_CALLS: usize = 1 << 19;
 
 /// Bits of security of the challenge field (BabyBear^4 has about 2^124 elements).
 pub const CHALLENGE_FIELD_BITS: usize = 124;
@@ -506,16 +511,21 @@ fn prove_segment(
     params: &SecurityParams,
     tamper: Tamper<'_>,
 ) -> Result<(SegmentProof, trace::State, ProofStats), ProveError> {
-    let keccak_calls = calls
-        .iter()
-        .filter(|c| c.chip == crate::Chip::Keccak)
-        .count();
-    if keccak_calls > MAX_KECCAK_CALLS {
-        return Err(ProveError::TooManyChipCalls {
-            chip: crate::Chip::Keccak,
-            calls: keccak_calls,
-            max: MAX_KECCAK_CALLS,
-        });
+    for chip in chips::CHIPS {
+        let max = match chip {
+            crate::Chip::Keccak => MAX_KECCAK_CALLS,
+            crate::Chip::Secp256k1Add | crate::Chip::Secp256k1Double => MAX_SECP256K1_CALLS,
+            // One row per call, and a segment has at most MAX_SEGMENT_CYCLES calls.
+            crate::Chip::Blake2s => usize::MAX,
+        };
+        let n = calls.iter().filter(|c| c.chip == chip).count();
+        if n > max {
+            return Err(ProveError::TooManyChipCalls {
+                chip,
+                calls: n,
+                max,
+            });
+        }
     }
     let halted = next_pc.is_none();
     let output: Vec<u32> = steps

@@ -147,6 +147,59 @@ fn secp256k1_calls_prove_and_verify() {
     }
 }
 
+/// The chips' tables against k256 on random points: 1,000 additions and 1,000 doublings in one
+/// proof, every result committed and compared (the debug prover checks every row's constraints).
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow in debug builds; run `cargo test --release -p ferrum-zkvm`"
+)]
+fn the_secp256k1_tables_agree_with_k256_on_random_points() {
+    let mut rng = Rng(25);
+    let n = 1000;
+    let mut blocks = Vec::new();
+    let mut expect = Vec::new();
+    for _ in 0..n {
+        let a = ProjectivePoint::GENERATOR * scalar(&mut rng);
+        let b = ProjectivePoint::GENERATOR * scalar(&mut rng);
+        blocks.push([point_words(affine(&a)), point_words(affine(&b))].concat());
+        expect.push(point_words(affine(&(a + b))));
+    }
+    for _ in 0..n {
+        let a = ProjectivePoint::GENERATOR * scalar(&mut rng);
+        blocks.push(point_words(affine(&a)));
+        expect.push(point_words(affine(&a.double())));
+    }
+    let ops: Vec<Op> = (0..n)
+        .map(Op::Add)
+        .chain((n..2 * n).map(Op::Double))
+        .collect();
+    let p = curve_program(&blocks, &ops, 0);
+    let (claim, proof, stats) = prove(&p, &[], &FAST_TEST).unwrap();
+    verify(&p, &claim, &proof, &FAST_TEST).unwrap();
+    let run = crate::execute(
+        &p,
+        &[],
+        &ExecConfig {
+            trace: true,
+            ..ExecConfig::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(run.calls.len(), 2 * n);
+    for (call, e) in run.calls.iter().zip(&expect) {
+        assert_eq!(&call.new[..16], &e[..]);
+    }
+    for name in ["secp256k1_add", "secp256k1_double"] {
+        assert!(
+            stats
+                .tables
+                .iter()
+                .any(|t| t.name == name && t.rows == 1024)
+        );
+    }
+}
+
 #[test]
 fn degenerate_and_bad_secp256k1_calls_are_typed_errors() {
     let g = point_words(affine(&ProjectivePoint::GENERATOR));
@@ -315,4 +368,32 @@ fn a_skipped_secp256k1_call_has_no_proof() {
             boundary_row(t, BLOCK_ADDR + j as u32).fin_ts = Val::ZERO;
         }
     });
+}
+
+#[test]
+fn a_segment_with_too_many_secp256k1_calls_is_refused() {
+    // A loop doubling one (off-curve) point MAX_SECP256K1_CALLS + 1 times.
+    let mut code = asm::li(A0, asm::DATA_BASE).to_vec();
+    code.extend(asm::li(T0, crate::MAX_SECP256K1_CALLS as u32 + 1));
+    code.extend([
+        asm::addi(A7, ZERO, syscall::SECP256K1_DOUBLE as i32),
+        asm::ECALL,
+        asm::addi(T0, T0, -1),
+        asm::bne(T0, ZERO, -8),
+        asm::addi(A0, ZERO, 0),
+    ]);
+    code.extend(asm::HALT);
+    let p = Program::from_elf(&asm::elf(
+        &code,
+        &point_words((U256::from(5u8), U256::from(6u8))),
+    ))
+    .unwrap();
+    assert!(matches!(
+        prove(&p, &[], &FAST_TEST),
+        Err(ProveError::TooManyChipCalls {
+            chip: crate::Chip::Secp256k1Double,
+            calls,
+            max: crate::MAX_SECP256K1_CALLS,
+        }) if calls == crate::MAX_SECP256K1_CALLS + 1
+    ));
 }

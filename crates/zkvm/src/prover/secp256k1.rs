@@ -219,7 +219,7 @@ fn step(chip: Chip, old: &[u32]) -> Option<CurveStep> {
 }
 
 /// Fills the compute cells for the block `old` (the port's cells are filled apart).
-fn fill_curve(chip: Chip, c: &mut CurveCols<Val>, old: &[u32]) -> Result<(), String> {
+pub(crate) fn fill_curve(chip: Chip, c: &mut CurveCols<Val>, old: &[u32]) -> Result<(), String> {
     let s = step(chip, old).ok_or("a curve operation without a slope")?;
     let bytes = |x: U256| u256_bytes(x).map(Val::from_u8);
     c.lambda = bytes(s.lambda);

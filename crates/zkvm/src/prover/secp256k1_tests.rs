@@ -397,3 +397,50 @@ fn a_segment_with_too_many_secp256k1_calls_is_refused() {
         }) if calls == crate::MAX_SECP256K1_CALLS + 1
     ));
 }
+
+#[test]
+fn a_secp256k1_call_on_other_memory_has_no_proof() {
+    // The row adds (correctly) a Q that differs from memory in one word; the result it writes is
+    // the sum with that Q. Only the memory argument can notice.
+    let mut rng = Rng(26);
+    let a = ProjectivePoint::GENERATOR * scalar(&mut rng);
+    let b = ProjectivePoint::GENERATOR * scalar(&mut rng);
+    let block = [point_words(affine(&a)), point_words(affine(&b))].concat();
+    let p = curve_program(std::slice::from_ref(&block), &[Op::Add(0)], 0);
+    let mut forged = block.clone();
+    forged[20] ^= 1;
+    let mut new = forged.clone();
+    crate::precompile::secp256k1_add(&mut new).unwrap();
+    assert_rejected(&p, &mut |t| {
+        let mut before = PortLookups::default();
+        before.port(&add_row(t, 0).port);
+        before.range(super::secp256k1::byte_cells(&add_row(t, 0).curve));
+        let port = add_row(t, 0).port;
+        let call = crate::ChipCall {
+            step: 0,
+            chip: crate::Chip::Secp256k1Add,
+            ptr: asm::DATA_BASE,
+            old: forged.clone(),
+            new: new.clone(),
+        };
+        let gaps: Vec<u32> = port
+            .gap
+            .iter()
+            .map(|g| {
+                g[0].as_canonical_u32()
+                    | (g[1].as_canonical_u32() << 8)
+                    | (g[2].as_canonical_u32() << 16)
+            })
+            .collect();
+        let row = add_row(t, 0);
+        super::chips::fill_port(&mut row.port, port.clk.as_canonical_u32(), &call, &gaps);
+        super::secp256k1::fill_curve(crate::Chip::Secp256k1Add, &mut row.curve, &forged).unwrap();
+        let mut after = PortLookups::default();
+        after.port(&row.port);
+        after.range(super::secp256k1::byte_cells(&row.curve));
+        move_lookups(t, &p, before, after);
+        for (j, w) in new.iter().enumerate().take(16) {
+            set_final_word(t, BLOCK_ADDR + j as u32, w.to_le_bytes().map(Val::from_u8));
+        }
+    });
+}

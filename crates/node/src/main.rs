@@ -22,8 +22,18 @@ mod zkvm_cli;
     about = "Ferrum: a ZK-rollup stack for Ethereum"
 )]
 struct Cli {
+    /// Log lines as text (default) or as JSON objects, one per line (for log collectors).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "FERRUM_LOG_FORMAT")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log lines are written (to stderr).
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -214,13 +224,17 @@ struct DevnetArgs {
     batch_max_age_secs: u64,
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line: timestamp, level, target and the event's fields at top level.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
 }
 
 async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
@@ -373,7 +387,7 @@ async fn wait_for_shutdown(node: &ferrum_node::RunningNode) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     match cli.command {
         Command::Devnet(args) => devnet(args).await,
         Command::Node {

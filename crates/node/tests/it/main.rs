@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod crash;
 mod erc20_bridge;
+mod log_format;
 mod rpc_flow;
 mod settlement;
 mod zkvm_cli;

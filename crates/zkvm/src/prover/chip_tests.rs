@@ -29,6 +29,40 @@ impl Rng {
     }
 }
 
+/// Ends a test program: commits the first `commit` words at `s0`, then halts with exit code 0.
+pub(super) fn commit_and_halt(code: &mut Vec<u32>, commit: usize) {
+    for i in 0..commit {
+        code.extend([
+            asm::lw(A0, S0, 4 * i as i32),
+            asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
+            asm::ECALL,
+        ]);
+    }
+    code.extend([asm::addi(A0, ZERO, 0)]);
+    code.extend(asm::HALT);
+}
+
+/// A port row's timestamp gaps, one per word (what `fill_port` takes).
+pub(super) fn port_gaps<const W: usize>(port: &super::chips::PortCols<Val, W>) -> Vec<u32> {
+    port.gap
+        .iter()
+        .map(|g| {
+            g[0].as_canonical_u32()
+                | (g[1].as_canonical_u32() << 8)
+                | (g[2].as_canonical_u32() << 16)
+        })
+        .collect()
+}
+
+/// Makes memory from bus address `addr` end the run as `block`, last written at timestamp 0 (as if
+/// no chip call had written it).
+pub(super) fn keep_block(t: &mut MainTraces, addr: u32, block: &[u32]) {
+    for (j, &w) in block.iter().enumerate() {
+        set_final_word(t, addr + j as u32, w.to_le_bytes().map(Val::from_u8));
+        boundary_row(t, addr + j as u32).fin_ts = Val::ZERO;
+    }
+}
+
 /// Permutes the state at `DATA_BASE + offset` `calls` times, then commits its first `commit`
 /// words and halts.
 fn keccak_program(state: &[u32], offset: u32, calls: usize, commit: usize) -> Program {
@@ -42,15 +76,7 @@ fn keccak_program(state: &[u32], offset: u32, calls: usize, commit: usize) -> Pr
             asm::ECALL,
         ]);
     }
-    for i in 0..commit {
-        code.extend([
-            asm::lw(A0, S0, 4 * i as i32),
-            asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
-            asm::ECALL,
-        ]);
-    }
-    code.extend([asm::addi(A0, ZERO, 0)]);
-    code.extend(asm::HALT);
+    commit_and_halt(&mut code, commit);
     Program::from_elf(&asm::elf(&code, &data)).unwrap()
 }
 
@@ -466,15 +492,7 @@ fn blake2s_program(blocks: &[Vec<u32>], commit: usize) -> Program {
             asm::ECALL,
         ]);
     }
-    for i in 0..commit {
-        code.extend([
-            asm::lw(A0, S0, 4 * i as i32),
-            asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
-            asm::ECALL,
-        ]);
-    }
-    code.extend([asm::addi(A0, ZERO, 0)]);
-    code.extend(asm::HALT);
+    commit_and_halt(&mut code, commit);
     Program::from_elf(&asm::elf(&code, &data)).unwrap()
 }
 
@@ -558,14 +576,7 @@ fn a_skipped_blake2s_call_has_no_proof() {
         before.blake2s(blake2s_row(t, 0));
         blake2s_row(t, 0).port.is_real = Val::ZERO;
         move_lookups(t, &p, before, PortLookups::default());
-        for (j, &w) in block.iter().enumerate() {
-            set_final_word(
-                t,
-                BLOCK_ADDR + j as u32,
-                w.to_le_bytes().map(|b| Val::from_u32(u32::from(b))),
-            );
-            boundary_row(t, BLOCK_ADDR + j as u32).fin_ts = Val::ZERO;
-        }
+        keep_block(t, BLOCK_ADDR, &block);
     });
 }
 
@@ -589,15 +600,7 @@ fn a_blake2s_call_on_other_memory_has_no_proof() {
             new: out.clone(),
         };
         let clk = port.clk.as_canonical_u32();
-        let gaps: Vec<u32> = port
-            .gap
-            .iter()
-            .map(|g| {
-                g[0].as_canonical_u32()
-                    | (g[1].as_canonical_u32() << 8)
-                    | (g[2].as_canonical_u32() << 16)
-            })
-            .collect();
+        let gaps = port_gaps(&port);
         let r: &mut Blake2sCols<Val> = fresh.as_mut_slice().borrow_mut();
         super::chips::fill_port(&mut r.port, clk, &call, &gaps);
         super::blake2s::fill_compute(r, &forged);

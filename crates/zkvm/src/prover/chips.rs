@@ -320,6 +320,18 @@ impl PortLookups {
         self.port(&row.port);
     }
 
+    /// The lookups of a secp256k1 row (nothing for a padding row).
+    pub(crate) fn secp256k1<const W: usize>(
+        &mut self,
+        port: &PortCols<Val, W>,
+        curve: &super::secp256k1::CurveCols<Val>,
+    ) {
+        if port.is_real == Val::ONE {
+            self.port(port);
+            self.range(super::secp256k1::byte_cells(curve));
+        }
+    }
+
     /// The lookups of a Keccak port row.
     pub(crate) fn keccak_port(&mut self, row: &KeccakPortCols<Val>) {
         self.port(&row.port);

@@ -269,8 +269,7 @@ where
         let (port, curve) = parts(row.borrow_mut());
         fill_port(port, c.clk, c.call, &c.gaps);
         fill_curve(chip, curve, &c.call.old)?;
-        out.port(port);
-        out.range(byte_cells(curve));
+        out.secp256k1(port, curve);
     }
     let mut pad = vec![Val::ZERO; width];
     {

@@ -10,7 +10,9 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use ruint::aliases::U256;
 
 use super::air::MEM_ADDR_OFFSET;
-use super::chip_tests::{Rng, assert_rejected, boundary_row, move_lookups, set_final_word};
+use super::chip_tests::{
+    Rng, assert_rejected, commit_and_halt, keep_block, move_lookups, port_gaps, set_final_word,
+};
 use super::chips::PortLookups;
 use super::field::{fill_relation, relation_witness};
 use super::secp256k1::{ADD_WIDTH, AddCols};
@@ -102,15 +104,7 @@ fn curve_program(blocks: &[Vec<u32>], ops: &[Op], commit: usize) -> Program {
         code.extend([asm::addi(A7, ZERO, num as i32), asm::ECALL]);
     }
     code.extend(asm::li(S0, asm::DATA_BASE));
-    for i in 0..commit {
-        code.extend([
-            asm::lw(A0, S0, 4 * i as i32),
-            asm::addi(A7, ZERO, syscall::COMMIT_WORD as i32),
-            asm::ECALL,
-        ]);
-    }
-    code.extend([asm::addi(A0, ZERO, 0)]);
-    code.extend(asm::HALT);
+    commit_and_halt(&mut code, commit);
     Program::from_elf(&asm::elf(&code, &data)).unwrap()
 }
 
@@ -267,6 +261,14 @@ fn degenerate_and_bad_secp256k1_calls_are_typed_errors() {
     }
 }
 
+/// The shared-table lookups of add row `row`.
+fn add_row_lookups(t: &mut MainTraces, row: usize) -> PortLookups {
+    let r = add_row(t, row);
+    let mut l = PortLookups::default();
+    l.secp256k1(&r.port, &r.curve);
+    l
+}
+
 fn add_row(t: &mut MainTraces, row: usize) -> &mut AddCols<Val> {
     t.secp256k1_add.as_mut().unwrap().values[row * ADD_WIDTH..][..ADD_WIDTH].borrow_mut()
 }
@@ -280,9 +282,7 @@ fn bytes_of(x: U256) -> [Val; 32] {
 /// Writes `x3` (as the result's x) into add row 0, with the relations' witnesses for it (they
 /// hold mod p for any `x3 ≡ the true x3`), the port's new words and the final memory.
 fn forge_add_x3(t: &mut MainTraces, p: &Program, old: &[u32], x3: U256) {
-    let mut before = PortLookups::default();
-    before.port(&add_row(t, 0).port);
-    before.range(super::secp256k1::byte_cells(&add_row(t, 0).curve));
+    let before = add_row_lookups(t, 0);
     let row = add_row(t, 0);
     row.curve.x3 = bytes_of(x3);
     let limbs = |x: U256| -> Vec<i64> {
@@ -310,9 +310,7 @@ fn forge_add_x3(t: &mut MainTraces, p: &Program, old: &[u32], x3: U256) {
             fill_relation(&mut row.curve.rel[k], &q, &c);
         }
     }
-    let mut after = PortLookups::default();
-    after.port(&row.port);
-    after.range(super::secp256k1::byte_cells(&row.curve));
+    let after = add_row_lookups(t, 0);
     let x3w = u256_to_words(x3);
     move_lookups(t, p, before, after);
     for (j, w) in x3w.iter().enumerate() {
@@ -354,19 +352,10 @@ fn a_skipped_secp256k1_call_has_no_proof() {
     let block = [point_words(affine(&a)), point_words(affine(&b))].concat();
     let p = curve_program(std::slice::from_ref(&block), &[Op::Add(0)], 0);
     assert_rejected(&p, &mut |t| {
-        let mut before = PortLookups::default();
-        before.port(&add_row(t, 0).port);
-        before.range(super::secp256k1::byte_cells(&add_row(t, 0).curve));
+        let before = add_row_lookups(t, 0);
         add_row(t, 0).port.is_real = Val::ZERO;
         move_lookups(t, &p, before, PortLookups::default());
-        for (j, &w) in block.iter().enumerate() {
-            set_final_word(
-                t,
-                BLOCK_ADDR + j as u32,
-                w.to_le_bytes().map(|b| Val::from_u32(u32::from(b))),
-            );
-            boundary_row(t, BLOCK_ADDR + j as u32).fin_ts = Val::ZERO;
-        }
+        keep_block(t, BLOCK_ADDR, &block);
     });
 }
 
@@ -412,9 +401,7 @@ fn a_secp256k1_call_on_other_memory_has_no_proof() {
     let mut new = forged.clone();
     crate::precompile::secp256k1_add(&mut new).unwrap();
     assert_rejected(&p, &mut |t| {
-        let mut before = PortLookups::default();
-        before.port(&add_row(t, 0).port);
-        before.range(super::secp256k1::byte_cells(&add_row(t, 0).curve));
+        let before = add_row_lookups(t, 0);
         let port = add_row(t, 0).port;
         let call = crate::ChipCall {
             step: 0,
@@ -423,24 +410,31 @@ fn a_secp256k1_call_on_other_memory_has_no_proof() {
             old: forged.clone(),
             new: new.clone(),
         };
-        let gaps: Vec<u32> = port
-            .gap
-            .iter()
-            .map(|g| {
-                g[0].as_canonical_u32()
-                    | (g[1].as_canonical_u32() << 8)
-                    | (g[2].as_canonical_u32() << 16)
-            })
-            .collect();
+        let gaps = port_gaps(&port);
         let row = add_row(t, 0);
         super::chips::fill_port(&mut row.port, port.clk.as_canonical_u32(), &call, &gaps);
         super::secp256k1::fill_curve(crate::Chip::Secp256k1Add, &mut row.curve, &forged).unwrap();
-        let mut after = PortLookups::default();
-        after.port(&row.port);
-        after.range(super::secp256k1::byte_cells(&row.curve));
+        let after = add_row_lookups(t, 0);
         move_lookups(t, &p, before, after);
         for (j, w) in new.iter().enumerate().take(16) {
             set_final_word(t, BLOCK_ADDR + j as u32, w.to_le_bytes().map(Val::from_u8));
         }
+    });
+}
+
+#[test]
+fn a_padding_secp256k1_row_that_speaks_has_no_proof() {
+    // The first padding row made a copy of the real one, port on: a second call where the CPU
+    // made one. Its shared-table lookups are added, so only the `chip` and `mem` buses can notice.
+    let mut rng = Rng(27);
+    let a = ProjectivePoint::GENERATOR * scalar(&mut rng);
+    let b = ProjectivePoint::GENERATOR * scalar(&mut rng);
+    let block = [point_words(affine(&a)), point_words(affine(&b))].concat();
+    let p = curve_program(std::slice::from_ref(&block), &[Op::Add(0)], 0);
+    assert_rejected(&p, &mut |t| {
+        let before = add_row_lookups(t, 1);
+        *add_row(t, 1) = *add_row(t, 0);
+        let after = add_row_lookups(t, 1);
+        move_lookups(t, &p, before, after);
     });
 }

@@ -333,6 +333,7 @@ impl NodeConfig {
                     && self.l1.pubdata == ferrum_l1::PubdataMode::Blobs,
                 max_age: Duration::from_secs(s.batch_max_age_secs),
             },
+            witnesses: true,
         }
     }
 

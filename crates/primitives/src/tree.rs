@@ -179,6 +179,37 @@ impl KeyProof {
     }
 }
 
+/// True when every position under node `index` at height `depth` is at or past `next_free`: an empty subtree.
+pub fn is_empty_subtree(depth: usize, index: u64, next_free: u64) -> bool {
+    (u128::from(index) << depth) >= u128::from(next_free)
+}
+
+/// The nodes a multiproof of the leaves at `positions` carries, in the order its verifier consumes them: level by
+/// level from the leaves up, left to right, every sibling of a node on a path that is neither on a path itself nor an
+/// empty subtree (all of it at or past `next_free`, whose hash the verifier knows). `positions` must be sorted and
+/// distinct. The node itself (its hash) is the caller's: the prover reads it from its tree.
+pub fn multiproof_nodes(positions: &[u64], next_free: u64) -> Vec<(usize, u64)> {
+    let mut out = Vec::new();
+    let mut level: Vec<u64> = positions.to_vec();
+    for depth in 0..TREE_DEPTH {
+        let mut i = 0;
+        while i < level.len() {
+            let node = level[i];
+            if node & 1 == 0 && level.get(i + 1) == Some(&(node | 1)) {
+                i += 2;
+                continue;
+            }
+            if !is_empty_subtree(depth, node ^ 1, next_free) {
+                out.push((depth, node ^ 1));
+            }
+            i += 1;
+        }
+        level = level.iter().map(|n| n >> 1).collect();
+        level.dedup();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,20 +80,6 @@ impl BatchRecord {
     }
 }
 
-/// Pubdata of a batch: `u32 BE log count ‖ logs (88 bytes each) ‖ StateWrites::encode()` of
-/// the batch's net state diff.
-pub(crate) fn pubdata(logs: &[L2ToL1Log], writes: &StateWrites) -> Vec<u8> {
-    let diff = writes.encode();
-    let mut out = Vec::with_capacity(4 + logs.len() * 88 + diff.len());
-    // A batch holds at most 2^14 logs (the logs tree's leaves; the sequencer seals before), far below 2^32.
-    out.extend_from_slice(&u32::try_from(logs.len()).unwrap_or(u32::MAX).to_be_bytes());
-    for l in logs {
-        out.extend_from_slice(&l.encode());
-    }
-    out.extend_from_slice(&diff);
-    out
-}
-
 /// The EIP-7594 blob sidecar carrying `pubdata` (alloy's `SimpleCoder` layout: 31 data bytes per field element).
 pub fn pubdata_blobs(
     pubdata: &[u8],
@@ -363,7 +349,7 @@ impl BatchSealer {
             return Ok(None);
         };
         self.seal_now = false;
-        let pubdata = pubdata(&open.logs, &open.writes);
+        let pubdata = ferrum_batch::pubdata(&open.logs, &open.writes);
         let da_commitment = if self.config.blobs {
             blob_da_commitment(&pubdata)?
         } else {

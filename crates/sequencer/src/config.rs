@@ -48,6 +48,8 @@ pub struct SequencerConfig {
     pub fee_recipient: Address,
     /// Batch sealing criteria.
     pub batch: BatchSealConfig,
+    /// Record each block's witness (what proving its batch needs) in the store.
+    pub witnesses: bool,
 }
 
 impl Default for SequencerConfig {
@@ -57,6 +59,7 @@ impl Default for SequencerConfig {
             max_txs_per_block: 10_000,
             fee_recipient: Address::ZERO,
             batch: BatchSealConfig::default(),
+            witnesses: true,
         }
     }
 }

@@ -137,7 +137,7 @@ pub fn init_or_load(
         l2_to_l1_logs: vec![],
         commitment,
     };
-    store.commit_block(&block, &tree.take_dirty_leaves())?;
+    store.commit_block(&block, &tree.take_dirty_leaves(), None)?;
     Ok((
         tree,
         Head {

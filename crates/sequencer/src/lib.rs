@@ -17,6 +17,7 @@ mod error;
 mod genesis;
 mod sequencer;
 mod system_contracts;
+mod witness;
 
 pub use batch::{
     BatchRecord, BatchSealer, MAX_BATCH_LOGS, MAX_BATCH_TXS, batch_l2_logs, pubdata_blobs,
@@ -28,3 +29,4 @@ pub use error::SequencerError;
 pub use genesis::{Genesis, L1Ecosystem, init_or_load};
 pub use sequencer::{Sequencer, SequencerHandle};
 pub use system_contracts::system_contracts;
+pub use witness::{StoredBlockWitness, batch_witness};

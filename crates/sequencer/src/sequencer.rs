@@ -16,7 +16,9 @@ use ferrum_state::StateView;
 use ferrum_stf::{BlockExecutor, InvalidTx, TxOutcome};
 
 use crate::{
-    BatchSealer, Chain, Head, MAX_BATCH_LOGS, SequencerConfig, SequencerError, chain::BlockEvent,
+    BatchSealer, Chain, Head, MAX_BATCH_LOGS, SequencerConfig, SequencerError,
+    chain::BlockEvent,
+    witness::{Recorder, StoredBlockWitness},
 };
 
 /// Most priority transactions in one block (each may use up to the L1's `priorityTxMaxGasLimit`, 80M by default;
@@ -96,6 +98,11 @@ impl Sequencer {
         &self.batches
     }
 
+    /// Seals the open batch now, whatever the criteria say (tests, and an operator draining a chain).
+    pub fn seal_batch(&mut self) -> Result<Option<crate::BatchRecord>, SequencerError> {
+        self.batches.seal(&self.chain.store)
+    }
+
     /// Runs the loop on its own thread.
     pub fn spawn(mut self) -> SequencerHandle {
         let stop = Arc::new(AtomicBool::new(false));
@@ -164,7 +171,12 @@ impl Sequencer {
         // leaves could never be sealed.
         let room = self.batches.pubdata_room();
         let log_room = self.batches.log_room();
-        let mut trial = BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+        let record = self.config.witnesses;
+        let mut trial = BlockExecutor::new(
+            &chain.config,
+            ctx,
+            Recorder::new(StateView::new(&chain.store, None), record),
+        );
         let mut fitting = 0;
         for op in &priority {
             trial
@@ -199,8 +211,11 @@ impl Sequencer {
             self.batches.seal_before_next_block();
         }
         let start = |priority: &[L1Tx]| -> Result<_, SequencerError> {
-            let mut executor =
-                BlockExecutor::new(&chain.config, ctx, StateView::new(&chain.store, None));
+            let mut executor = BlockExecutor::new(
+                &chain.config,
+                ctx,
+                Recorder::new(StateView::new(&chain.store, None), record),
+            );
             // Priority transactions first, in queue order; each is always included.
             for op in priority {
                 executor
@@ -290,11 +305,18 @@ impl Sequencer {
         }
         let block = {
             let mut tree = chain.tree.write();
+            // The witness's tree part is read from the tree before the block's writes.
+            let witness = executor.oracle().take().map(|reads| {
+                StoredBlockWitness::capture(&tree, reads, executor.written_tree_keys(), &ctx)
+            });
             let block = executor
                 .finish(&mut *tree)
                 .map_err(|e| SequencerError::Stf(e.to_string()))?;
+            let witness = witness.map(|w| w.with_transactions(&block).encode_stored());
             let leaves = tree.take_dirty_leaves();
-            chain.store.commit_block(&block, &leaves)?;
+            chain
+                .store
+                .commit_block(&block, &leaves, witness.as_deref())?;
             block
         };
         let executed: Vec<_> = block

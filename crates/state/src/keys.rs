@@ -19,7 +19,10 @@ pub(crate) const CF_SETTLEMENT: &str = "settlement"; // batch BE8 ‖ stage u8 -
 pub(crate) const CF_PRIORITY_OPS: &str = "priority_ops"; // serial id BE8 -> L1Tx::encoded_2718
 pub(crate) const CF_L2_LOGS: &str = "l2_logs"; // block BE8 -> n × L2ToL1Log::encode (block-relative tx numbers)
 
-pub(crate) const ALL_CFS: [&str; 16] = [
+pub(crate) const CF_BLOCK_WITNESS: &str = "block_witness"; // number BE8 -> the sequencer's block witness record
+
+pub(crate) const ALL_CFS: [&str; 17] = [
+    CF_BLOCK_WITNESS,
     CF_L2_LOGS,
     CF_SETTLEMENT,
     CF_PRIORITY_OPS,

@@ -7,6 +7,7 @@ use ferrum_primitives::{
     hash::blake2s_pair,
     tree::{
         KeyProof, Leaf, LeafProof, MAX_GUARD_KEY, MIN_GUARD_KEY, TREE_DEPTH, empty_subtree_hashes,
+        multiproof_nodes,
     },
 };
 use ferrum_stf::StateTree;
@@ -204,6 +205,43 @@ impl MerkleTree {
             leaf: self.leaves[index as usize],
             siblings,
         }
+    }
+
+    /// The leaf at `index`, if it is used.
+    pub fn leaf(&self, index: u64) -> Option<Leaf> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.leaves.get(i))
+            .copied()
+    }
+
+    /// Positions of the leaves that show `key`'s value: its own leaf, or (absent) its two neighbours in key order.
+    pub fn key_positions(&self, key: &B256) -> Vec<u64> {
+        if let Some(&i) = self.by_key.get(key) {
+            return vec![i];
+        }
+        let left = self
+            .by_key
+            .range(..*key)
+            .next_back()
+            .map(|(_, i)| *i)
+            .unwrap_or(0);
+        vec![left, self.leaves[left as usize].next]
+    }
+
+    /// Sibling hashes of a multiproof of the leaves at `positions` (sorted, distinct), in the order
+    /// `ferrum_primitives::tree::multiproof_nodes` lists them.
+    pub fn multiproof(&self, positions: &[u64]) -> Vec<B256> {
+        multiproof_nodes(positions, self.next_free_index())
+            .into_iter()
+            .map(|(d, i)| {
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| self.levels[d].get(i))
+                    .copied()
+                    .unwrap_or(self.empty[d])
+            })
+            .collect()
     }
 
     /// Proof that `key` is present (with its value) or absent, against [`MerkleTree::root`].

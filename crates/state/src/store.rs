@@ -158,11 +158,13 @@ impl Store {
     }
 
     /// Commits a block atomically: header, transactions, receipts, state, history, tree leaves
-    /// and the new head. `leaves` are the tree leaves the block changed.
+    /// and the new head. `leaves` are the tree leaves the block changed; `witness`, when given, is what proving
+    /// the block needs (kept until its batch is proven).
     pub fn commit_block(
         &self,
         block: &ExecutedBlock,
         leaves: &[(u64, Leaf)],
+        witness: Option<&[u8]>,
     ) -> Result<(), StoreError> {
         let number = block.header.number;
         match self.head()? {
@@ -258,11 +260,19 @@ impl Store {
         extra.extend_from_slice(&block.commitment.next_free_index.to_be_bytes());
         extra.extend_from_slice(&writes);
         batch.put_cf(self.cf(CF_BLOCK_EXTRA), nb, extra);
+        if let Some(w) = witness {
+            batch.put_cf(self.cf(CF_BLOCK_WITNESS), nb, w);
+        }
         batch.put_cf(self.cf(CF_META), META_HEAD, nb);
         let mut wo = WriteOptions::default();
         wo.set_sync(self.options.sync_per_block);
         self.db.write_opt(batch, &wo)?;
         Ok(())
+    }
+
+    /// The witness record stored with block `number`, if one was.
+    pub fn block_witness(&self, number: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(CF_BLOCK_WITNESS, &number.to_be_bytes())
     }
 
     /// Header of block `number`.

@@ -249,6 +249,16 @@ impl<O: StateOracle> BlockExecutor<O> {
         self.gas_used
     }
 
+    /// The state oracle the block reads (e.g. to collect what it read, for a witness).
+    pub fn oracle(&self) -> &O {
+        self.evm.ctx.journaled_state.database.oracle()
+    }
+
+    /// Tree keys the block has written so far (a contract created in the block writes slots it never read).
+    pub fn written_tree_keys(&self) -> Vec<alloy_primitives::B256> {
+        self.evm.ctx.journaled_state.database.written_tree_keys()
+    }
+
     /// Number of transactions included so far.
     pub fn tx_count(&self) -> usize {
         self.transactions.len()

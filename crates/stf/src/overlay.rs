@@ -105,6 +105,25 @@ impl<O: StateOracle> Overlay<O> {
             .collect()
     }
 
+    /// Tree keys of everything written so far (accounts, then slots), in no particular order.
+    pub(crate) fn written_tree_keys(&self) -> Vec<B256> {
+        use ferrum_primitives::tree::{account_key, tree_key};
+        self.dirty_accounts
+            .iter()
+            .map(account_key)
+            .chain(
+                self.dirty_storage
+                    .iter()
+                    .map(|(a, s)| tree_key(a, &B256::from(*s))),
+            )
+            .collect()
+    }
+
+    /// The state the block reads.
+    pub(crate) fn oracle(&self) -> &O {
+        &self.oracle
+    }
+
     pub(crate) fn new(oracle: O) -> Self {
         Self {
             oracle,

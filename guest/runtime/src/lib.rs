@@ -114,6 +114,57 @@ pub fn blake2s_compress(block: &mut Blake2sBlock) {
     };
 }
 
+/// Blake2s-256 (RFC 7693, unkeyed, 32-byte digest) of `data`, with the Blake2s chip.
+pub fn blake2s256(data: &[u8]) -> [u8; 32] {
+    const IV: [u32; 8] = [
+        0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19,
+    ];
+    let mut block = Blake2sBlock { h: IV, ..Default::default() };
+    // Parameter block: digest length 32, no key, fanout 1, depth 1.
+    block.h[0] ^= 0x0101_0020;
+    let mut done = 0usize;
+    loop {
+        let rest = data.len() - done;
+        let last = rest <= 64;
+        let take = rest.min(64);
+        let mut m = [0u8; 64];
+        m[..take].copy_from_slice(&data[done..done + take]);
+        for (w, b) in block.m.iter_mut().zip(m.chunks_exact(4)) {
+            *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        done += take;
+        let t = done as u64;
+        block.t = [t as u32, (t >> 32) as u32];
+        block.f = [if last { u32::MAX } else { 0 }, 0];
+        blake2s_compress(&mut block);
+        if last {
+            break;
+        }
+    }
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(block.h) {
+        o.copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// The hook of ferrum-primitives' `native-blake2s` feature: the state tree's hashing on the Blake2s chip.
+///
+/// # Safety
+/// `data` points to `len` readable bytes and `out` to 32 writable ones (the hook's contract).
+#[cfg(feature = "blake2s-hook")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn native_blake2s256(data: *const u8, len: usize, out: *mut u8) {
+    // SAFETY: the caller's contract above.
+    let (data, out) = unsafe {
+        (
+            core::slice::from_raw_parts(data, len),
+            core::slice::from_raw_parts_mut(out, 32),
+        )
+    };
+    out.copy_from_slice(&blake2s256(data));
+}
+
 /// Keccak-256 (Ethereum's: the original padding `0x01`) of `data`, with the Keccak chip.
 pub fn keccak256(data: &[u8]) -> [u8; 32] {
     const RATE: usize = 136;

@@ -71,7 +71,7 @@ fn commits_reads_history_and_reload() {
         },
         &mut tree,
     );
-    store.commit_block(&b0, &l0).unwrap();
+    store.commit_block(&b0, &l0, None).unwrap();
     let w1 = StateWrites {
         accounts: vec![
             (a, acct(1, 90)),
@@ -88,19 +88,19 @@ fn commits_reads_history_and_reload() {
         codes: vec![(code_hash, code.clone())],
     };
     let (b1, l1) = block(1, b0.hash, w1.clone(), &mut tree);
-    store.commit_block(&b1, &l1).unwrap();
+    store.commit_block(&b1, &l1, None).unwrap();
     let w2 = StateWrites {
         storage: vec![(c, U256::from(7u64), U256::ZERO)],
         accounts: vec![(a, AccountState::default())],
         ..Default::default()
     };
     let (b2, l2) = block(2, b1.hash, w2, &mut tree);
-    store.commit_block(&b2, &l2).unwrap();
+    store.commit_block(&b2, &l2, None).unwrap();
 
     // Out-of-order commits are refused.
     let (b9, l9) = block(9, b2.hash, StateWrites::default(), &mut tree.clone());
     assert!(matches!(
-        store.commit_block(&b9, &l9),
+        store.commit_block(&b9, &l9, None),
         Err(StoreError::NonSequentialBlock { head: 2, got: 9 })
     ));
 

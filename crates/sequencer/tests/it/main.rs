@@ -1,0 +1,5 @@
+//! Sequencer integration tests over a real store.
+#![allow(clippy::unwrap_used)] // a failure is a test failure
+
+mod chain;
+mod witness;

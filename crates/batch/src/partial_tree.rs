@@ -62,7 +62,7 @@ impl PartialTree {
         // The first free position is on the paths too: its left siblings are the frontier that insertions need.
         level.push((next_free, empty[0]));
         let mut siblings = siblings.iter();
-        for depth in 0..TREE_DEPTH {
+        for (depth, empty_sibling) in empty.iter().enumerate().take(TREE_DEPTH) {
             let mut parents = Vec::with_capacity(level.len());
             let mut i = 0;
             while i < level.len() {
@@ -76,7 +76,7 @@ impl PartialTree {
                     }
                     _ => {
                         let sibling = if is_empty_subtree(depth, node ^ 1, next_free) {
-                            empty[depth]
+                            *empty_sibling
                         } else {
                             let s = *siblings
                                 .next()

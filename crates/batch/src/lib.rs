@@ -23,7 +23,6 @@ pub use pubdata::pubdata;
 pub use run::{BatchRun, MAX_BATCH_BLOCKS, run_batch};
 pub use witness::{
     BatchWitness, BlockWitness, DaMode, MAX_WITNESS_BYTES, WITNESS_VERSION, WitnessChain,
-    WitnessCommitment,
 };
 
 pub(crate) use oracle::WitnessOracle;

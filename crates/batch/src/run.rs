@@ -68,7 +68,7 @@ fn leaves(block: &BlockWitness) -> Result<Vec<(u64, Leaf)>, BatchError> {
 /// public input. Fails when the witness omits or falsifies anything the execution needs.
 pub fn run_batch(witness: &BatchWitness) -> Result<BatchRun, BatchError> {
     let config = witness.chain.config();
-    let before: StateCommitment = witness.before.into();
+    let before = witness.before;
     if witness.blocks.is_empty() || witness.blocks.len() > MAX_BATCH_BLOCKS {
         return Err(BatchError::Witness(
             "a batch holds 1 to MAX_BATCH_BLOCKS blocks",

@@ -82,45 +82,6 @@ impl WitnessChain {
     }
 }
 
-/// The state commitment before the batch (`StateCommitment`'s fields).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, RlpEncodable, RlpDecodable)]
-pub struct WitnessCommitment {
-    /// State tree root.
-    pub tree_root: B256,
-    /// Next free leaf index.
-    pub next_free_index: u64,
-    /// Last block's number.
-    pub block_number: u64,
-    /// Last block's hash.
-    pub block_hash: B256,
-    /// Last block's timestamp.
-    pub timestamp: u64,
-}
-
-impl From<StateCommitment> for WitnessCommitment {
-    fn from(c: StateCommitment) -> Self {
-        Self {
-            tree_root: c.tree_root,
-            next_free_index: c.next_free_index,
-            block_number: c.block_number,
-            block_hash: c.block_hash,
-            timestamp: c.timestamp,
-        }
-    }
-}
-
-impl From<WitnessCommitment> for StateCommitment {
-    fn from(c: WitnessCommitment) -> Self {
-        Self {
-            tree_root: c.tree_root,
-            next_free_index: c.next_free_index,
-            block_number: c.block_number,
-            block_hash: c.block_hash,
-            timestamp: c.timestamp,
-        }
-    }
-}
-
 /// What one block of the batch needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct BlockWitness {
@@ -146,7 +107,7 @@ pub struct BatchWitness {
     /// Chain rules.
     pub chain: WitnessChain,
     /// State commitment before the batch.
-    pub before: WitnessCommitment,
+    pub before: StateCommitment,
     /// RLP header of block `before.block_number` (its hash is `before.block_hash`).
     pub parent_header: Bytes,
     /// RLP headers of the blocks before it, newest first, as far back as the batch reads block hashes.

@@ -8,8 +8,10 @@ use crate::hash::blake2s;
 pub const EMPTY_PRIORITY_OPS_HASH: B256 =
     b256!("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
 
-/// Everything that identifies the chain's state after a block.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Everything that identifies the chain's state after a block (RLP: a list of the fields in order).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, alloy_rlp::RlpEncodable, alloy_rlp::RlpDecodable,
+)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StateCommitment {
     /// State tree root.

@@ -111,22 +111,16 @@ impl StoredBlockWitness {
                     .map(|(a, s)| tree_key(a, &B256::from(*s))),
             )
             .chain(written);
-        let mut positions: Vec<u64> = keys.flat_map(|k| tree.key_positions(&k)).collect();
-        positions.sort_unstable();
-        positions.dedup();
-        let leaves = positions
-            .iter()
-            .filter_map(|&i| {
-                tree.leaf(i).map(|leaf| {
-                    let mut raw = Vec::with_capacity(80);
-                    raw.extend_from_slice(&i.to_be_bytes());
-                    raw.extend_from_slice(&leaf.encode());
-                    Bytes::from(raw)
-                })
+        let (leaves, siblings) = tree.multiproof(keys);
+        let leaves = leaves
+            .into_iter()
+            .map(|(i, leaf)| {
+                let mut raw = Vec::with_capacity(80);
+                raw.extend_from_slice(&i.to_be_bytes());
+                raw.extend_from_slice(&leaf.encode());
+                Bytes::from(raw)
             })
             .collect();
-        // The verifier walks the first free position's path too (the frontier insertions hang off).
-        positions.push(tree.next_free_index());
         Self {
             witness: BlockWitness {
                 timestamp: ctx.timestamp,
@@ -140,7 +134,7 @@ impl StoredBlockWitness {
                     .collect(),
                 codes: reads.codes.into_values().collect(),
                 leaves,
-                siblings: tree.multiproof(&positions),
+                siblings,
             },
             oldest_hash_read: reads.block_numbers.first().copied().unwrap_or(u64::MAX),
         }
@@ -200,7 +194,7 @@ pub fn batch_witness(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(BatchWitness {
         chain: WitnessChain::new(config, if blobs { DaMode::Blobs } else { DaMode::Keccak }),
-        before: before.into(),
+        before,
         parent_header: header(before.block_number)?,
         ancestors,
         blocks,

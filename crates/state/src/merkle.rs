@@ -195,10 +195,7 @@ impl MerkleTree {
 
     fn leaf_proof(&self, index: u64) -> LeafProof {
         let siblings = (0..TREE_DEPTH)
-            .map(|d| {
-                let sib = ((index >> d) ^ 1) as usize;
-                self.levels[d].get(sib).copied().unwrap_or(self.empty[d])
-            })
+            .map(|d| self.node(d, (index >> d) ^ 1))
             .collect();
         LeafProof {
             index,
@@ -207,41 +204,53 @@ impl MerkleTree {
         }
     }
 
-    /// The leaf at `index`, if it is used.
-    pub fn leaf(&self, index: u64) -> Option<Leaf> {
+    /// Hash of the node at `height`, `index` (an empty subtree's past the used leaves).
+    fn node(&self, height: usize, index: u64) -> B256 {
         usize::try_from(index)
             .ok()
-            .and_then(|i| self.leaves.get(i))
+            .and_then(|i| self.levels[height].get(i))
             .copied()
+            .unwrap_or(self.empty[height])
     }
 
-    /// Positions of the leaves that show `key`'s value: its own leaf, or (absent) its two neighbours in key order.
-    pub fn key_positions(&self, key: &B256) -> Vec<u64> {
-        if let Some(&i) = self.by_key.get(key) {
-            return vec![i];
-        }
-        let left = self
-            .by_key
+    /// Index of the leaf with the largest key below `key` (the lower guard's for keys at or below it).
+    fn predecessor(&self, key: &B256) -> u64 {
+        self.by_key
             .range(..*key)
             .next_back()
             .map(|(_, i)| *i)
-            .unwrap_or(0);
-        vec![left, self.leaves[left as usize].next]
+            .unwrap_or(0)
     }
 
-    /// Sibling hashes of a multiproof of the leaves at `positions` (sorted, distinct), in the order
-    /// `ferrum_primitives::tree::multiproof_nodes` lists them.
-    pub fn multiproof(&self, positions: &[u64]) -> Vec<B256> {
-        multiproof_nodes(positions, self.next_free_index())
+    /// A multiproof of `keys` against [`MerkleTree::root`]: for each key its leaf, or (absent) its two
+    /// neighbours in key order, sorted by index; and the sibling hashes of their paths and of the first free
+    /// position's (where insertions go), in the order `ferrum_primitives::tree::multiproof_nodes` lists them.
+    pub fn multiproof(
+        &self,
+        keys: impl IntoIterator<Item = B256>,
+    ) -> (Vec<(u64, Leaf)>, Vec<B256>) {
+        let mut positions: Vec<u64> = keys
             .into_iter()
-            .map(|(d, i)| {
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|i| self.levels[d].get(i))
-                    .copied()
-                    .unwrap_or(self.empty[d])
+            .flat_map(|key| match self.by_key.get(&key) {
+                Some(&i) => vec![i],
+                None => {
+                    let left = self.predecessor(&key);
+                    vec![left, self.leaves[left as usize].next]
+                }
             })
-            .collect()
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let leaves = positions
+            .iter()
+            .map(|&i| (i, self.leaves[i as usize]))
+            .collect();
+        positions.push(self.next_free_index());
+        let siblings = multiproof_nodes(&positions, self.next_free_index())
+            .into_iter()
+            .map(|(height, index)| self.node(height, index))
+            .collect();
+        (leaves, siblings)
     }
 
     /// Proof that `key` is present (with its value) or absent, against [`MerkleTree::root`].
@@ -250,12 +259,7 @@ impl MerkleTree {
             return KeyProof::Present(self.leaf_proof(i));
         }
         // Keys strictly between the guards always have both neighbours.
-        let left = self
-            .by_key
-            .range(..*key)
-            .next_back()
-            .map(|(_, i)| *i)
-            .unwrap_or(0);
+        let left = self.predecessor(key);
         let right = self.leaves[left as usize].next;
         KeyProof::Absent {
             left: self.leaf_proof(left),

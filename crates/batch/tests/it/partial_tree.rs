@@ -14,21 +14,8 @@ fn word(seed: u64) -> B256 {
 
 /// The partial tree of `tree` for `keys` (their leaves, or their neighbours', and the frontier).
 fn partial(tree: &MerkleTree, keys: &[B256]) -> PartialTree {
-    let mut positions: Vec<u64> = keys.iter().flat_map(|k| tree.key_positions(k)).collect();
-    positions.sort_unstable();
-    positions.dedup();
-    let leaves: Vec<(u64, Leaf)> = positions
-        .iter()
-        .map(|&i| (i, tree.leaf(i).unwrap()))
-        .collect();
-    positions.push(tree.next_free_index());
-    PartialTree::verify(
-        tree.root(),
-        tree.next_free_index(),
-        leaves,
-        &tree.multiproof(&positions),
-    )
-    .unwrap()
+    let (leaves, siblings) = tree.multiproof(keys.iter().copied());
+    PartialTree::verify(tree.root(), tree.next_free_index(), leaves, &siblings).unwrap()
 }
 
 #[test]
@@ -96,17 +83,7 @@ fn falsified_multiproofs_are_refused() {
     let mut tree = MerkleTree::new();
     let initial: Vec<(B256, B256)> = (0..64).map(|i| (word(i), word(i + 100))).collect();
     tree.apply(&initial).unwrap();
-    let keys = [word(1), word(2), word(500)];
-    let mut positions: Vec<u64> = keys.iter().flat_map(|k| tree.key_positions(k)).collect();
-    positions.sort_unstable();
-    positions.dedup();
-    let leaves: Vec<(u64, Leaf)> = positions
-        .iter()
-        .map(|&i| (i, tree.leaf(i).unwrap()))
-        .collect();
-    let mut all = positions.clone();
-    all.push(tree.next_free_index());
-    let siblings = tree.multiproof(&all);
+    let (leaves, siblings) = tree.multiproof([word(1), word(2), word(500)]);
     let (root, nf) = (tree.root(), tree.next_free_index());
     let verify = |leaves: Vec<(u64, Leaf)>, siblings: &[B256]| {
         PartialTree::verify(root, nf, leaves, siblings)

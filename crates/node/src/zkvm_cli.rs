@@ -10,10 +10,8 @@ use std::{
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 use ferrum_zkvm::{
-    Claim, ExecConfig, MAX_SEGMENT_CYCLES, PRODUCTION, Program, Proof, SegmentProof, execute,
-    prove_segments, verify_segments,
+    ExecConfig, MAX_SEGMENT_CYCLES, PRODUCTION, Program, ProofFile, execute, prove_segments,
 };
-use serde::{Deserialize, Serialize};
 
 /// Largest ELF accepted (the EVM-transfer guest is 2 MB).
 const MAX_ELF_BYTES: u64 = 64 << 20;
@@ -27,11 +25,6 @@ const MAX_CYCLES_LIMIT: u64 = 1 << 36;
 const DEFAULT_MAX_CYCLES: u64 = 1 << 32;
 /// Default `--segment-cycles`: the sweet spot on a 2-core machine (docs/zkvm.md, ~1.4 GB peak).
 const DEFAULT_SEGMENT_CYCLES: u64 = 1 << 19;
-
-/// First bytes of a proof file.
-const PROOF_MAGIC: [u8; 8] = *b"FERRUMZK";
-/// Version of the proof file format (1: postcard [`ProofFile`], `PRODUCTION` parameters).
-const PROOF_VERSION: u32 = 1;
 
 /// The `zkvm` subcommands.
 #[derive(Subcommand)]
@@ -91,52 +84,6 @@ fn parse_word(s: &str) -> Result<u32, String> {
         None => s.parse(),
     };
     parsed.map_err(|e| format!("not a 32-bit word: {e}"))
-}
-
-/// A proof file after [`PROOF_MAGIC`] and [`PROOF_VERSION`] (postcard).
-#[derive(Serialize, Deserialize)]
-struct ProofFile {
-    /// The claim the segments prove: exit code and output words.
-    exit_code: u32,
-    output: Vec<u32>,
-    segments: Vec<SegmentFile>,
-}
-
-/// One [`SegmentProof`].
-#[derive(Serialize, Deserialize)]
-struct SegmentFile {
-    proof: Vec<u8>,
-    end_pc: u32,
-    halted: bool,
-    exit_code: u32,
-    output: Vec<u32>,
-    final_state: Vec<(u32, u32)>,
-}
-
-impl From<SegmentProof> for SegmentFile {
-    fn from(s: SegmentProof) -> Self {
-        Self {
-            proof: s.proof.bytes,
-            end_pc: s.end_pc,
-            halted: s.halted,
-            exit_code: s.exit_code,
-            output: s.output,
-            final_state: s.final_state,
-        }
-    }
-}
-
-impl From<SegmentFile> for SegmentProof {
-    fn from(s: SegmentFile) -> Self {
-        Self {
-            proof: Proof { bytes: s.proof },
-            end_pc: s.end_pc,
-            halted: s.halted,
-            exit_code: s.exit_code,
-            output: s.output,
-            final_state: s.final_state,
-        }
-    }
 }
 
 /// Runs a `zkvm` subcommand; returns the process exit code.
@@ -209,7 +156,8 @@ fn prove(
             .with_context(|| format!("proving {}", elf.display()))?;
     let secs = start.elapsed().as_secs_f64();
     let count = segments.len();
-    let bytes = encode_proof(&claim, segments)?;
+    let file = ProofFile { claim, segments };
+    let bytes = file.encode();
     if bytes.len() as u64 > MAX_PROOF_BYTES {
         bail!(
             "the proof is {} bytes, over the {MAX_PROOF_BYTES}-byte limit of a proof file (use larger segments)",
@@ -219,7 +167,7 @@ fn prove(
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     println!("cycles: {cycles}");
     println!("segments: {count}");
-    print_claim(claim.exit_code, &claim.output);
+    print_claim(file.claim.exit_code, &file.claim.output);
     println!("proving time: {secs:.3} s");
     println!("rate: {:.1} kHz", cycles as f64 / secs / 1e3);
     println!("proof size: {} bytes", bytes.len());
@@ -230,11 +178,10 @@ fn prove(
 fn verify(elf: &Path, proof: &Path) -> anyhow::Result<()> {
     let program = load_program(elf)?;
     let bytes = read_bounded(proof, MAX_PROOF_BYTES, "proof file")?;
-    let file = decode_proof(&bytes).with_context(|| format!("reading {}", proof.display()))?;
+    let file = ProofFile::decode(&bytes).with_context(|| format!("reading {}", proof.display()))?;
     let count = file.segments.len();
-    let segments: Vec<SegmentProof> = file.segments.into_iter().map(Into::into).collect();
     let start = Instant::now();
-    let claim = verify_segments(&program, &segments, &PRODUCTION).with_context(|| {
+    file.verify(&program, &PRODUCTION).with_context(|| {
         format!(
             "{} is not a valid proof of {}",
             proof.display(),
@@ -242,16 +189,7 @@ fn verify(elf: &Path, proof: &Path) -> anyhow::Result<()> {
         )
     })?;
     let secs = start.elapsed().as_secs_f64();
-    if claim.exit_code != file.exit_code || claim.output != file.output {
-        bail!(
-            "{}: the segments prove exit code {} and {} output words, the file claims exit code {} and {} words",
-            proof.display(),
-            claim.exit_code,
-            claim.output.len(),
-            file.exit_code,
-            file.output.len()
-        );
-    }
+    let claim = file.claim;
     println!("verified: {count} segment(s)");
     print_claim(claim.exit_code, &claim.output);
     println!("verify time: {:.3} s", secs);
@@ -304,37 +242,6 @@ fn read_bounded(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> 
         );
     }
     Ok(bytes)
-}
-
-fn encode_proof(claim: &Claim, segments: Vec<SegmentProof>) -> anyhow::Result<Vec<u8>> {
-    let file = ProofFile {
-        exit_code: claim.exit_code,
-        output: claim.output.clone(),
-        segments: segments.into_iter().map(Into::into).collect(),
-    };
-    let mut bytes = PROOF_MAGIC.to_vec();
-    bytes.extend_from_slice(&PROOF_VERSION.to_le_bytes());
-    bytes.extend(postcard::to_allocvec(&file).context("encoding the proof file")?);
-    Ok(bytes)
-}
-
-fn decode_proof(bytes: &[u8]) -> anyhow::Result<ProofFile> {
-    let Some(rest) = bytes.strip_prefix(&PROOF_MAGIC) else {
-        bail!("not a ferrum zkVM proof file (bad magic)");
-    };
-    let Some((version, body)) = rest.split_first_chunk::<4>() else {
-        bail!("truncated proof file");
-    };
-    let version = u32::from_le_bytes(*version);
-    if version != PROOF_VERSION {
-        bail!("proof file version {version}; this ferrum reads version {PROOF_VERSION}");
-    }
-    let (file, rest) =
-        postcard::take_from_bytes::<ProofFile>(body).context("malformed proof file")?;
-    if !rest.is_empty() {
-        bail!("malformed proof file: {} trailing bytes", rest.len());
-    }
-    Ok(file)
 }
 
 fn print_claim(exit_code: u32, output: &[u32]) {

@@ -17,6 +17,8 @@ mod error;
 mod genesis;
 mod sequencer;
 mod system_contracts;
+#[cfg(feature = "test-utils")]
+pub mod testing;
 mod witness;
 
 pub use batch::{

@@ -21,7 +21,14 @@ pub(crate) const CF_L2_LOGS: &str = "l2_logs"; // block BE8 -> n × L2ToL1Log::e
 
 pub(crate) const CF_BLOCK_WITNESS: &str = "block_witness"; // number BE8 -> the sequencer's block witness record
 
-pub(crate) const ALL_CFS: [&str; 17] = [
+pub(crate) const CF_PROOF_JOBS: &str = "proof_jobs"; // batch BE8 -> rlp(ProofJob)
+pub(crate) const CF_PROOF_WITNESS: &str = "proof_witness"; // batch BE8 -> batch witness (until proven)
+pub(crate) const CF_BATCH_PROOFS: &str = "batch_proofs"; // batch BE8 -> proof file
+
+pub(crate) const ALL_CFS: [&str; 20] = [
+    CF_PROOF_JOBS,
+    CF_PROOF_WITNESS,
+    CF_BATCH_PROOFS,
     CF_BLOCK_WITNESS,
     CF_L2_LOGS,
     CF_SETTLEMENT,

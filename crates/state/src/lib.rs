@@ -12,10 +12,12 @@
 mod error;
 mod keys;
 mod merkle;
+mod proofs;
 mod store;
 mod view;
 
 pub use error::StoreError;
 pub use merkle::MerkleTree;
+pub use proofs::{ProofJob, ProofStatus};
 pub use store::{L1TxRecord, SettlementStage, Store, StoreOptions, StoredTx};
 pub use view::StateView;

@@ -101,8 +101,8 @@ impl L1TxRecord {
 /// Handle to the database; cheap to clone and safe to share between threads.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<DB>,
-    options: StoreOptions,
+    pub(crate) db: Arc<DB>,
+    pub(crate) options: StoreOptions,
 }
 
 impl std::fmt::Debug for Store {
@@ -113,7 +113,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn corrupt(table: &'static str, reason: impl ToString) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, reason: impl ToString) -> StoreError {
     StoreError::Corrupt {
         table,
         reason: reason.to_string(),
@@ -139,14 +139,14 @@ impl Store {
         })
     }
 
-    fn cf(&self, name: &'static str) -> &rocksdb::ColumnFamily {
+    pub(crate) fn cf(&self, name: &'static str) -> &rocksdb::ColumnFamily {
         // Every name in ALL_CFS is created by `open`.
         self.db
             .cf_handle(name)
             .unwrap_or_else(|| unreachable!("column family {name} is created on open"))
     }
 
-    fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(crate) fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.db.get_cf(self.cf(cf), key)?)
     }
 

@@ -223,10 +223,8 @@ pub enum ProveError {
         /// Its mnemonic.
         mnemonic: &'static str,
     },
-    /// The run is longer than one segment holds, and continuations are not implemented yet.
-    #[error(
-        "run of {cycles} cycles exceeds the maximum segment of {max} cycles (continuations are not implemented yet)"
-    )]
+    /// A run or segment length over its limit (the run's `max_cycles`, or [`crate::MAX_SEGMENT_CYCLES`]).
+    #[error("{cycles} cycles exceed the limit of {max} cycles")]
     TooManyCycles {
         /// Cycles executed.
         cycles: u64,
@@ -244,6 +242,12 @@ pub enum ProveError {
         calls: usize,
         /// The most one segment may make.
         max: usize,
+    },
+    /// The progress hook asked to stop (after `segments` proven segments).
+    #[error("proving cancelled after {segments} segment(s)")]
+    Cancelled {
+        /// Segments proven before the stop.
+        segments: usize,
     },
     /// The trace does not satisfy the constraints (a bug in trace generation, never a user error).
     #[error("the STARK prover failed: {0}")]

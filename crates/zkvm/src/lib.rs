@@ -29,6 +29,7 @@ mod error;
 mod executor;
 mod isa;
 mod precompile;
+mod proof_file;
 mod prover;
 
 pub use elf::{ElfProgram, Segment};
@@ -42,8 +43,10 @@ pub use precompile::{
     BLAKE2S_WORDS, KECCAK_WORDS, SECP256K1_ADD_WORDS, SECP256K1_DOUBLE_WORDS,
     SECP256K1_POINT_WORDS, hint,
 };
+pub use proof_file::{PROOF_FILE_MAGIC, PROOF_FILE_VERSION, ProofFile};
 pub use prover::{
     CHALLENGE_FIELD_BITS, CPU_COLUMNS, Claim, FAST_TEST, MAX_KECCAK_CALLS, MAX_SECP256K1_CALLS,
-    MAX_SEGMENT_CYCLES, PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProof, TableStats,
-    prove, prove_segments, verify, verify_segments,
+    MAX_SEGMENT_CYCLES, PRODUCTION, Proof, ProofStats, SecurityParams, SegmentProgress,
+    SegmentProof, TableStats, prove, prove_segments, prove_segments_with_progress, verify,
+    verify_segments,
 };

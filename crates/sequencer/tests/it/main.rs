@@ -1,5 +1,4 @@
 //! Sequencer integration tests over a real store.
 #![allow(clippy::unwrap_used)] // a failure is a test failure
 
-mod chain;
 mod witness;

@@ -1,77 +1,9 @@
 //! Batch witnesses recorded by the sequencer: executing one from its witness gives the batch's public input, and
 //! a witness that omits or falsifies anything is refused (or proves another public input, which L1 refuses).
 
-use alloy_consensus::ReceiptEnvelope;
-use alloy_eips::Decodable2718;
-use alloy_primitives::{Address, B256, Bytes, TxKind, U256, keccak256};
+use alloy_primitives::{Address, B256, Bytes, keccak256};
 use ferrum_batch::{BatchError, BatchWitness, run_batch};
-use ferrum_primitives::L1_MESSENGER_ADDRESS;
-use ferrum_sequencer::BatchRecord;
-
-use crate::chain::{TestChain, call, erc20_init_code, key, send_to_l1};
-
-/// A batch of two blocks: a deposit (priority transaction), a contract deployment, an ERC-20 mint and transfer
-/// (the second block runs code deployed by the first), ETH transfers, a reverting call and an L2→L1 message.
-fn mixed_batch() -> (TestChain, BatchRecord, BatchWitness) {
-    let mut t = TestChain::new();
-    let (a, b, c, d) = (key(1), key(2), key(3), key(4));
-    let token = a.address().create(0);
-    t.deposit(
-        Address::repeat_byte(0x11),
-        key(5).address(),
-        U256::from(10u64).pow(U256::from(18)),
-    );
-    t.send(&a, TxKind::Create, U256::ZERO, erc20_init_code());
-    t.send(
-        &a,
-        TxKind::Call(token),
-        U256::ZERO,
-        call("mint(address,uint256)", a.address(), U256::from(1_000)),
-    );
-    t.send(&b, TxKind::Call(c.address()), U256::from(12_345), vec![]);
-    assert_eq!(t.block(), 4);
-    t.send(
-        &a,
-        TxKind::Call(token),
-        U256::ZERO,
-        call("transfer(address,uint256)", b.address(), U256::from(10)),
-    );
-    // C holds no tokens: the transfer reverts.
-    t.send(
-        &c,
-        TxKind::Call(token),
-        U256::ZERO,
-        call("transfer(address,uint256)", a.address(), U256::from(10)),
-    );
-    t.send(
-        &d,
-        TxKind::Call(L1_MESSENGER_ADDRESS),
-        U256::ZERO,
-        send_to_l1(b"hello L1"),
-    );
-    t.send(&d, TxKind::Call(b.address()), U256::from(1), vec![]);
-    assert_eq!(t.block(), 4);
-    let (previous, record) = t.seal();
-    let statuses: Vec<bool> = t
-        .chain
-        .store
-        .block_txs(record.last_block)
-        .unwrap()
-        .iter()
-        .map(|s| {
-            ReceiptEnvelope::decode_2718(&mut s.receipt.as_ref())
-                .unwrap()
-                .status()
-        })
-        .collect();
-    assert_eq!(
-        statuses,
-        [true, false, true, true],
-        "the second block holds one revert"
-    );
-    let witness = t.witness(&previous, &record);
-    (t, record, witness)
-}
+use ferrum_sequencer::testing::mixed_batch;
 
 #[test]
 fn a_batch_executed_from_its_witness_has_the_sealed_public_input() {

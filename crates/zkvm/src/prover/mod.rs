@@ -422,6 +422,40 @@ pub fn prove_segments(
     max_cycles: u64,
     params: &SecurityParams,
 ) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
+    prove_segments_with_progress(
+        program,
+        input,
+        segment_cycles,
+        max_cycles,
+        params,
+        &mut |_| true,
+    )
+}
+
+/// A segment [`prove_segments_with_progress`] has just proven.
+#[derive(Clone, Copy, Debug)]
+pub struct SegmentProgress {
+    /// The segment's index (0 for the first).
+    pub index: usize,
+    /// Cycles in this segment.
+    pub cycles: u64,
+    /// Cycles proven so far, this segment included.
+    pub cycles_done: u64,
+}
+
+/// [`prove_segments`] that calls `progress` after each segment is proven, so that a long proof can
+/// report how far it got; proving stops when it returns `false`.
+///
+/// # Errors
+/// As [`prove_segments`], and [`ProveError::Cancelled`] when `progress` returned `false`.
+pub fn prove_segments_with_progress(
+    program: &Program,
+    input: &[u32],
+    segment_cycles: u64,
+    max_cycles: u64,
+    params: &SecurityParams,
+    progress: &mut dyn FnMut(SegmentProgress) -> bool,
+) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
     prove_segments_with(
         program,
         input,
@@ -429,6 +463,7 @@ pub fn prove_segments(
         max_cycles,
         params,
         &mut |_, _, _| {},
+        progress,
     )
 }
 
@@ -440,6 +475,7 @@ fn prove_segments_with(
     max_cycles: u64,
     params: &SecurityParams,
     tamper: &mut dyn FnMut(usize, &mut trace::MainTraces, &mut trace::State),
+    progress: &mut dyn FnMut(SegmentProgress) -> bool,
 ) -> Result<(Claim, Vec<SegmentProof>), ProveError> {
     if segment_cycles == 0 || segment_cycles > MAX_SEGMENT_CYCLES {
         return Err(ProveError::TooManyCycles {
@@ -449,6 +485,7 @@ fn prove_segments_with(
     }
     let mut state = trace::image_state(program);
     let mut out_start = 0u32;
+    let mut cycles_done = 0u64;
     let mut proofs = Vec::new();
     let config = ExecConfig {
         max_cycles,
@@ -479,6 +516,17 @@ fn prove_segments_with(
             out_start += sp.output.len() as u32;
             state = state_out;
             proofs.push(sp);
+            cycles_done += steps.len() as u64;
+            let go_on = progress(SegmentProgress {
+                index,
+                cycles: steps.len() as u64,
+                cycles_done,
+            });
+            if !go_on {
+                return Err(ProveError::Cancelled {
+                    segments: index + 1,
+                });
+            }
             Ok(())
         },
     )

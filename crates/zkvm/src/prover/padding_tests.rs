@@ -399,30 +399,38 @@ fn final_word_forged_on_a_padding_row() {
     // A memory word the run never touches.
     let forged_addr = MEM_ADDR_OFFSET + 4000;
     let mut forged = 0;
-    let r = prove_segments_with(&p, &[10], 16, 1 << 20, &FAST_TEST, &mut |i, t, state| {
-        if i != 0 {
-            return;
-        }
-        assert!(!state.contains_key(&forged_addr));
-        let Some(pad) = t
-            .boundary
-            .values
-            .chunks_exact_mut(BOUNDARY_WIDTH)
-            .map(|r| -> &mut BoundaryCols<Val> { r.borrow_mut() })
-            .find(|b| b.is_real == Val::ZERO)
-        else {
-            return;
-        };
-        pad.addr = Val::from_u32(forged_addr);
-        pad.ab = forged_addr
-            .to_le_bytes()
-            .map(|b| Val::from_u32(u32::from(b)));
-        pad.fin = [7, 0, 0, 0].map(Val::from_u32);
-        pad.fnz = Val::ONE;
-        pad.finv = Val::from_u32(7).inverse();
-        state.insert(forged_addr, 7);
-        forged += 1;
-    });
+    let r = prove_segments_with(
+        &p,
+        &[10],
+        16,
+        1 << 20,
+        &FAST_TEST,
+        &mut |i, t, state| {
+            if i != 0 {
+                return;
+            }
+            assert!(!state.contains_key(&forged_addr));
+            let Some(pad) = t
+                .boundary
+                .values
+                .chunks_exact_mut(BOUNDARY_WIDTH)
+                .map(|r| -> &mut BoundaryCols<Val> { r.borrow_mut() })
+                .find(|b| b.is_real == Val::ZERO)
+            else {
+                return;
+            };
+            pad.addr = Val::from_u32(forged_addr);
+            pad.ab = forged_addr
+                .to_le_bytes()
+                .map(|b| Val::from_u32(u32::from(b)));
+            pad.fin = [7, 0, 0, 0].map(Val::from_u32);
+            pad.fnz = Val::ONE;
+            pad.finv = Val::from_u32(7).inverse();
+            state.insert(forged_addr, 7);
+            forged += 1;
+        },
+        &mut |_| true,
+    );
     assert_eq!(
         forged, 1,
         "the first segment's boundary table has no padding row"

@@ -1,37 +1,48 @@
-//! A chain in a temporary directory, driven block by block, and the transactions the tests send.
+//! Test utilities (feature `test-utils`): a chain in a temporary directory, driven block by block, and the
+//! transactions tests send.
+#![allow(clippy::unwrap_used)] // a failure here is a test failure
 
 use std::sync::Arc;
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
-use alloy_eips::Encodable2718;
+use crate::{BatchRecord, Chain, Genesis, Sequencer, SequencerConfig, batch_witness, init_or_load};
+use alloy_consensus::{ReceiptEnvelope, SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_eips::{Decodable2718, Encodable2718};
 use alloy_network::TxSignerSync;
 use alloy_primitives::{Address, B256, Bytes, TxKind, U256, keccak256};
 use alloy_signer_local::PrivateKeySigner;
 use ferrum_batch::BatchWitness;
 use ferrum_mempool::{AdmissionState, Mempool, PoolConfig};
-use ferrum_primitives::{L1Tx, recover_tx};
-use ferrum_sequencer::{
-    BatchRecord, Chain, Genesis, Sequencer, SequencerConfig, batch_witness, init_or_load,
-};
+use ferrum_primitives::{L1_MESSENGER_ADDRESS, L1Tx, recover_tx};
 use ferrum_state::{StateView, Store, StoreOptions};
 use ferrum_stf::{ChainConfig, StateOracle};
 
-pub(crate) const FEE_RECIPIENT: Address = Address::repeat_byte(0xfe);
+/// The sequencer's fee recipient.
+pub const FEE_RECIPIENT: Address = Address::repeat_byte(0xfe);
 
-pub(crate) fn key(i: u8) -> PrivateKeySigner {
+/// The test key `i` (its secret is 32 bytes of `i`).
+pub fn key(i: u8) -> PrivateKeySigner {
     PrivateKeySigner::from_bytes(&B256::repeat_byte(i)).unwrap()
 }
 
 /// A chain whose genesis funds keys 1..=8, with a sequencer driven by hand.
-pub(crate) struct TestChain {
+pub struct TestChain {
     _dir: tempfile::TempDir,
-    pub(crate) chain: Arc<Chain>,
-    pub(crate) sequencer: Sequencer,
+    /// The chain.
+    pub chain: Arc<Chain>,
+    /// Its sequencer (not spawned: tests call it).
+    pub sequencer: Sequencer,
     next_priority_op: u64,
 }
 
+impl Default for TestChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TestChain {
-    pub(crate) fn new() -> Self {
+    /// A new chain.
+    pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
         let config = ChainConfig::default();
@@ -67,7 +78,7 @@ impl TestChain {
     }
 
     /// Signs an EIP-1559 transaction of `signer` at its next nonce and puts it in the pool.
-    pub(crate) fn send(&self, signer: &PrivateKeySigner, to: TxKind, value: U256, input: Vec<u8>) {
+    pub fn send(&self, signer: &PrivateKeySigner, to: TxKind, value: U256, input: Vec<u8>) {
         let view = StateView::new(&self.chain.store, None);
         let account = view.account(signer.address()).unwrap().unwrap_or_default();
         let nonce = self
@@ -102,7 +113,7 @@ impl TestChain {
     }
 
     /// Queues a priority transaction (an L1 deposit of `value` to `to`, paid by `from`'s mint).
-    pub(crate) fn deposit(&mut self, from: Address, to: Address, value: U256) {
+    pub fn deposit(&mut self, from: Address, to: Address, value: U256) {
         let op = L1Tx {
             serial_id: self.next_priority_op,
             from,
@@ -122,12 +133,12 @@ impl TestChain {
     }
 
     /// Builds one block from what is queued.
-    pub(crate) fn block(&mut self) -> usize {
+    pub fn block(&mut self) -> usize {
         self.sequencer.produce_block().unwrap()
     }
 
     /// Seals the open batch; returns it with its predecessor.
-    pub(crate) fn seal(&mut self) -> (BatchRecord, BatchRecord) {
+    pub fn seal(&mut self) -> (BatchRecord, BatchRecord) {
         let record = self.sequencer.seal_batch().unwrap().unwrap();
         let previous = BatchRecord::decode_stored(
             &self.chain.store.batch(record.number - 1).unwrap().unwrap(),
@@ -137,7 +148,7 @@ impl TestChain {
     }
 
     /// The witness of `record`.
-    pub(crate) fn witness(&self, previous: &BatchRecord, record: &BatchRecord) -> BatchWitness {
+    pub fn witness(&self, previous: &BatchRecord, record: &BatchRecord) -> BatchWitness {
         batch_witness(
             &self.chain.store,
             &self.chain.config,
@@ -147,6 +158,69 @@ impl TestChain {
         )
         .unwrap()
     }
+}
+
+/// A batch of two blocks: a deposit (priority transaction), a contract deployment, an ERC-20 mint and transfer
+/// (the second block runs code deployed by the first), ETH transfers, a reverting call and an L2→L1 message.
+pub fn mixed_batch() -> (TestChain, BatchRecord, BatchWitness) {
+    let mut t = TestChain::new();
+    let (a, b, c, d) = (key(1), key(2), key(3), key(4));
+    let token = a.address().create(0);
+    t.deposit(
+        Address::repeat_byte(0x11),
+        key(5).address(),
+        U256::from(10u64).pow(U256::from(18)),
+    );
+    t.send(&a, TxKind::Create, U256::ZERO, erc20_init_code());
+    t.send(
+        &a,
+        TxKind::Call(token),
+        U256::ZERO,
+        call("mint(address,uint256)", a.address(), U256::from(1_000)),
+    );
+    t.send(&b, TxKind::Call(c.address()), U256::from(12_345), vec![]);
+    assert_eq!(t.block(), 4);
+    t.send(
+        &a,
+        TxKind::Call(token),
+        U256::ZERO,
+        call("transfer(address,uint256)", b.address(), U256::from(10)),
+    );
+    // C holds no tokens: the transfer reverts.
+    t.send(
+        &c,
+        TxKind::Call(token),
+        U256::ZERO,
+        call("transfer(address,uint256)", a.address(), U256::from(10)),
+    );
+    t.send(
+        &d,
+        TxKind::Call(L1_MESSENGER_ADDRESS),
+        U256::ZERO,
+        send_to_l1(b"hello L1"),
+    );
+    t.send(&d, TxKind::Call(b.address()), U256::from(1), vec![]);
+    assert_eq!(t.block(), 4);
+    let (previous, record) = t.seal();
+    let statuses: Vec<bool> = t
+        .chain
+        .store
+        .block_txs(record.last_block)
+        .unwrap()
+        .iter()
+        .map(|s| {
+            ReceiptEnvelope::decode_2718(&mut s.receipt.as_ref())
+                .unwrap()
+                .status()
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [true, false, true, true],
+        "the second block holds one revert"
+    );
+    let witness = t.witness(&previous, &record);
+    (t, record, witness)
 }
 
 fn selector(sig: &str) -> [u8; 4] {
@@ -161,7 +235,7 @@ fn address_word(a: Address) -> [u8; 32] {
 }
 
 /// `sig(address, uint256)` calldata.
-pub(crate) fn call(sig: &str, to: Address, amount: U256) -> Vec<u8> {
+pub fn call(sig: &str, to: Address, amount: U256) -> Vec<u8> {
     let mut data = selector(sig).to_vec();
     data.extend(address_word(to));
     data.extend(amount.to_be_bytes::<32>());
@@ -169,7 +243,7 @@ pub(crate) fn call(sig: &str, to: Address, amount: U256) -> Vec<u8> {
 }
 
 /// `sendToL1(bytes)` calldata for `message`.
-pub(crate) fn send_to_l1(message: &[u8]) -> Vec<u8> {
+pub fn send_to_l1(message: &[u8]) -> Vec<u8> {
     let mut data = selector("sendToL1(bytes)").to_vec();
     data.extend(U256::from(32).to_be_bytes::<32>());
     data.extend(U256::from(message.len()).to_be_bytes::<32>());
@@ -179,7 +253,7 @@ pub(crate) fn send_to_l1(message: &[u8]) -> Vec<u8> {
 }
 
 /// `TestnetERC20Token("Test", "TST", 18)`'s init code, from the committed artifact.
-pub(crate) fn erc20_init_code() -> Vec<u8> {
+pub fn erc20_init_code() -> Vec<u8> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../contracts/artifacts/TestnetERC20Token.json"

@@ -1,0 +1,5 @@
+//! Proving real batches with the batch guest, and the proof job queue.
+#![allow(clippy::unwrap_used)] // a failure is a test failure
+
+mod prove;
+mod queue;

@@ -157,7 +157,7 @@ fn prove(
     let secs = start.elapsed().as_secs_f64();
     let count = segments.len();
     let file = ProofFile { claim, segments };
-    let bytes = file.encode();
+    let bytes = file.encode(&program);
     if bytes.len() as u64 > MAX_PROOF_BYTES {
         bail!(
             "the proof is {} bytes, over the {MAX_PROOF_BYTES}-byte limit of a proof file (use larger segments)",
@@ -178,7 +178,8 @@ fn prove(
 fn verify(elf: &Path, proof: &Path) -> anyhow::Result<()> {
     let program = load_program(elf)?;
     let bytes = read_bounded(proof, MAX_PROOF_BYTES, "proof file")?;
-    let file = ProofFile::decode(&bytes).with_context(|| format!("reading {}", proof.display()))?;
+    let file = ProofFile::decode(&bytes, &program)
+        .with_context(|| format!("reading {}", proof.display()))?;
     let count = file.segments.len();
     let start = Instant::now();
     file.verify(&program, &PRODUCTION).with_context(|| {

@@ -121,7 +121,7 @@ pub fn prove_batch(
         &mut |p| progress(run.cycles, p),
     )?;
     let count = segments.len();
-    let bytes = ProofFile { claim, segments }.encode();
+    let bytes = ProofFile { claim, segments }.encode(guest.program());
     Ok(BatchProof {
         bytes,
         public_input,
@@ -155,7 +155,7 @@ pub fn verify_batch(
     proof: &[u8],
     public_input: &B256,
 ) -> Result<(), ProverError> {
-    let file = ProofFile::decode(proof)?;
+    let file = ProofFile::decode(proof, guest.program())?;
     // The claim first: it is cheap, and a proof of another batch needs no STARK check to be refused.
     if file.claim.exit_code != 0 || file.claim.output != public_input_words(public_input) {
         let bytes: Vec<u8> = file

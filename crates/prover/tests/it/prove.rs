@@ -45,28 +45,28 @@ fn a_mixed_batch_is_proven_and_its_proof_verifies_only_for_its_public_input_and_
     ));
 
     // A claim rewritten to another public input: the segments prove the real one.
-    let mut file = ProofFile::decode(&proof.bytes).unwrap();
+    let mut file = ProofFile::decode(&proof.bytes, guest.program()).unwrap();
     let words = ferrum_prover::public_input_words(&other);
     file.claim.output = words.clone();
     let last = file.segments.len() - 1;
     file.segments[last].output = words;
     assert!(matches!(
-        verify_batch(&guest, &file.encode(), &other),
+        verify_batch(&guest, &file.encode(guest.program()), &other),
         Err(ProverError::Verify(_))
     ));
 
     // A flipped byte inside a segment's STARK proof.
-    let mut file = ProofFile::decode(&proof.bytes).unwrap();
+    let mut file = ProofFile::decode(&proof.bytes, guest.program()).unwrap();
     let bytes = &mut file.segments[0].proof.bytes;
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
-    assert!(verify_batch(&guest, &file.encode(), &record.public_input).is_err());
+    assert!(verify_batch(&guest, &file.encode(guest.program()), &record.public_input).is_err());
 
     // A dropped segment.
     if proof.segments > 1 {
-        let mut file = ProofFile::decode(&proof.bytes).unwrap();
+        let mut file = ProofFile::decode(&proof.bytes, guest.program()).unwrap();
         file.segments.remove(0);
-        assert!(verify_batch(&guest, &file.encode(), &record.public_input).is_err());
+        assert!(verify_batch(&guest, &file.encode(guest.program()), &record.public_input).is_err());
     }
 
     // A truncated file.

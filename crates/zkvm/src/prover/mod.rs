@@ -179,6 +179,12 @@ fn config(p: &SecurityParams) -> Config {
     Config::new(pcs, Challenger::from_hasher(Vec::new(), Blake3))
 }
 
+/// The machine state a run starts in (the program's non-zero data words; registers 0), as
+/// [`SegmentProof::final_state`] lists a state.
+pub(crate) fn initial_state(program: &Program) -> trace::State {
+    trace::image_state(program)
+}
+
 /// What a proof claims: the program (given to the verifier as its ELF) halted with
 /// `exit_code` after committing `output`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -72,6 +72,8 @@ pub struct SenderConfig {
     pub fees: FeePolicy,
     /// L1 blocks an execution must be buried under before its batches count as final (the `finalized` tag).
     pub confirmations: u64,
+    /// Prove a batch on L1 only once the node has stored (and verified) its proof (the node proves batches).
+    pub wait_for_proofs: bool,
 }
 
 /// What one round did.
@@ -223,6 +225,23 @@ impl<P: Provider + Clone> L1Sender<P> {
             .map_err(|e| L1Error::Local(e.to_string()))?
             .ok_or_else(|| L1Error::Local(format!("batch {n} is not sealed here")))?;
         BatchRecord::decode_stored(&bytes).map_err(|e| L1Error::Local(e.to_string()))
+    }
+
+    /// The highest batch in `after + 1..=up_to` such that it and every batch before it (after `after`) has a
+    /// stored, verified proof; `after` when the next one has none.
+    fn last_proven_locally(&self, after: u64, up_to: u64) -> Result<u64, L1Error> {
+        let mut last = after;
+        for n in after + 1..=up_to {
+            let job = self
+                .store
+                .proof_job(n)
+                .map_err(|e| L1Error::Local(e.to_string()))?;
+            if job.map(|j| j.status()) != Some(ferrum_state::ProofStatus::Proven) {
+                break;
+            }
+            last = n;
+        }
+        Ok(last)
     }
 
     fn stored_info(&self, n: u64) -> Result<StoredBatchInfo, L1Error> {
@@ -449,7 +468,13 @@ impl<P: Provider + Clone> L1Sender<P> {
             if verified >= committed || self.config.proofs != ProofMode::InsecureNoProofs {
                 return Ok(0);
             }
-            let last = committed.min(verified + max);
+            let mut last = committed.min(verified + max);
+            if self.config.wait_for_proofs {
+                last = self.last_proven_locally(verified, last)?;
+                if last == verified {
+                    return Ok(0);
+                }
+            }
             let prev = self.stored_info(verified)?;
             let infos = (verified + 1..=last)
                 .map(|n| self.stored_info(n))
@@ -460,7 +485,11 @@ impl<P: Provider + Clone> L1Sender<P> {
             let receipt = self.send(call.into_transaction_request()).await?;
             self.mark(verified + 1..=last, SettlementStage::Proven, &receipt)
                 .await?;
-            tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "UNPROVEN: accepted by the insecure no-proof verifier");
+            if self.config.wait_for_proofs {
+                tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "proven by the node's prover (proofs verified natively), accepted on L1 by the insecure verifier: no L1 verifier of zkVM proofs exists yet");
+            } else {
+                tracing::warn!(batches = %format!("{}..={last}", verified + 1), tx = %receipt.transaction_hash, "UNPROVEN: accepted by the insecure no-proof verifier");
+            }
             Ok::<u64, L1Error>(last - verified)
         };
         match stage.await {

@@ -26,6 +26,41 @@ pub struct NodeConfig {
     pub sync_per_block: bool,
     /// Settlement on L1.
     pub l1: L1Section,
+    /// Proving every batch.
+    pub prover: ProverSection,
+}
+
+/// `[prover]`: a proof of every sealed batch, made by prover workers in this process from a job queue in the node's
+/// store (docs/architecture.md, "Proving"). When enabled, the sequencer records block witnesses and the L1 sender
+/// proves a batch on L1 only once its proof is stored and verified.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProverSection {
+    /// Prove every batch (`ferrum devnet` turns it on unless `--no-proving`).
+    pub enabled: bool,
+    /// Worker threads, each proving one batch at a time.
+    pub workers: usize,
+    /// Threads of the proving pool the workers share (0: one per core).
+    pub threads: usize,
+    /// Cycles per proof segment (1 to 2^22): memory grows with it (about 1.4 GB at 2^19).
+    pub segment_cycles: u64,
+    /// Seconds without a heartbeat after which a proving job is taken again.
+    pub heartbeat_timeout_secs: u64,
+    /// Attempts before a batch's proof job is marked failed.
+    pub max_attempts: u64,
+}
+
+impl Default for ProverSection {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            workers: 1,
+            threads: 0,
+            segment_cycles: ferrum_prover::DEFAULT_SEGMENT_CYCLES,
+            heartbeat_timeout_secs: 60,
+            max_attempts: 3,
+        }
+    }
 }
 
 /// `[l1]`: settlement. Without `rpc_url` the chain does not settle.
@@ -204,6 +239,7 @@ impl Default for NodeConfig {
             genesis: GenesisSection::default(),
             sync_per_block: true,
             l1: L1Section::default(),
+            prover: ProverSection::default(),
         }
     }
 }
@@ -318,6 +354,56 @@ impl NodeConfig {
         }
     }
 
+    /// The in-process prover's settings.
+    pub(crate) fn prover_config(&self) -> ferrum_prover::ProverConfig {
+        let p = &self.prover;
+        ferrum_prover::ProverConfig {
+            workers: p.workers.clamp(1, 64),
+            threads: p.threads,
+            options: ferrum_prover::ProveOptions {
+                segment_cycles: p.segment_cycles,
+                ..Default::default()
+            },
+            heartbeat: Duration::from_secs(p.heartbeat_timeout_secs.max(4) / 4),
+            name: "node".into(),
+            ..Default::default()
+        }
+    }
+
+    /// Refuses prover settings it cannot run with.
+    pub(crate) fn check_prover(&self) -> anyhow::Result<()> {
+        let p = &self.prover;
+        if !p.enabled {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            (1..=ferrum_zkvm::MAX_SEGMENT_CYCLES).contains(&p.segment_cycles),
+            "prover.segment_cycles must be between 1 and 2^22, got {}",
+            p.segment_cycles
+        );
+        anyhow::ensure!(
+            (1..=64).contains(&p.workers),
+            "prover.workers must be between 1 and 64, got {}",
+            p.workers
+        );
+        anyhow::ensure!(
+            p.threads <= 1024,
+            "prover.threads must be at most 1024, got {}",
+            p.threads
+        );
+        anyhow::ensure!(
+            p.heartbeat_timeout_secs >= 4,
+            "prover.heartbeat_timeout_secs must be at least 4, got {}",
+            p.heartbeat_timeout_secs
+        );
+        anyhow::ensure!(
+            !(self.l1.rpc_url.is_some() && self.l1.pubdata == ferrum_l1::PubdataMode::Blobs),
+            "proving batches whose pubdata goes in blobs is not implemented yet (the batch guest computes calldata \
+             and validium DA commitments only): use l1.pubdata = calldata or validium, or disable the prover"
+        );
+        Ok(())
+    }
+
     pub(crate) fn sequencer_config(&self) -> ferrum_sequencer::SequencerConfig {
         let s = &self.sequencer;
         ferrum_sequencer::SequencerConfig {
@@ -333,7 +419,8 @@ impl NodeConfig {
                     && self.l1.pubdata == ferrum_l1::PubdataMode::Blobs,
                 max_age: Duration::from_secs(s.batch_max_age_secs),
             },
-            witnesses: true,
+            // Block witnesses are kept until their batch is proven: record them only when batches are proven.
+            witnesses: self.prover.enabled,
         }
     }
 
@@ -369,6 +456,10 @@ impl NodeConfig {
             max_log_block_range: self.rpc.max_log_block_range,
             fee_history_max_blocks: self.rpc.fee_history_max_blocks,
             fee_history_max_txs: self.rpc.fee_history_max_txs,
+            batch_guest_id: self
+                .prover
+                .enabled
+                .then(|| ferrum_prover::guest_id(ferrum_prover::BATCH_GUEST_ELF)),
             ..Default::default()
         }
     }

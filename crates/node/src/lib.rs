@@ -9,6 +9,7 @@ pub mod config;
 pub mod deposit;
 pub mod dev_accounts;
 mod node;
+mod proving;
 mod settlement;
 pub mod withdraw;
 

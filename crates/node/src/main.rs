@@ -13,6 +13,7 @@ use ferrum_node::{
     spawn,
 };
 
+mod batch_cli;
 mod zkvm_cli;
 
 #[derive(Parser)]
@@ -91,6 +92,9 @@ enum Command {
         #[arg(long, env = "FERRUM_BRIDGEHUB")]
         bridgehub: Option<alloy_primitives::Address>,
     },
+    /// Batch proofs: download one from a node, or verify one against the batch's public input.
+    #[command(subcommand)]
+    Batch(batch_cli::BatchCommand),
     /// Run, prove and verify RV32IM programs in the zkVM.
     #[command(subcommand)]
     Zkvm(zkvm_cli::ZkvmCommand),
@@ -222,6 +226,13 @@ struct DevnetArgs {
     /// Seconds after which an open batch is sealed.
     #[arg(long, default_value_t = 10)]
     batch_max_age_secs: u64,
+    /// Do not prove batches (faster; by default the devnet proves every batch with its in-process prover, and
+    /// proves a batch on L1 only once its proof is stored and verified).
+    #[arg(long)]
+    no_proving: bool,
+    /// Prover worker threads (each proves one batch at a time).
+    #[arg(long, default_value_t = 1)]
+    prover_workers: usize,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -263,6 +274,8 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         })
         .collect();
     config.sequencer.batch_max_age_secs = args.batch_max_age_secs;
+    config.prover.enabled = !args.no_proving;
+    config.prover.workers = args.prover_workers;
     // The embedded dev L1 (unless an external one is named or none is wanted).
     let embedded = if args.l1_rpc.is_none() && !args.no_l1 {
         let port = args.l1_port.unwrap_or(args.port.saturating_add(1));
@@ -326,6 +339,15 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         }
     }
     banner += &settlement_banner(&node);
+    banner += &if args.no_proving {
+        "\nProving: off (--no-proving)\n".to_string()
+    } else {
+        format!(
+            "\nProving: every batch, in process (batch guest {}); `ferrum batch verify N --rpc {}` checks a proof\n",
+            ferrum_prover::guest_id(ferrum_prover::BATCH_GUEST_ELF),
+            node.http_url()
+        )
+    };
     banner += &format!(
         "\nRPC (HTTP): {}\nRPC (WS):   {}\n",
         node.http_url(),
@@ -481,6 +503,7 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", toml::to_string(&NodeConfig::default())?);
             Ok(())
         }
+        Command::Batch(command) => batch_cli::main(command).await,
         Command::Zkvm(command) => {
             // Proving is CPU-bound (rayon inside); nothing else runs on the runtime meanwhile.
             let code = zkvm_cli::main(command)?;

@@ -29,6 +29,7 @@ pub struct RunningNode {
     rpc: RpcServer,
     sequencer: SequencerHandle,
     settlement: Option<Settlement>,
+    proving: Option<crate::proving::Proving>,
 }
 
 impl RunningNode {
@@ -52,6 +53,9 @@ impl RunningNode {
         self.rpc.stop().await;
         if let Some(s) = self.settlement {
             s.stop().await;
+        }
+        if let Some(p) = self.proving {
+            tokio::task::spawn_blocking(move || p.stop()).await?;
         }
         self.sequencer.stop()?;
         Ok(())
@@ -99,16 +103,28 @@ pub(crate) fn open_chain(config: &NodeConfig, l1: L1Ecosystem) -> anyhow::Result
 
 /// Opens (or creates) the chain in `config.data_dir` and starts sequencer, L1 sender and RPC.
 pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
+    config.check_prover()?;
     let (chain, deployment, settlement) = match &config.l1.rpc_url {
         Some(url) => {
             settlement::check_reachable(url).await?;
             let (chain, deployment) = settlement::open_or_deploy(&config).await?;
-            let sender = settlement::start_sender(chain.clone(), &config.l1, &deployment).await?;
+            let sender = settlement::start_sender(
+                chain.clone(),
+                &config.l1,
+                &deployment,
+                config.prover.enabled,
+            )
+            .await?;
             (chain, Some(deployment), Some(sender))
         }
         None => (open_chain(&config, L1Ecosystem::default())?, None, None),
     };
     let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?.spawn();
+    let proving = config
+        .prover
+        .enabled
+        .then(|| crate::proving::Proving::start(chain.clone(), &config))
+        .transpose()?;
     let l1 = deployment
         .as_ref()
         .and_then(|d| settlement::l1_contracts(d, chain.config.chain_id));
@@ -123,6 +139,7 @@ pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
         rpc,
         sequencer,
         settlement,
+        proving,
     })
 }
 

@@ -267,6 +267,7 @@ pub(crate) async fn start_sender(
     chain: Arc<Chain>,
     l1: &L1Section,
     deployment: &Deployment,
+    wait_for_proofs: bool,
 ) -> anyhow::Result<Settlement> {
     let url = l1.rpc_url.clone().context("no l1.rpc_url")?;
     let signer = operator(l1)?;
@@ -290,6 +291,7 @@ pub(crate) async fn start_sender(
             ..Default::default()
         },
         confirmations: l1.confirmations,
+        wait_for_proofs,
     };
     let provider = operator_provider(&url, signer)?;
     let watcher = L1Watcher::new(

@@ -68,14 +68,33 @@ pub struct StoreQueue {
 
 impl StoreQueue {
     /// A queue over `store`'s proof jobs; a holder silent for `lapse` loses its job; a job is given up after
-    /// `max_attempts` takes.
-    pub fn new(store: Store, lapse: Duration, max_attempts: u64) -> Self {
-        Self {
+    /// `max_attempts` takes. Only this process can open the store, so a job still marked as being proven was
+    /// held by a worker of a previous run that was killed: it is queued again at once.
+    ///
+    /// # Errors
+    /// [`ProverError::Store`] when the jobs cannot be read or rewritten.
+    pub fn open(store: Store, lapse: Duration, max_attempts: u64) -> Result<Self, ProverError> {
+        let mut from = 0;
+        loop {
+            let jobs = store.proof_jobs(from, MAX_SCAN)?;
+            let Some(last) = jobs.last().map(|j| j.batch) else {
+                break;
+            };
+            for mut job in jobs {
+                if job.status() == ProofStatus::Proving {
+                    tracing::warn!(batch = job.batch, holder = %job.worker, "proof job of a stopped prover queued again");
+                    job.status = ProofStatus::Queued as u8;
+                    store.put_proof_job(&job)?;
+                }
+            }
+            from = last + 1;
+        }
+        Ok(Self {
             store,
             lapse,
             max_attempts: max_attempts.max(1),
             first_open: Mutex::new(0),
-        }
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, u64> {

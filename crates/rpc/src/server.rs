@@ -35,6 +35,8 @@ pub struct RpcConfig {
     /// Most transactions one `eth_feeHistory` with reward percentiles reads: it covers the newest blocks that
     /// fit (at least one).
     pub fee_history_max_txs: usize,
+    /// The batch guest this node proves with (`ferrum_getProverInfo`); `None` when it does not prove.
+    pub batch_guest_id: Option<alloy_primitives::B256>,
 }
 
 impl Default for RpcConfig {
@@ -50,6 +52,7 @@ impl Default for RpcConfig {
             max_logs: 10_000,
             fee_history_max_blocks: 1_024,
             fee_history_max_txs: 100_000,
+            batch_guest_id: None,
         }
     }
 }
@@ -102,6 +105,10 @@ pub async fn start(
         fee_history_max_blocks: config.fee_history_max_blocks,
         fee_history_max_txs: config.fee_history_max_txs,
     };
+    let ferrum = crate::proofs::FerrumApi {
+        chain: chain.clone(),
+        batch_guest_id: config.batch_guest_id,
+    };
     let zks = ZksApi {
         chain,
         l1,
@@ -110,6 +117,9 @@ pub async fn start(
     let mut module = api.into_rpc();
     module
         .merge(zks.into_rpc())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    module
+        .merge(crate::proofs::FerrumApiServer::into_rpc(ferrum))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let handle = server.start(module);
     Ok(RpcServer { local_addr, handle })

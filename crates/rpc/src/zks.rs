@@ -96,6 +96,10 @@ pub(crate) struct L1BatchDetails {
     state_commitment: B256,
     first_block: u64,
     last_block: u64,
+    /// The public input a proof of the batch proves (docs/architecture.md, "Batches").
+    public_input: B256,
+    /// The batch's proof job; `null` when the node does not prove (or for the genesis batch).
+    proof: Option<crate::proofs::ProofDetails>,
     #[serde(flatten)]
     settlement: Settlement,
 }
@@ -470,6 +474,13 @@ impl ZksApiServer for ZksApi {
             state_commitment: b.commitment_after,
             first_block: b.first_block,
             last_block: b.last_block,
+            public_input: b.public_input,
+            proof: self
+                .chain
+                .store
+                .proof_job(b.number)
+                .map_err(internal)?
+                .map(Into::into),
             settlement: self.settlement(Some(b.number))?,
         }))
     }

@@ -58,6 +58,8 @@ impl WitnessChain {
     }
 
     /// The STF's configuration.
+    // The update fills `ethereum_l1` where ferrum-stf's `l1-dev` feature has it (an L2: false).
+    #[allow(clippy::needless_update)]
     pub fn config(&self) -> ChainConfig {
         ChainConfig {
             chain_id: self.chain_id,
@@ -67,8 +69,8 @@ impl WitnessChain {
                 max_change_denominator: self.max_change_denominator,
             },
             block_gas_limit: self.block_gas_limit,
-            ethereum_l1: false,
             max_l1_tx_pubdata: self.max_l1_tx_pubdata,
+            ..ChainConfig::default()
         }
     }
 

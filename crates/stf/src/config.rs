@@ -14,6 +14,7 @@ pub struct ChainConfig {
     pub block_gas_limit: u64,
     /// The chain follows Ethereum L1 rules (the embedded dev L1): it takes EIP-4844 blob transactions and burns
     /// the base fee. An L2 (false) takes no blobs and pays the base fee to its operator, as ZKsync does.
+    #[cfg(feature = "l1-dev")]
     pub ethereum_l1: bool,
     /// Most pubdata (state-diff bytes, as the batch encodes them) one priority transaction may add: one that
     /// writes more fails and writes nothing but its fee. Keeps every priority transaction within what an empty
@@ -31,6 +32,7 @@ impl Default for ChainConfig {
             chain_id: 270,
             fee: FeeParams::default(),
             block_gas_limit: 1_000_000_000,
+            #[cfg(feature = "l1-dev")]
             ethereum_l1: false,
             max_l1_tx_pubdata: L1_TX_MAX_PUBDATA,
         }

@@ -41,6 +41,7 @@ pub struct BlockExecutor<O: StateOracle> {
     /// L2→L1 logs of the included transactions (messages and priority statuses).
     l2_log_count: u64,
     /// `ChainConfig::ethereum_l1`: the base fee is burned.
+    #[cfg(feature = "l1-dev")]
     ethereum_l1: bool,
     /// `ChainConfig::max_l1_tx_pubdata`.
     max_l1_tx_pubdata: u64,
@@ -227,6 +228,7 @@ impl<O: StateOracle> BlockExecutor<O> {
             receipts: Vec::new(),
             gas_used: 0,
             l2_log_count: 0,
+            #[cfg(feature = "l1-dev")]
             ethereum_l1: config.ethereum_l1,
             max_l1_tx_pubdata: config.max_l1_tx_pubdata,
         }
@@ -281,7 +283,11 @@ impl<O: StateOracle> BlockExecutor<O> {
         let gas_used = result.result.tx_gas_used();
         // An L2 does not burn the base fee: the fee recipient (the operator) receives it, as in
         // ZKsync. revm already credited the priority fee (and burned the base fee, as an L1 does).
-        if !self.ethereum_l1 {
+        #[cfg(feature = "l1-dev")]
+        let l2 = !self.ethereum_l1;
+        #[cfg(not(feature = "l1-dev"))]
+        let l2 = true;
+        if l2 {
             let base_fee_paid = U256::from(self.ctx.base_fee) * U256::from(gas_used);
             self.evm
                 .ctx

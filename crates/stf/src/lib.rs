@@ -8,7 +8,9 @@
 //!
 //! Flow: [`BlockExecutor::new`] → [`BlockExecutor::execute`] per transaction (an invalid
 //! transaction is reported and leaves no trace) → [`BlockExecutor::finish`] → [`ExecutedBlock`].
-//! [`simulate`] runs a call against a state without committing (`eth_call`, `eth_estimateGas`).
+//! With feature `simulate`, `simulate` runs a call against a state without committing (`eth_call`,
+//! `eth_estimateGas`); with `l1-dev`, `ChainConfig::ethereum_l1` gives the embedded dev L1 Ethereum's fee rule. The
+//! batch guest builds neither: what it proves is exactly the block execution below.
 //!
 //! The crate is `no_std + alloc` without the `std` feature: no I/O, no clock, no randomness.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -22,6 +24,7 @@ mod executor;
 mod oracle;
 mod output;
 mod overlay;
+#[cfg(feature = "simulate")]
 mod simulate;
 mod tx_env;
 
@@ -30,6 +33,7 @@ pub use error::{InvalidTx, StfError};
 pub use executor::{BlockExecutor, MAX_BLOCK_TXS, receipt_2718};
 pub use oracle::{StateOracle, StateTree};
 pub use output::{ExecutedBlock, StateWrites, TxOutcome, TxReceipt};
+#[cfg(feature = "simulate")]
 pub use simulate::{
     CallRequest, Estimate, SimulationResult, estimate_gas, estimate_l1_gas, simulate,
 };

@@ -104,7 +104,7 @@ async fn wait_batch(url: &str, n: u64, field: &str) -> Value {
     panic!("batch {n} never got {field}");
 }
 
-async fn transfer(url: &str, nonce: u64) -> u64 {
+pub(crate) async fn transfer(url: &str, nonce: u64) -> u64 {
     let p = provider(url, signer(0));
     let tx = TransactionRequest::default()
         .to(Address::repeat_byte(0x77))
@@ -785,7 +785,7 @@ async fn a_deposit_reorged_out_before_its_confirmations_never_reaches_l2() {
 }
 
 /// Starts the real `ferrum` binary on `config` (written as TOML beside the data dir).
-fn start_binary(config: &NodeConfig) -> std::process::Child {
+pub(crate) fn start_binary(config: &NodeConfig) -> std::process::Child {
     let path = config.data_dir.with_extension("toml");
     std::fs::write(&path, toml::to_string(config).unwrap()).unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_ferrum"))

@@ -48,6 +48,10 @@ pub struct ProverSection {
     pub heartbeat_timeout_secs: u64,
     /// Attempts before a batch's proof job is marked failed.
     pub max_attempts: u64,
+    /// PostgreSQL URL of a shared proof job queue (`--prover-db`): the node pushes jobs there, `ferrum prover`
+    /// processes anywhere take them, and the node pulls and verifies their proofs. Unset: the queue is the node's
+    /// store.
+    pub database_url: Option<String>,
 }
 
 impl Default for ProverSection {
@@ -59,6 +63,7 @@ impl Default for ProverSection {
             segment_cycles: ferrum_prover::DEFAULT_SEGMENT_CYCLES,
             heartbeat_timeout_secs: 60,
             max_attempts: 3,
+            database_url: None,
         }
     }
 }
@@ -358,7 +363,7 @@ impl NodeConfig {
     pub(crate) fn prover_config(&self) -> ferrum_prover::ProverConfig {
         let p = &self.prover;
         ferrum_prover::ProverConfig {
-            workers: p.workers.clamp(1, 64),
+            workers: p.workers.min(64),
             threads: p.threads,
             options: ferrum_prover::ProveOptions {
                 segment_cycles: p.segment_cycles,
@@ -381,9 +386,10 @@ impl NodeConfig {
             "prover.segment_cycles must be between 1 and 2^22, got {}",
             p.segment_cycles
         );
+        let min_workers = usize::from(p.database_url.is_none());
         anyhow::ensure!(
-            (1..=64).contains(&p.workers),
-            "prover.workers must be between 1 and 64, got {}",
+            (min_workers..=64).contains(&p.workers),
+            "prover.workers must be between {min_workers} and 64 (0 only with a prover database), got {}",
             p.workers
         );
         anyhow::ensure!(

@@ -14,6 +14,7 @@ use ferrum_node::{
 };
 
 mod batch_cli;
+mod prover_cli;
 mod zkvm_cli;
 
 #[derive(Parser)]
@@ -50,6 +51,10 @@ enum Command {
         /// every start (or `l1.insecure_no_proofs = true` in the file).
         #[arg(long)]
         insecure_no_proofs: bool,
+        /// Prove every batch through this PostgreSQL proof job queue (sets `prover.enabled` and
+        /// `prover.database_url`): `ferrum prover` processes take the jobs.
+        #[arg(long, env = "FERRUM_PROVER_DB")]
+        prover_db: Option<String>,
     },
     /// Load-test a node (or any Ethereum JSON-RPC endpoint) and print TPS and latency.
     Bench(BenchArgs),
@@ -92,6 +97,8 @@ enum Command {
         #[arg(long, env = "FERRUM_BRIDGEHUB")]
         bridgehub: Option<alloy_primitives::Address>,
     },
+    /// Prove batches from a PostgreSQL proof job queue (a node started with `--prover-db` fills it).
+    Prover(prover_cli::ProverArgs),
     /// Batch proofs: download one from a node, or verify one against the batch's public input.
     #[command(subcommand)]
     Batch(batch_cli::BatchCommand),
@@ -230,9 +237,13 @@ struct DevnetArgs {
     /// proves a batch on L1 only once its proof is stored and verified).
     #[arg(long)]
     no_proving: bool,
-    /// Prover worker threads (each proves one batch at a time).
+    /// Prover worker threads in this process (each proves one batch at a time; 0 with --prover-db leaves the jobs
+    /// to `ferrum prover` processes).
     #[arg(long, default_value_t = 1)]
     prover_workers: usize,
+    /// Keep proof jobs in this PostgreSQL database, shared with `ferrum prover` processes.
+    #[arg(long, env = "FERRUM_PROVER_DB", conflicts_with = "no_proving")]
+    prover_db: Option<String>,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -276,6 +287,7 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
     config.sequencer.batch_max_age_secs = args.batch_max_age_secs;
     config.prover.enabled = !args.no_proving;
     config.prover.workers = args.prover_workers;
+    config.prover.database_url = args.prover_db.clone();
     // The embedded dev L1 (unless an external one is named or none is wanted).
     let embedded = if args.l1_rpc.is_none() && !args.no_l1 {
         let port = args.l1_port.unwrap_or(args.port.saturating_add(1));
@@ -415,12 +427,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Node {
             config,
             insecure_no_proofs,
+            prover_db,
         } => {
             let text = std::fs::read_to_string(&config)
                 .with_context(|| format!("reading {}", config.display()))?;
             let mut config = NodeConfig::from_toml(&text)
                 .with_context(|| format!("parsing {}", config.display()))?;
             config.l1.insecure_no_proofs |= insecure_no_proofs;
+            if let Some(url) = prover_db {
+                config.prover.enabled = true;
+                config.prover.database_url = Some(url);
+            }
             let node = spawn(config).await?;
             println!(
                 "RPC (HTTP): {}\nRPC (WS):   {}",
@@ -504,6 +521,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Batch(command) => batch_cli::main(command).await,
+        Command::Prover(args) => prover_cli::main(args).await,
         Command::Zkvm(command) => {
             // Proving is CPU-bound (rayon inside); nothing else runs on the runtime meanwhile.
             let code = zkvm_cli::main(command)?;

@@ -120,11 +120,17 @@ pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
         None => (open_chain(&config, L1Ecosystem::default())?, None, None),
     };
     let sequencer = Sequencer::new(chain.clone(), config.sequencer_config())?.spawn();
-    let proving = config
-        .prover
-        .enabled
-        .then(|| crate::proving::Proving::start(chain.clone(), &config))
-        .transpose()?;
+    // Off the runtime: the PostgreSQL client blocks (it runs its own runtime).
+    let proving = match config.prover.enabled {
+        true => {
+            let (chain, config) = (chain.clone(), config.clone());
+            Some(
+                tokio::task::spawn_blocking(move || crate::proving::Proving::start(chain, &config))
+                    .await??,
+            )
+        }
+        false => None,
+    };
     let l1 = deployment
         .as_ref()
         .and_then(|d| settlement::l1_contracts(d, chain.config.chain_id));

@@ -78,7 +78,7 @@ pub fn spawn_workers(
     );
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
-    for i in 0..config.workers.max(1) {
+    for i in 0..config.workers {
         let (queue, guest, pool, stop, config) = (
             queue.clone(),
             guest.clone(),

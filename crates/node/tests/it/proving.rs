@@ -222,3 +222,73 @@ async fn a_prover_killed_mid_proof_restarts_and_the_batch_is_proven_once() {
     child.wait().unwrap();
     l1.stop().await.unwrap();
 }
+
+fn start_prover(db: &str, name: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_ferrum"))
+        .args([
+            "prover",
+            "--prover-db",
+            db,
+            "--name",
+            name,
+            "--segment-cycles",
+            "131072",
+            "--heartbeat-timeout-secs",
+            "8",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provers_on_a_postgres_queue_prove_the_batch_once_when_one_is_killed_mid_proof() {
+    let pg = ferrum_prover::testing::TestPostgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let l1 = ferrum_node::spawn_embedded_l1(dir.path().join("l1"), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut config = proving_config(&dir.path().join("l2"), &l1.http_url());
+    // No prover in the node: two `ferrum prover` processes take the jobs from PostgreSQL.
+    config.prover.workers = 0;
+    config.prover.database_url = Some(pg.url());
+    config.prover.heartbeat_timeout_secs = 8;
+    let node = spawn(config).await.unwrap();
+    let url = node.http_url();
+    let mut provers = [
+        ("p1", start_prover(&pg.url(), "p1")),
+        ("p2", start_prover(&pg.url(), "p2")),
+    ];
+    transfer(&url, 0).await;
+
+    // Kill whichever prover holds batch 1 once it has proven a segment.
+    let d = wait_proof(&url, 1, "proving", 1).await;
+    let holder = d["proof"]["worker"].as_str().unwrap().to_string();
+    let killed = provers
+        .iter()
+        .position(|(n, _)| holder.starts_with(n))
+        .unwrap();
+    provers[killed].1.kill().unwrap(); // SIGKILL, mid-proof
+    provers[killed].1.wait().unwrap();
+
+    // The survivor takes the job after the heartbeat lapses; the node verifies its proof and settles.
+    let d = wait_proof(&url, 1, "proven", 0).await;
+    let worker = d["proof"]["worker"].as_str().unwrap();
+    assert!(worker.starts_with(provers[1 - killed].0), "{d}");
+    assert_eq!(d["proof"]["attempts"], 2, "{d}");
+    assert!(node.chain.store.batch_proof(1).unwrap().is_some());
+    crate::settlement::wait_until("batch 1 executed on L1", || async {
+        call(&url, "zks_getL1BatchDetails", json!([1])).await["result"]["executeTxHash"].is_string()
+    })
+    .await;
+    let (code, text) = ferrum(&["batch", "verify", "1", "--rpc", &url]);
+    assert_eq!(code, 0, "{text}");
+
+    for (_, p) in &mut provers {
+        let _ = p.kill();
+        let _ = p.wait();
+    }
+    node.stop().await.unwrap();
+    l1.stop().await.unwrap();
+}

@@ -163,8 +163,8 @@ struct L1Args {
     /// Operator (deployer, admin, validator) private key on L1.
     #[arg(long, env = "FERRUM_L1_OPERATOR_KEY")]
     l1_operator_key: Option<String>,
-    /// Deploy InsecureNoProofVerifier: batches settle WITHOUT proofs (the only verifier until the zkVM proves
-    /// the STF).
+    /// Deploy InsecureNoProofVerifier: L1 accepts batches WITHOUT checking a proof (the only choice until an L1
+    /// verifier of the zkVM's proofs exists).
     #[arg(long)]
     insecure_no_proofs: bool,
 }
@@ -223,8 +223,8 @@ struct DevnetArgs {
     /// Operator key on L1 (default: dev account 9 of the test mnemonic, funded on anvil).
     #[arg(long, env = "FERRUM_L1_OPERATOR_KEY")]
     l1_operator_key: Option<String>,
-    /// Settle batches WITHOUT validity proofs (deploys InsecureNoProofVerifier). Required until the zkVM
-    /// proves the STF; every batch is then reported UNPROVEN.
+    /// Settle batches with L1's InsecureNoProofVerifier, which checks no proof. Required until L1 verifies the
+    /// zkVM's proofs (the devnet still proves every batch natively unless --no-proving).
     #[arg(long)]
     insecure_no_proofs: bool,
     /// L1 blocks a deposit must be buried under before it is executed on L2.
@@ -346,7 +346,7 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
             ferrum_node::EMBEDDED_L1_CHAIN_ID
         );
         if node.deployment.is_none() {
-            banner += "Settlement: off. No verifier of zkVM proofs exists yet; pass --insecure-no-proofs to settle \
+            banner += "Settlement: off. No L1 verifier of zkVM proofs exists yet; pass --insecure-no-proofs to settle \
                        batches on the embedded L1 WITHOUT proofs.\n";
         }
     }

@@ -204,12 +204,7 @@ impl InputArgs {
         if let Some(path) = &self.input {
             let bytes = read_bounded(path, MAX_INPUT_BYTES, "input file")?;
             // Below 2^32 by MAX_INPUT_BYTES.
-            words.push(bytes.len() as u32);
-            words.extend(bytes.chunks(4).map(|c| {
-                let mut w = [0u8; 4];
-                w[..c.len()].copy_from_slice(c);
-                u32::from_le_bytes(w)
-            }));
+            words.extend(ferrum_zkvm::input_bytes(&bytes));
         }
         Ok(words)
     }

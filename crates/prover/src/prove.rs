@@ -61,15 +61,8 @@ pub fn witness_input(witness: &[u8]) -> Result<Vec<u32>, ProverError> {
             max: MAX_WITNESS_BYTES,
         });
     }
-    let mut words = Vec::with_capacity(1 + witness.len().div_ceil(4));
     // Below 2^32 by MAX_WITNESS_BYTES.
-    words.push(witness.len() as u32);
-    words.extend(witness.chunks(4).map(|c| {
-        let mut w = [0u8; 4];
-        w[..c.len()].copy_from_slice(c);
-        u32::from_le_bytes(w)
-    }));
-    Ok(words)
+    Ok(ferrum_zkvm::input_bytes(witness))
 }
 
 /// The guest's output words for a public input (as `commit_bytes` packs it).

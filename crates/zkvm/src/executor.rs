@@ -424,6 +424,19 @@ impl Memory {
     }
 }
 
+/// `bytes` framed as private input the way the guest runtime's `read_bytes` reads it: a length word, then the
+/// bytes packed little-endian into words (the last one zero-padded). The caller bounds `bytes` below 4 GiB.
+pub fn input_bytes(bytes: &[u8]) -> Vec<u32> {
+    let mut words = Vec::with_capacity(1 + bytes.len().div_ceil(4));
+    words.push(bytes.len() as u32);
+    words.extend(bytes.chunks(4).map(|c| {
+        let mut w = [0u8; 4];
+        w[..c.len()].copy_from_slice(c);
+        u32::from_le_bytes(w)
+    }));
+    words
+}
+
 /// Runs `program` with private `input` until it halts.
 ///
 /// Deterministic: the same program, input and config give the same result.

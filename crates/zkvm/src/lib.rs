@@ -36,7 +36,7 @@ pub use elf::{ElfProgram, Segment};
 pub use error::{ElfError, ExecError, ProveError, VerifyError};
 pub use executor::{
     Chip, ChipCall, CodeWord, ExecConfig, Execution, MAX_ADDRESS, MAX_PENDING_HINT_WORDS,
-    MemAccess, PAGE_SIZE, Program, Step, execute, syscall,
+    MemAccess, PAGE_SIZE, Program, Step, execute, input_bytes, syscall,
 };
 pub use isa::{DecodeError, Instruction, Op, decode};
 pub use precompile::{

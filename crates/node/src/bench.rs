@@ -91,6 +91,13 @@ pub struct BenchArgs {
     /// Label printed with the results (e.g. "ferrum", "anvil").
     #[arg(long, default_value = "target")]
     pub label: String,
+    /// Before the load: send this many transfers one at a time, each after the previous one's receipt, and
+    /// print the send→receipt latency (what a test suite sending transactions one by one waits).
+    #[arg(long, default_value_t = 0)]
+    pub idle_txs: usize,
+    /// Only the one-at-a-time latency run (`--idle-txs`), no load.
+    #[arg(long)]
+    pub idle_only: bool,
 }
 
 /// Figures of one run.
@@ -254,6 +261,19 @@ pub async fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
             }
         }
     };
+    if args.idle_txs > 0 {
+        let r = run_idle(&args).await?;
+        println!(
+            "bench {label} idle: {txs} transfers one at a time, send→receipt p50 {p50:.1} ms p99 {p99:.1} ms",
+            label = args.label,
+            txs = r.txs,
+            p50 = r.p50_ms,
+            p99 = r.p99_ms,
+        );
+    }
+    if args.idle_only {
+        return Ok(());
+    }
     for (i, kind) in kinds.iter().enumerate() {
         let r = run_one(&args, *kind, i as u64).await?;
         println!(
@@ -268,6 +288,88 @@ pub async fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Transfers sent one at a time by the funder, each once the previous one has its receipt (polled every
+/// millisecond, so the figure is the node's latency rather than the poll interval's).
+pub async fn run_idle(args: &BenchArgs) -> anyhow::Result<BenchReport> {
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let rpc = Rpc {
+        http: reqwest::Client::new(),
+        url: args.rpc.clone(),
+    };
+    let funder = match args.funder_key {
+        Some(k) => PrivateKeySigner::from_bytes(&k)?,
+        None => dev_signers(1)?.remove(0),
+    };
+    let chain_id = rpc.u64("eth_chainId", json!([])).await?;
+    let gas_price = rpc.u64("eth_gasPrice", json!([])).await? as u128;
+    let fees = Fees {
+        chain_id,
+        max_fee: gas_price.max(1) * 4,
+    };
+    let mut nonce = rpc
+        .u64(
+            "eth_getTransactionCount",
+            json!([funder.address(), "pending"]),
+        )
+        .await?;
+    let to = TxKind::Call(alloy_primitives::address!(
+        "0x000000000000000000000000000000000000dEaD"
+    ));
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(args.idle_txs);
+    for _ in 0..args.idle_txs {
+        let env = sign(
+            &funder,
+            &fees,
+            nonce,
+            to,
+            U256::from(1u64),
+            Bytes::new(),
+            21_000,
+        )?;
+        nonce += 1;
+        let sent = Instant::now();
+        let hash = rpc
+            .call("eth_sendRawTransaction", json!([raw_hex(&env)]))
+            .await?;
+        if hash.as_str() != Some(&env.tx_hash().to_string()) {
+            bail!(
+                "eth_sendRawTransaction answered {hash}, expected {}",
+                env.tx_hash()
+            );
+        }
+        loop {
+            let r = rpc
+                .call("eth_getTransactionReceipt", json!([env.tx_hash()]))
+                .await?;
+            if !r.is_null() {
+                break;
+            }
+            if sent.elapsed() > timeout {
+                bail!("no receipt for {} after {timeout:?}", env.tx_hash());
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(BenchReport {
+        txs: latencies.len(),
+        seconds,
+        tps: latencies.len() as f64 / seconds.max(1e-9),
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        rejected: 0,
+    })
 }
 
 /// One workload: setup, pre-sign, send, wait, measure.

@@ -183,6 +183,9 @@ pub struct SequencerSection {
     pub block_time_ms: u64,
     /// Most transactions per block.
     pub max_txs_per_block: usize,
+    /// A block with fewer transactions leaves the chain idle: the next is built as soon as a transaction
+    /// arrives (0: always wait `block_time_ms`).
+    pub idle_block_txs: usize,
     /// Batch: most blocks.
     pub batch_max_blocks: u64,
     /// Batch: most transactions.
@@ -285,6 +288,7 @@ impl Default for SequencerSection {
         Self {
             block_time_ms: s.block_time.as_millis() as u64,
             max_txs_per_block: s.max_txs_per_block,
+            idle_block_txs: s.idle_block_txs,
             batch_max_blocks: s.batch.max_blocks,
             batch_max_txs: s.batch.max_txs,
             batch_max_gas: s.batch.max_gas,
@@ -415,6 +419,7 @@ impl NodeConfig {
         ferrum_sequencer::SequencerConfig {
             block_time: Duration::from_millis(s.block_time_ms),
             max_txs_per_block: s.max_txs_per_block,
+            idle_block_txs: s.idle_block_txs,
             fee_recipient: self.chain.fee_recipient,
             batch: ferrum_sequencer::BatchSealConfig {
                 max_blocks: s.batch_max_blocks,

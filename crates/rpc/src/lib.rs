@@ -11,11 +11,13 @@ mod convert;
 mod error;
 mod eth;
 mod logs;
+mod metrics;
 mod proofs;
 mod server;
 mod zks;
 
 pub use error::RpcErrorCode;
+pub use metrics::{Metrics, MetricsError};
 pub use proofs::PROOF_CHUNK_BYTES;
 pub use server::{RpcConfig, RpcServer, start};
 pub use zks::L1Contracts;

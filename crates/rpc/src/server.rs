@@ -3,11 +3,14 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use ferrum_sequencer::Chain;
-use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use jsonrpsee::server::{
+    BatchRequestConfig, Server, ServerConfig, ServerHandle, middleware::rpc::RpcServiceBuilder,
+};
 
 use crate::{
     eth::{EthApi, EthApiServer},
     logs::LogLimits,
+    metrics::{HttpEndpointsLayer, Metrics, RpcMetricsLayer},
     zks::{L1Contracts, ZksApi, ZksApiServer},
 };
 
@@ -78,7 +81,8 @@ impl RpcServer {
     }
 }
 
-/// Starts HTTP + WebSocket JSON-RPC on `config.addr`; `l1` describes the L1 contracts when the chain settles.
+/// Starts HTTP + WebSocket JSON-RPC on `config.addr`, with Prometheus `GET /metrics` and `GET /health` on the
+/// same port; `l1` describes the L1 contracts when the chain settles.
 pub async fn start(
     chain: Arc<Chain>,
     config: RpcConfig,
@@ -90,11 +94,6 @@ pub async fn start(
         .max_connections(config.max_connections)
         .set_batch_request_config(BatchRequestConfig::Limit(config.max_batch_len))
         .build();
-    let server = Server::builder()
-        .set_config(server_config)
-        .build(config.addr)
-        .await?;
-    let local_addr = server.local_addr()?;
     let api = EthApi {
         chain: chain.clone(),
         gas_cap: config.gas_cap,
@@ -109,6 +108,7 @@ pub async fn start(
         chain: chain.clone(),
         batch_guest_id: config.batch_guest_id,
     };
+    let chain_for_metrics = chain.clone();
     let zks = ZksApi {
         chain,
         l1,
@@ -121,6 +121,15 @@ pub async fn start(
     module
         .merge(crate::proofs::FerrumApiServer::into_rpc(ferrum))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let metrics = Metrics::new(chain_for_metrics, module.method_names().map(str::to_owned));
+    metrics.spawn_block_counter();
+    let server = Server::builder()
+        .set_config(server_config)
+        .set_rpc_middleware(RpcServiceBuilder::new().layer(RpcMetricsLayer(metrics.clone())))
+        .set_http_middleware(tower::ServiceBuilder::new().layer(HttpEndpointsLayer(metrics)))
+        .build(config.addr)
+        .await?;
+    let local_addr = server.local_addr()?;
     let handle = server.start(module);
     Ok(RpcServer { local_addr, handle })
 }

@@ -44,6 +44,10 @@ pub struct SequencerConfig {
     pub block_time: Duration,
     /// Most transactions per L2 block (the block is sealed as soon as the pool holds this many).
     pub max_txs_per_block: usize,
+    /// A block with fewer transactions than this leaves the chain idle: the next block is built as soon as a
+    /// transaction arrives instead of `block_time` after the last one, so a client sending one transaction at a
+    /// time gets each receipt at once; under load blocks are bigger and `block_time` batches them. 0: always wait.
+    pub idle_block_txs: usize,
     /// Receives all fees.
     pub fee_recipient: Address,
     /// Batch sealing criteria.
@@ -57,6 +61,7 @@ impl Default for SequencerConfig {
         Self {
             block_time: Duration::from_millis(250),
             max_txs_per_block: 10_000,
+            idle_block_txs: 16,
             fee_recipient: Address::ZERO,
             batch: BatchSealConfig::default(),
             witnesses: true,

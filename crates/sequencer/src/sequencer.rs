@@ -122,13 +122,16 @@ impl Sequencer {
 
     fn run(&mut self, stop: &AtomicBool) -> Result<(), SequencerError> {
         let mut last_block = Instant::now();
+        // Transactions in the last block: a small one means the chain is idle (see `idle_block_txs`).
+        let mut last_block_txs = 0;
         while !stop.load(Ordering::Relaxed) {
-            let due = last_block.elapsed() >= self.config.block_time;
+            let idle = last_block_txs < self.config.idle_block_txs;
+            let due = idle || last_block.elapsed() >= self.config.block_time;
             let full = self.chain.pool.len() >= self.config.max_txs_per_block;
             let work = !self.chain.pool.is_empty() || self.chain.has_pending_priority_ops()?;
             if (due && work) || full {
                 last_block = Instant::now();
-                self.produce_block()?;
+                last_block_txs = self.produce_block()?;
             } else {
                 std::thread::sleep(Duration::from_millis(2));
             }

@@ -43,6 +43,15 @@ impl Default for TestChain {
 impl TestChain {
     /// A new chain.
     pub fn new() -> Self {
+        Self::with_config(SequencerConfig {
+            fee_recipient: FEE_RECIPIENT,
+            ..Default::default()
+        })
+    }
+
+    /// A new chain whose sequencer runs with `config`.
+    pub fn with_config(config: SequencerConfig) -> Self {
+        let sequencer_config = config;
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
         let config = ChainConfig::default();
@@ -61,14 +70,7 @@ impl TestChain {
             Mempool::new(PoolConfig::default()),
             head,
         ));
-        let sequencer = Sequencer::new(
-            chain.clone(),
-            SequencerConfig {
-                fee_recipient: FEE_RECIPIENT,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let sequencer = Sequencer::new(chain.clone(), sequencer_config).unwrap();
         Self {
             _dir: dir,
             chain,

@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod erc20_bridge;
 mod log_format;
+mod metrics;
 mod proving;
 mod rpc_flow;
 mod settlement;

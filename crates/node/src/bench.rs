@@ -290,10 +290,8 @@ pub async fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Transfers sent one at a time by the funder, each once the previous one has its receipt (polled every
-/// millisecond, so the figure is the node's latency rather than the poll interval's).
-pub async fn run_idle(args: &BenchArgs) -> anyhow::Result<BenchReport> {
-    let timeout = Duration::from_secs(args.timeout_secs);
+/// The endpoint, the funding account, and fees that clear the next blocks (4× the gas price).
+async fn connect(args: &BenchArgs) -> anyhow::Result<(Rpc, PrivateKeySigner, Fees)> {
     let rpc = Rpc {
         http: reqwest::Client::new(),
         url: args.rpc.clone(),
@@ -308,6 +306,14 @@ pub async fn run_idle(args: &BenchArgs) -> anyhow::Result<BenchReport> {
         chain_id,
         max_fee: gas_price.max(1) * 4,
     };
+    Ok((rpc, funder, fees))
+}
+
+/// Transfers sent one at a time by the funder, each once the previous one has its receipt (polled every
+/// millisecond, so the figure is the node's latency rather than the poll interval's).
+pub async fn run_idle(args: &BenchArgs) -> anyhow::Result<BenchReport> {
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let (rpc, funder, fees) = connect(args).await?;
     let mut nonce = rpc
         .u64(
             "eth_getTransactionCount",
@@ -375,20 +381,8 @@ pub async fn run_idle(args: &BenchArgs) -> anyhow::Result<BenchReport> {
 /// One workload: setup, pre-sign, send, wait, measure.
 pub async fn run_one(args: &BenchArgs, kind: BenchKind, salt: u64) -> anyhow::Result<BenchReport> {
     let timeout = Duration::from_secs(args.timeout_secs);
-    let rpc = Arc::new(Rpc {
-        http: reqwest::Client::new(),
-        url: args.rpc.clone(),
-    });
-    let funder = match args.funder_key {
-        Some(k) => PrivateKeySigner::from_bytes(&k)?,
-        None => dev_signers(1)?.remove(0),
-    };
-    let chain_id = rpc.u64("eth_chainId", json!([])).await?;
-    let gas_price = rpc.u64("eth_gasPrice", json!([])).await? as u128;
-    let fees = Fees {
-        chain_id,
-        max_fee: gas_price.max(1) * 4,
-    };
+    let (rpc, funder, fees) = connect(args).await?;
+    let rpc = Arc::new(rpc);
     let m = args.accounts.max(1);
     let per_account = args.txs.div_ceil(m);
     let run_id = rpc.u64("eth_blockNumber", json!([])).await?;

@@ -200,7 +200,11 @@ pub async fn deploy_ecosystem<P: Provider>(
     let owner = params.owner.unwrap_or(sender);
     let l1_chain_id = provider.get_chain_id().await?;
     let deployed_at_block = provider.get_block_number().await?;
+    // Each step waits for L1 to mine its transactions (a block time each on a real L1): say how far along it is.
+    let steps = if params.governance.is_some() { 6 } else { 5 };
+    let step = |n: u32, what: &str| tracing::info!("L1 deployment {n}/{steps}: {what}");
 
+    step(1, "Bridgehub");
     let bridgehub_impl = Bridgehub::deploy(provider).await?;
     let init = Bridgehub::initializeCall { _owner: sender }.abi_encode();
     let proxy = TransparentUpgradeableProxy::deploy(
@@ -212,6 +216,7 @@ pub async fn deploy_ecosystem<P: Provider>(
     .await?;
     let bridgehub = Bridgehub::new(*proxy.address(), provider);
 
+    step(2, "shared bridge");
     let bridge_impl = L1SharedBridge::deploy(provider, *bridgehub.address()).await?;
     let init = L1SharedBridge::initializeCall { _owner: owner }.abi_encode();
     let proxy =
@@ -220,6 +225,7 @@ pub async fn deploy_ecosystem<P: Provider>(
     let shared_bridge = *proxy.address();
     let genesis_batch_hash = genesis(l1_chain_id, shared_bridge)?;
 
+    step(3, "verifiers");
     let (verifier, insecure_verifier) = match params.verifier {
         VerifierChoice::InsecureNoProofs => (
             *InsecureNoProofVerifier::deploy(provider).await?.address(),
@@ -242,6 +248,7 @@ pub async fn deploy_ecosystem<P: Provider>(
         priorityTxMaxGasLimit: U256::from(params.priority_tx_max_gas_limit),
         minimalL2GasPrice: params.minimal_l2_gas_price,
     };
+    step(4, "ChainTypeManager");
     let chain_impl = ZKChain::deploy(provider).await?;
     let ctm = ChainTypeManager::deploy(
         provider,
@@ -253,6 +260,7 @@ pub async fn deploy_ecosystem<P: Provider>(
     )
     .await?;
 
+    step(5, "wiring the Bridgehub");
     confirm(bridgehub.setSharedBridge(shared_bridge).send().await?).await?;
     confirm(bridgehub.addChainTypeManager(*ctm.address()).send().await?).await?;
 
@@ -273,6 +281,7 @@ pub async fn deploy_ecosystem<P: Provider>(
         genesis_timestamp: 0,
     };
     if let Some(gov) = &params.governance {
+        step(6, "ZK token and governance");
         deploy_governance(provider, sender, owner, gov, &mut deployment).await?;
     }
     if owner != sender {

@@ -14,6 +14,28 @@ use alloy_primitives::{Address, B256, U256};
 
 use crate::L1Error;
 
+/// An operator transaction that L1 mined.
+#[derive(Debug, Clone)]
+pub struct Mined {
+    /// The mined version's receipt.
+    pub receipt: TransactionReceipt,
+    /// Versions sent at this nonce: the first and each replacement with higher fees.
+    pub versions: usize,
+}
+
+impl Mined {
+    /// What L1 charged the operator: execution gas and blob gas, in wei.
+    pub fn fee_wei(&self) -> u128 {
+        let r = &self.receipt;
+        u128::from(r.gas_used)
+            .saturating_mul(r.effective_gas_price)
+            .saturating_add(
+                u128::from(r.blob_gas_used.unwrap_or(0))
+                    .saturating_mul(r.blob_gas_price.unwrap_or(0)),
+            )
+    }
+}
+
 /// How the operator prices and re-prices L1 transactions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeePolicy {
@@ -78,7 +100,7 @@ impl Fees {
 }
 
 /// Sends `tx` from `from` with the next nonce and waits for it to be mined, replacing it with higher fees (same
-/// nonce) each time it waits [`FeePolicy::resend_after`]. Returns the receipt of whichever version was mined;
+/// nonce) each time it waits [`FeePolicy::resend_after`]. Returns whichever version was mined, and how many were sent;
 /// fails if that one reverted, or after [`FeePolicy::give_up_after`].
 pub async fn send_with_fee_bumps<P: Provider>(
     provider: &P,
@@ -86,7 +108,7 @@ pub async fn send_with_fee_bumps<P: Provider>(
     mut tx: TransactionRequest,
     policy: &FeePolicy,
     poll: Duration,
-) -> Result<TransactionReceipt, L1Error> {
+) -> Result<Mined, L1Error> {
     let nonce = provider.get_transaction_count(from).pending().await?;
     tx.from = Some(from);
     tx.nonce = Some(nonce);
@@ -113,7 +135,7 @@ async fn send_and_bump<P: Provider>(
     mut fees: Fees,
     policy: &FeePolicy,
     poll: Duration,
-) -> Result<TransactionReceipt, L1Error> {
+) -> Result<Mined, L1Error> {
     let started = Instant::now();
     let mut sent: Vec<B256> = Vec::new();
     loop {
@@ -135,7 +157,8 @@ async fn send_and_bump<P: Provider>(
         let attempt = Instant::now();
         while attempt.elapsed() < policy.resend_after {
             if let Some(receipt) = mined_version(provider, &sent).await? {
-                return Ok(receipt);
+                let versions = sent.len();
+                return Ok(Mined { receipt, versions });
             }
             if started.elapsed() > policy.give_up_after {
                 return Err(L1Error::Unexpected(format!(
@@ -148,11 +171,15 @@ async fn send_and_bump<P: Provider>(
                 // Mined, but the node has not indexed the receipt yet, or another sender used the nonce: look
                 // once more, then fail the round (it restarts from L1's counters).
                 tokio::time::sleep(poll).await;
-                return mined_version(provider, &sent).await?.ok_or_else(|| {
-                    L1Error::Unexpected(format!(
-                        "nonce {nonce} was used by a transaction this sender did not send"
-                    ))
-                });
+                let versions = sent.len();
+                return mined_version(provider, &sent)
+                    .await?
+                    .map(|receipt| Mined { receipt, versions })
+                    .ok_or_else(|| {
+                        L1Error::Unexpected(format!(
+                            "nonce {nonce} was used by a transaction this sender did not send"
+                        ))
+                    });
             }
             tokio::time::sleep(poll).await;
         }
@@ -186,7 +213,7 @@ pub async fn cancel_stuck<P: Provider>(
     from: Address,
     policy: &FeePolicy,
     poll: Duration,
-) -> Result<TransactionReceipt, L1Error> {
+) -> Result<Mined, L1Error> {
     let nonce = provider.get_transaction_count(from).latest().await?;
     let estimate = provider.estimate_eip1559_fees().await?;
     let fees = Fees {

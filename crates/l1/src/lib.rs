@@ -10,11 +10,13 @@ mod error;
 pub mod fees;
 pub mod priority;
 pub mod sender;
+mod stats;
 pub mod watcher;
 
 pub use deploy::{ChainParams, Deployment, EcosystemParams, create_chain, deploy_ecosystem};
 pub use error::L1Error;
-pub use fees::FeePolicy;
+pub use fees::{FeePolicy, Mined};
 pub use priority::{apply_l1_to_l2_alias, undo_l1_to_l2_alias};
 pub use sender::{L1Sender, ProofMode, PubdataMode, SenderConfig};
+pub use stats::{SenderStats, SenderStatsSnapshot};
 pub use watcher::{L1Watcher, WatcherConfig, l1_tx_from_event};

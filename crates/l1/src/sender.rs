@@ -103,6 +103,7 @@ pub struct L1Sender<P: Provider + Clone> {
     config: SenderConfig,
     /// Since when the operator has had a pending transaction this process did not send (e.g. from before a crash).
     stuck_since: std::sync::Mutex<Option<std::time::Instant>>,
+    stats: std::sync::Arc<crate::SenderStats>,
 }
 
 /// `StoredBatchInfo` of a sealed batch (batch 0: the genesis info L1 stores).
@@ -206,6 +207,7 @@ impl<P: Provider + Clone> L1Sender<P> {
             store,
             config,
             stuck_since: std::sync::Mutex::new(None),
+            stats: Default::default(),
         };
         let genesis = sender.stored_info(0)?;
         let on_l1 = sender.contract.storedBatchHash(U256::ZERO).call().await?;
@@ -216,6 +218,11 @@ impl<P: Provider + Clone> L1Sender<P> {
             )));
         }
         Ok(sender)
+    }
+
+    /// What this sender's L1 transactions cost so far.
+    pub fn stats(&self) -> std::sync::Arc<crate::SenderStats> {
+        self.stats.clone()
     }
 
     fn record(&self, n: u64) -> Result<BatchRecord, L1Error> {
@@ -341,14 +348,16 @@ impl<P: Provider + Clone> L1Sender<P> {
         &self,
         tx: alloy::rpc::types::TransactionRequest,
     ) -> Result<alloy::rpc::types::TransactionReceipt, L1Error> {
-        crate::fees::send_with_fee_bumps(
+        let mined = crate::fees::send_with_fee_bumps(
             &self.provider,
             self.config.operator,
             tx,
             &self.config.fees,
             self.config.poll_interval,
         )
-        .await
+        .await?;
+        self.stats.record(&mined);
+        Ok(mined.receipt)
     }
 
     /// One round: waits for the operator's pending L1 transactions, then executes, proves and commits what L1
@@ -370,13 +379,14 @@ impl<P: Provider + Clone> L1Sender<P> {
                     nonce = mined,
                     "an operator L1 transaction is stuck: replacing it"
                 );
-                crate::fees::cancel_stuck(
+                let mined = crate::fees::cancel_stuck(
                     &self.provider,
                     op,
                     &self.config.fees,
                     self.config.poll_interval,
                 )
                 .await?;
+                self.stats.record(&mined);
             }
             return Ok(Progress::default());
         }

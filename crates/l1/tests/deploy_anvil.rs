@@ -334,7 +334,10 @@ async fn an_operator_transaction_left_unmined_is_replaced_with_higher_fees_and_m
     }
     let bumped = bumped.expect("the pending transaction was never replaced");
     let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-    let receipt = sending.await.unwrap().unwrap();
+    let sent = sending.await.unwrap().unwrap();
+    assert!(sent.versions >= 2, "{}", sent.versions);
+    assert!(sent.fee_wei() > 0);
+    let receipt = sent.receipt;
     let mined = provider
         .get_transaction_by_hash(receipt.transaction_hash)
         .await
@@ -401,7 +404,7 @@ async fn a_stuck_transaction_of_unknown_content_is_cancelled() {
     }
     assert!(replaced, "the stuck transaction was not replaced");
     let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-    let receipt = cancelling.await.unwrap().unwrap();
+    let receipt = cancelling.await.unwrap().unwrap().receipt;
     assert_ne!(receipt.transaction_hash, lost);
     assert_eq!(provider.get_transaction_count(me).await.unwrap(), 1);
     assert!(

@@ -173,6 +173,8 @@ pub struct RpcSection {
     pub fee_history_max_blocks: u64,
     /// Most transactions one `eth_feeHistory` with reward percentiles reads (it then covers fewer blocks).
     pub fee_history_max_txs: usize,
+    /// Serve the block explorer at `http://ADDR/explorer/` (a browser's `GET /` is redirected there).
+    pub explorer: bool,
 }
 
 /// `[sequencer]`
@@ -278,6 +280,7 @@ impl Default for RpcSection {
             max_log_block_range: r.max_log_block_range,
             fee_history_max_blocks: r.fee_history_max_blocks,
             fee_history_max_txs: r.fee_history_max_txs,
+            explorer: r.explorer,
         }
     }
 }
@@ -471,6 +474,7 @@ impl NodeConfig {
                 .prover
                 .enabled
                 .then(|| ferrum_prover::guest_id(ferrum_prover::BATCH_GUEST_ELF)),
+            explorer: self.rpc.explorer,
             ..Default::default()
         }
     }

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod config;
 pub mod deposit;
 pub mod dev_accounts;
+mod l1_metrics;
 mod node;
 mod proving;
 mod settlement;

@@ -207,6 +207,10 @@ struct DevnetArgs {
     /// Milliseconds between blocks.
     #[arg(long, default_value_t = 250)]
     block_time_ms: u64,
+    /// A block with fewer transactions leaves the chain idle: the next one is built as soon as a transaction
+    /// arrives, instead of after --block-time-ms (0: always wait).
+    #[arg(long, default_value_t = 16)]
+    idle_block_txs: usize,
     /// Do not fsync each block (faster; a machine crash may lose the last blocks).
     #[arg(long)]
     no_sync: bool,
@@ -244,6 +248,9 @@ struct DevnetArgs {
     /// Keep proof jobs in this PostgreSQL database, shared with `ferrum prover` processes.
     #[arg(long, env = "FERRUM_PROVER_DB", conflicts_with = "no_proving")]
     prover_db: Option<String>,
+    /// Do not serve the block explorer (by default it is at http://HOST:PORT/explorer/).
+    #[arg(long)]
+    no_explorer: bool,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -276,7 +283,9 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
     };
     config.chain.chain_id = args.chain_id;
     config.rpc.addr = SocketAddr::new(args.host, args.port);
+    config.rpc.explorer = !args.no_explorer;
     config.sequencer.block_time_ms = args.block_time_ms;
+    config.sequencer.idle_block_txs = args.idle_block_txs;
     config.genesis.alloc = signers
         .iter()
         .map(|s| GenesisAccount {
@@ -365,6 +374,9 @@ async fn devnet(args: DevnetArgs) -> anyhow::Result<()> {
         node.http_url(),
         node.ws_url()
     );
+    if !args.no_explorer {
+        banner += &format!("Explorer:   {}/explorer/\n", node.http_url());
+    }
     println!("{banner}");
 
     wait_for_shutdown(&node).await;

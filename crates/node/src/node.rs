@@ -134,7 +134,14 @@ pub async fn spawn(config: NodeConfig) -> anyhow::Result<RunningNode> {
     let l1 = deployment
         .as_ref()
         .and_then(|d| settlement::l1_contracts(d, chain.config.chain_id));
-    let rpc = ferrum_rpc::start(chain.clone(), config.rpc_config(), l1)
+    let collectors: Vec<Box<dyn ferrum_rpc::prometheus_client::collector::Collector>> = settlement
+        .iter()
+        .map(|s| {
+            Box::new(crate::l1_metrics::L1SenderMetrics(s.stats.clone()))
+                as Box<dyn ferrum_rpc::prometheus_client::collector::Collector>
+        })
+        .collect();
+    let rpc = ferrum_rpc::start(chain.clone(), config.rpc_config(), l1, collectors)
         .await
         .context("starting JSON-RPC server")?;
     tracing::info!(addr = %rpc.local_addr, head = chain.head().header.number, "node started");

@@ -27,6 +27,8 @@ use crate::{NodeConfig, config::L1Section, node::open_chain};
 pub(crate) struct Settlement {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// What the L1 sender's transactions cost (for `/metrics`).
+    pub(crate) stats: Arc<ferrum_l1::SenderStats>,
 }
 
 impl Settlement {
@@ -309,12 +311,13 @@ pub(crate) async fn start_sender(
         .await
         .context("starting the L1 sender")?;
     chain.set_settles_on_l1();
+    let stats = sender.stats();
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(sender.run(stop_rx.clone())),
         tokio::spawn(watcher.run(stop_rx)),
     ];
-    Ok(Settlement { stop, tasks })
+    Ok(Settlement { stop, tasks, stats })
 }
 
 /// Reads `l1_chain_id` to fail early with a clear message when the URL is wrong.

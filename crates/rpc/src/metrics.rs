@@ -6,9 +6,7 @@
 use std::{
     collections::HashSet,
     future::Future,
-    pin::Pin,
     sync::Arc,
-    task::{Context, Poll},
     time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -16,7 +14,6 @@ use ferrum_sequencer::Chain;
 use ferrum_state::{ProofStatus, SettlementStage, StoreError};
 use jsonrpsee::{
     core::middleware::{Batch, Notification, RpcServiceT},
-    server::{HttpBody, HttpRequest, HttpResponse},
     types::Request,
 };
 use parking_lot::Mutex;
@@ -29,8 +26,17 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// Proof jobs a scrape reads at most (the newest ones).
 const PROOF_JOBS_SCANNED: u64 = 1_024;
+/// Buckets of the block build and commit times: 100 µs … 2.5 s.
+const BLOCK_SECONDS_BUCKETS: [f64; 14] = [
+    0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 /// A pool with transactions and no block for this long is a stalled sequencer.
 const STALL_SECS: u64 = 30;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TableLabel {
+    table: &'static str,
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct MethodLabel {
@@ -77,6 +83,9 @@ pub struct Metrics {
     batch_lag: Family<StageLabel, Gauge>,
     proof_jobs: Family<StatusLabel, Gauge>,
     proof_last_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+    block_build_seconds: Histogram,
+    block_commit_seconds: Histogram,
+    store_bytes: Family<TableLabel, Gauge>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -101,8 +110,13 @@ struct Snapshot {
 }
 
 impl Metrics {
-    /// A registry for `chain`'s node serving `methods`.
-    pub fn new(chain: Arc<Chain>, methods: impl IntoIterator<Item = String>) -> Arc<Self> {
+    /// A registry for `chain`'s node serving `methods`, with `collectors` (metrics of other parts of the node, e.g.
+    /// its L1 sender) encoded after the node's own.
+    pub fn new(
+        chain: Arc<Chain>,
+        methods: impl IntoIterator<Item = String>,
+        collectors: Vec<Box<dyn prometheus_client::collector::Collector>>,
+    ) -> Arc<Self> {
         let mut registry = Registry::with_prefix("ferrum");
         let m = Self {
             chain,
@@ -126,6 +140,9 @@ impl Metrics {
             batch_lag: Family::default(),
             proof_jobs: Family::default(),
             proof_last_seconds: Gauge::default(),
+            block_build_seconds: Histogram::new(BLOCK_SECONDS_BUCKETS),
+            block_commit_seconds: Histogram::new(BLOCK_SECONDS_BUCKETS),
+            store_bytes: Family::default(),
         };
         registry.register(
             "rpc_requests",
@@ -188,6 +205,24 @@ impl Metrics {
             "Proving time of the newest proven batch",
             m.proof_last_seconds.clone(),
         );
+        registry.register(
+            "block_build_seconds",
+            "Time to build an L2 block: execution, state tree and the store's write",
+            m.block_build_seconds.clone(),
+        );
+        registry.register(
+            "block_commit_seconds",
+            "Time to write an L2 block to the store (one atomic batch, fsynced when sync_per_block)",
+            m.block_commit_seconds.clone(),
+        );
+        registry.register(
+            "store_bytes",
+            "Bytes each RocksDB column family takes (SST files and memtables)",
+            m.store_bytes.clone(),
+        );
+        for c in collectors {
+            registry.register_collector(c);
+        }
         *m.registry.lock() = registry;
         Arc::new(m)
     }
@@ -206,6 +241,10 @@ impl Metrics {
                 let Some(me) = me.upgrade() else { return };
                 me.blocks.inc();
                 me.transactions.inc_by(event.tx_hashes.len() as u64);
+                me.block_build_seconds
+                    .observe(event.build_time.as_secs_f64());
+                me.block_commit_seconds
+                    .observe(event.commit_time.as_secs_f64());
             }
         });
     }
@@ -286,6 +325,11 @@ impl Metrics {
         }
         if let Some(ms) = s.last_proof_ms {
             self.proof_last_seconds.set(ms as f64 / 1000.0);
+        }
+        for (table, bytes) in self.chain.store.table_sizes()? {
+            self.store_bytes
+                .get_or_create(&TableLabel { table })
+                .set(gauge(bytes));
         }
         let mut out = String::new();
         encode(&mut out, &self.registry.lock())?;
@@ -421,100 +465,4 @@ where
     ) -> impl Future<Output = Self::NotificationResponse> + Send + 'a {
         self.service.notification(n)
     }
-}
-
-/// The HTTP middleware that answers `GET /metrics` and `GET /health` before JSON-RPC sees them.
-#[derive(Clone, Debug)]
-pub(crate) struct HttpEndpointsLayer(pub(crate) Arc<Metrics>);
-
-impl<S> tower::Layer<S> for HttpEndpointsLayer {
-    type Service = HttpEndpoints<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        HttpEndpoints {
-            inner,
-            metrics: self.0.clone(),
-        }
-    }
-}
-
-/// [`HttpEndpointsLayer`]'s service.
-#[derive(Clone, Debug)]
-pub(crate) struct HttpEndpoints<S> {
-    inner: S,
-    metrics: Arc<Metrics>,
-}
-
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
-
-impl<S> tower::Service<HttpRequest> for HttpEndpoints<S>
-where
-    S: tower::Service<HttpRequest, Response = HttpResponse>,
-    S::Error: Into<jsonrpsee::core::BoxError> + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = HttpResponse;
-    type Error = jsonrpsee::core::BoxError;
-    type Future = BoxFuture<Result<HttpResponse, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, req: HttpRequest) -> Self::Future {
-        if req.method() == http::Method::GET {
-            let metrics = self.metrics.clone();
-            match req.uri().path() {
-                "/metrics" => {
-                    return Box::pin(async move {
-                        let rendered = tokio::task::spawn_blocking(move || metrics.render()).await;
-                        Ok(match rendered {
-                            Ok(Ok(text)) => response(
-                                http::StatusCode::OK,
-                                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                                text,
-                            ),
-                            Ok(Err(e)) => response(
-                                http::StatusCode::SERVICE_UNAVAILABLE,
-                                "text/plain",
-                                format!("metrics unavailable: {e}\n"),
-                            ),
-                            Err(e) => response(
-                                http::StatusCode::INTERNAL_SERVER_ERROR,
-                                "text/plain",
-                                format!("metrics task failed: {e}\n"),
-                            ),
-                        })
-                    });
-                }
-                "/health" => {
-                    return Box::pin(async move {
-                        let (ready, body) = tokio::task::spawn_blocking(move || metrics.health())
-                            .await
-                            .unwrap_or_else(|e| {
-                                (false, serde_json::json!({"status": "unavailable", "reasons": [e.to_string()]}))
-                            });
-                        let status = if ready {
-                            http::StatusCode::OK
-                        } else {
-                            http::StatusCode::SERVICE_UNAVAILABLE
-                        };
-                        Ok(response(status, "application/json", body.to_string()))
-                    });
-                }
-                _ => {}
-            }
-        }
-        let fut = self.inner.call(req);
-        Box::pin(async move { fut.await.map_err(Into::into) })
-    }
-}
-
-fn response(status: http::StatusCode, content_type: &'static str, body: String) -> HttpResponse {
-    let mut response = HttpResponse::new(HttpBody::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static(content_type),
-    );
-    response
 }

@@ -9,8 +9,10 @@ use jsonrpsee::server::{
 
 use crate::{
     eth::{EthApi, EthApiServer},
+    explorer::{ExplorerApi, ExplorerApiServer},
+    http_endpoints::HttpEndpointsLayer,
     logs::LogLimits,
-    metrics::{HttpEndpointsLayer, Metrics, RpcMetricsLayer},
+    metrics::{Metrics, RpcMetricsLayer},
     zks::{L1Contracts, ZksApi, ZksApiServer},
 };
 
@@ -40,6 +42,8 @@ pub struct RpcConfig {
     pub fee_history_max_txs: usize,
     /// The batch guest this node proves with (`ferrum_getProverInfo`); `None` when it does not prove.
     pub batch_guest_id: Option<alloy_primitives::B256>,
+    /// Serve the block explorer at `/explorer/` (and redirect a browser's `GET /` there).
+    pub explorer: bool,
 }
 
 impl Default for RpcConfig {
@@ -56,6 +60,7 @@ impl Default for RpcConfig {
             fee_history_max_blocks: 1_024,
             fee_history_max_txs: 100_000,
             batch_guest_id: None,
+            explorer: true,
         }
     }
 }
@@ -81,12 +86,14 @@ impl RpcServer {
     }
 }
 
-/// Starts HTTP + WebSocket JSON-RPC on `config.addr`, with Prometheus `GET /metrics` and `GET /health` on the
-/// same port; `l1` describes the L1 contracts when the chain settles.
+/// Starts HTTP + WebSocket JSON-RPC on `config.addr`, with Prometheus `GET /metrics`, `GET /health` and (when
+/// `config.explorer`) the block explorer at `GET /explorer/` on the same port; `l1` describes the L1 contracts when
+/// the chain settles; `collectors` add other parts' metrics.
 pub async fn start(
     chain: Arc<Chain>,
     config: RpcConfig,
     l1: Option<L1Contracts>,
+    collectors: Vec<Box<dyn prometheus_client::collector::Collector>>,
 ) -> std::io::Result<RpcServer> {
     let server_config = ServerConfig::builder()
         .max_request_body_size(config.max_request_body)
@@ -109,6 +116,9 @@ pub async fn start(
         batch_guest_id: config.batch_guest_id,
     };
     let chain_for_metrics = chain.clone();
+    let explorer = ExplorerApi {
+        chain: chain.clone(),
+    };
     let zks = ZksApi {
         chain,
         l1,
@@ -121,12 +131,22 @@ pub async fn start(
     module
         .merge(crate::proofs::FerrumApiServer::into_rpc(ferrum))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let metrics = Metrics::new(chain_for_metrics, module.method_names().map(str::to_owned));
+    module
+        .merge(explorer.into_rpc())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let metrics = Metrics::new(
+        chain_for_metrics,
+        module.method_names().map(str::to_owned),
+        collectors,
+    );
     metrics.spawn_block_counter();
     let server = Server::builder()
         .set_config(server_config)
         .set_rpc_middleware(RpcServiceBuilder::new().layer(RpcMetricsLayer(metrics.clone())))
-        .set_http_middleware(tower::ServiceBuilder::new().layer(HttpEndpointsLayer(metrics)))
+        .set_http_middleware(tower::ServiceBuilder::new().layer(HttpEndpointsLayer {
+            metrics,
+            explorer: config.explorer,
+        }))
         .build(config.addr)
         .await?;
     let local_addr = server.local_addr()?;

@@ -36,10 +36,18 @@ pub struct BlockEvent {
     pub tx_hashes: Vec<B256>,
     /// Logs per transaction, in order.
     pub logs: Vec<Vec<alloy_primitives::Log>>,
+    /// From the start of building the block to its commit in the store (execution, tree, write).
+    pub build_time: std::time::Duration,
+    /// Of that, the store's write (one batch, one fsync when `sync_per_block`).
+    pub commit_time: std::time::Duration,
 }
 
 impl BlockEvent {
-    pub(crate) fn from_block(block: &ExecutedBlock) -> Self {
+    pub(crate) fn from_block(
+        block: &ExecutedBlock,
+        build_time: std::time::Duration,
+        commit_time: std::time::Duration,
+    ) -> Self {
         Self {
             header: block.header.clone(),
             hash: block.hash,
@@ -49,6 +57,8 @@ impl BlockEvent {
                 .iter()
                 .map(|r| r.envelope.logs().to_vec())
                 .collect(),
+            build_time,
+            commit_time,
         }
     }
 }

@@ -147,6 +147,7 @@ impl Sequencer {
     /// Builds, executes and commits one block from the pool. Returns the number of included
     /// transactions (0: nothing was committed).
     pub fn produce_block(&mut self) -> Result<usize, SequencerError> {
+        let started = Instant::now();
         let chain = &self.chain;
         let ctx = chain.next_block_context(unix_now(), self.config.fee_recipient);
         // A batch numbers its transactions with 16 bits: close it before a block could overflow that.
@@ -317,11 +318,13 @@ impl Sequencer {
                 .map_err(|e| SequencerError::Stf(e.to_string()))?;
             let witness = witness.map(|w| w.with_transactions(&block).encode_stored());
             let leaves = tree.take_dirty_leaves();
+            let commit_started = Instant::now();
             chain
                 .store
                 .commit_block(&block, &leaves, witness.as_deref())?;
-            block
+            (block, commit_started.elapsed())
         };
+        let (block, commit_time) = block;
         let executed: Vec<_> = block
             .transactions
             .iter()
@@ -355,7 +358,11 @@ impl Sequencer {
             gas = block.header.gas_used,
             "block committed"
         );
-        chain.publish(BlockEvent::from_block(&block));
+        chain.publish(BlockEvent::from_block(
+            &block,
+            started.elapsed(),
+            commit_time,
+        ));
         Ok(count)
     }
 }

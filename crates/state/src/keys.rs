@@ -25,7 +25,12 @@ pub(crate) const CF_PROOF_JOBS: &str = "proof_jobs"; // batch BE8 -> rlp(ProofJo
 pub(crate) const CF_PROOF_WITNESS: &str = "proof_witness"; // batch BE8 -> batch witness (until proven)
 pub(crate) const CF_BATCH_PROOFS: &str = "batch_proofs"; // batch BE8 -> proof file
 
-pub(crate) const ALL_CFS: [&str; 20] = [
+pub(crate) const CF_ADDRESS_TXS: &str = "address_txs"; // address ‖ number BE8 ‖ index BE4 -> (empty)
+pub(crate) const CF_TOKENS: &str = "tokens"; // ERC-20 address -> first block BE8 with its Transfer
+
+pub(crate) const ALL_CFS: [&str; 22] = [
+    CF_ADDRESS_TXS,
+    CF_TOKENS,
     CF_PROOF_JOBS,
     CF_PROOF_WITNESS,
     CF_BATCH_PROOFS,

@@ -213,6 +213,7 @@ impl Store {
             let key = tx_key(number, i as u32);
             batch.put_cf(self.cf(CF_TXS), key, &buf);
             batch.put_cf(self.cf(CF_TX_LOOKUP), tx.hash(), key);
+            self.index_tx(&mut batch, number, i as u32, tx, receipt)?;
         }
         if !block.l2_to_l1_logs.is_empty() {
             let logs: Vec<u8> = block
@@ -636,6 +637,26 @@ impl Store {
         };
         raw.chunks(L2_TO_L1_LOG_SERIALIZE_SIZE)
             .map(|c| L2ToL1Log::decode(c).ok_or_else(|| corrupt(CF_L2_LOGS, "log")))
+            .collect()
+    }
+}
+
+impl Store {
+    /// Bytes each column family takes: its SST files on disk plus its memtables.
+    pub fn table_sizes(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        ALL_CFS
+            .iter()
+            .map(|name| {
+                let cf = self.cf(name);
+                let int = |property: &str| -> Result<u64, StoreError> {
+                    Ok(self.db.property_int_value_cf(cf, property)?.unwrap_or(0))
+                };
+                Ok((
+                    *name,
+                    int("rocksdb.total-sst-files-size")?
+                        .saturating_add(int("rocksdb.cur-size-all-mem-tables")?),
+                ))
+            })
             .collect()
     }
 }

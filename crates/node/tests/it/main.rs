@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod crash;
 mod erc20_bridge;
+mod explorer;
 mod log_format;
 mod metrics;
 mod proving;

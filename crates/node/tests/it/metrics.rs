@@ -92,6 +92,20 @@ async fn metrics_and_health_follow_the_chain() {
         "{text}"
     );
     assert!(!text.contains("no_suchMethod"));
+    // Every block's build and commit times are observed; the store reports each table's size.
+    assert_eq!(
+        sample(&text, "ferrum_block_build_seconds_count"),
+        sample(&text, "ferrum_blocks_total")
+    );
+    assert_eq!(
+        sample(&text, "ferrum_block_commit_seconds_count"),
+        sample(&text, "ferrum_blocks_total")
+    );
+    assert!(sample(&text, "ferrum_block_build_seconds_sum") > 0.0);
+    assert!(sample(&text, r#"ferrum_store_bytes{table="txs"}"#) > 0.0);
+    assert!(text.contains(r#"ferrum_store_bytes{table="address_txs"}"#));
+    // No L1 sender, no L1 counters.
+    assert!(!text.contains("ferrum_l1_"), "{text}");
     assert_eq!(
         sample(&text, r#"ferrum_batch_number{stage="executed"}"#),
         -1.0
@@ -104,4 +118,49 @@ async fn metrics_and_health_follow_the_chain() {
     );
     let (status, _, _) = get(&format!("{base}/other")).await;
     assert_ne!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_l1_senders_costs_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let l1 = ferrum_node::spawn_embedded_l1(dir.path().join("l1"), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let config = crate::settlement::settling_config_at(&dir.path().join("l2"), &l1.http_url());
+    let node = ferrum_node::spawn(config).await.unwrap();
+    let url = node.http_url();
+    let base = url.trim_end_matches('/');
+    let r = provider(&url, signer(0))
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(Address::repeat_byte(0xb1))
+                .with_value(U256::from(1u64)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(r.status());
+    // Wait until a batch is executed on L1: a commit, a proof and an execution were mined.
+    let mut text = String::new();
+    for _ in 0..600 {
+        text = get(&format!("{base}/metrics")).await.2;
+        if sample(&text, r#"ferrum_batch_number{stage="executed"}"#) >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        sample(&text, r#"ferrum_batch_number{stage="executed"}"#) >= 1.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "ferrum_l1_transactions_total") >= 3.0,
+        "{text}"
+    );
+    assert!(sample(&text, "ferrum_l1_fees_eth_total") > 0.0, "{text}");
+    assert_eq!(sample(&text, "ferrum_l1_replacements_total"), 0.0);
+    node.stop().await.unwrap();
+    l1.stop().await.unwrap();
 }

@@ -152,3 +152,128 @@ fn commits_reads_history_and_reload() {
         B256::ZERO
     );
 }
+
+/// A priority transaction from `from` to `to`, with one receipt carrying `logs`.
+fn indexed_tx(
+    serial_id: u64,
+    from: Address,
+    to: Address,
+    logs: Vec<alloy_primitives::Log>,
+) -> (ferrum_primitives::BlockTx, ferrum_stf::TxReceipt) {
+    let tx = ferrum_primitives::BlockTx::L1(ferrum_primitives::L1Tx {
+        serial_id,
+        from,
+        to,
+        gas_limit: U256::from(100_000u64),
+        max_fee_per_gas: U256::ZERO,
+        value: U256::ZERO,
+        mint: U256::ZERO,
+        refund_recipient: from,
+        data: Bytes::new(),
+    });
+    let receipt = alloy_consensus::Receipt {
+        status: true.into(),
+        cumulative_gas_used: 21_000,
+        logs,
+    };
+    let receipt = ferrum_stf::TxReceipt {
+        envelope: alloy_consensus::ReceiptEnvelope::Legacy(receipt.with_bloom()),
+        gas_used: 21_000,
+        contract_address: None,
+        output: Bytes::new(),
+        effective_gas_price: 0,
+    };
+    (tx, receipt)
+}
+
+fn transfer_log(token: Address, from: Address, to: Address) -> alloy_primitives::Log {
+    alloy_primitives::Log::new_unchecked(
+        token,
+        vec![
+            ferrum_state::ERC20_TRANSFER_TOPIC,
+            from.into_word(),
+            to.into_word(),
+        ],
+        U256::from(5u64).to_be_bytes::<32>().to_vec().into(),
+    )
+}
+
+#[test]
+fn address_and_token_indexes_page_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let mut tree = MerkleTree::new();
+    let (alice, bob, carol) = (
+        Address::repeat_byte(0xa1),
+        Address::repeat_byte(0xb0),
+        Address::repeat_byte(0xc0),
+    );
+    let (token, nft) = (Address::repeat_byte(0x70), Address::repeat_byte(0x71));
+    let mut parent = B256::ZERO;
+    let mut serial = 0;
+    for number in 0..4u64 {
+        let (mut b, leaves) = block(number, parent, StateWrites::default(), &mut tree);
+        // Block n: alice → bob twice; from block 2 on, the second also moves a token from bob to carol, and an
+        // ERC-721-shaped Transfer (four topics) that is no ERC-20.
+        for i in 0..2 {
+            let logs = if number >= 2 && i == 1 {
+                let mut nft_log = transfer_log(nft, alice, carol);
+                let mut topics = nft_log.data.topics().to_vec();
+                topics.push(B256::with_last_byte(1));
+                nft_log.data = alloy_primitives::LogData::new_unchecked(topics, Bytes::new());
+                vec![transfer_log(token, bob, carol), nft_log]
+            } else {
+                vec![]
+            };
+            let (tx, r) = indexed_tx(serial, alice, bob, logs);
+            serial += 1;
+            b.transactions.push(tx);
+            b.receipts.push(r);
+        }
+        store.commit_block(&b, &leaves, None).unwrap();
+        parent = b.hash;
+    }
+
+    let all = store.address_txs(&alice, None, 100).unwrap();
+    let expected: Vec<(u64, u32)> = (0..4u64).rev().flat_map(|n| [(n, 1), (n, 0)]).collect();
+    assert_eq!(all, expected);
+    assert_eq!(store.address_txs(&bob, None, 100).unwrap(), expected);
+    // Paging: strictly before the cursor, across block boundaries, never past the limit.
+    assert_eq!(
+        store.address_txs(&alice, Some((2, 0)), 3).unwrap(),
+        vec![(1, 1), (1, 0), (0, 1)]
+    );
+    assert_eq!(
+        store.address_txs(&alice, Some((2, 1)), 1).unwrap(),
+        vec![(2, 0)]
+    );
+    assert!(
+        store
+            .address_txs(&alice, Some((0, 0)), 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.address_txs(&alice, None, 0).unwrap().is_empty());
+    // Carol only appears as a token recipient.
+    assert_eq!(
+        store.address_txs(&carol, None, 100).unwrap(),
+        vec![(3, 1), (2, 1)]
+    );
+    assert!(store.address_txs(&token, None, 100).unwrap().is_empty());
+    assert!(
+        store
+            .address_txs(&Address::repeat_byte(0xee), None, 100)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Only the ERC-20 is a token, with the block of its first transfer; paging by address.
+    assert_eq!(store.tokens(None, 100).unwrap(), vec![(token, 2)]);
+    assert!(store.tokens(Some(&token), 100).unwrap().is_empty());
+
+    // The indexes survive a reopen (written in the block's own batch).
+    drop(store);
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    assert_eq!(store.address_txs(&alice, None, 100).unwrap(), expected);
+    assert_eq!(store.tokens(None, 100).unwrap(), vec![(token, 2)]);
+}

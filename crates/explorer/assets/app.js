@@ -78,12 +78,14 @@ async function token(address) {
       const [name, symbol, decimals, supply] = await Promise.all(
         ['0x06fdde03', '0x95d89b41', '0x313ce567', '0x18160ddd'].map((s) => call(address, s)));
       if (!symbol || symbol === '0x') return null;
+      // Whatever a contract answers: a 32-byte word at most 77 (10^77 fits a uint256), else 0 (raw units).
+      const d = /^0x[0-9a-fA-F]{64}$/.test(decimals ?? '') ? BigInt(decimals) : 0n;
       return {
         address, name: abiString(name) ?? '?', symbol: abiString(symbol) ?? '?',
-        decimals: decimals && decimals !== '0x' ? num(decimals) : 18,
-        supply: supply && supply !== '0x' ? BigInt(supply) : null,
+        decimals: d <= 77n ? Number(d) : 0,
+        supply: /^0x[0-9a-fA-F]{64}$/.test(supply ?? '') ? BigInt(supply) : null,
       };
-    })());
+    })().catch(() => null));
   }
   return tokenCache.get(key);
 }
@@ -133,7 +135,13 @@ let recentBlocks = [];
 let recentTxs = [];
 let lastRoute = null;
 const view = () => document.getElementById('view');
-function show(content) { view().innerHTML = piece(content); }
+// Each render gets a number; a slower, older one (e.g. a refresh started by a new block) must not replace it.
+let renderSeq = 0;
+let shownSeq = 0;
+function show(content) {
+  if (shownSeq !== renderSeq) return;
+  view().innerHTML = piece(content);
+}
 
 function remember(block) {
   if (recentBlocks.some((b) => b.hash === block.hash)) return false;
@@ -250,8 +258,9 @@ async function addressPage(address, before) {
   const self = isContract ? await token(address) : null;
   const holdings = (await Promise.all(tokens.map(async (tk) => {
     const [meta, bal] = await Promise.all([token(tk.address), call(tk.address, '0x70a08231' + word(address))]);
-    return meta && bal && BigInt(bal) > 0n ? html`<tr><td><a href="#/address/${tk.address}">${meta.symbol}</a></td>
-      <td>${units(BigInt(bal), meta.decimals)}</td></tr>` : null;
+    if (!meta || !/^0x[0-9a-fA-F]{64}$/.test(bal ?? '') || BigInt(bal) === 0n) return null;
+    return html`<tr><td><a href="#/address/${tk.address}">${meta.symbol}</a></td>
+      <td>${units(BigInt(bal), meta.decimals)}</td></tr>`;
   }))).filter(Boolean);
   const older = page.next ? html`<button class="more" data-before="${page.next.block}:${page.next.index}">Older transactions</button>` : '';
   show(html`<h1>${isContract ? 'Contract' : 'Address'} <span class="mono">${address}</span></h1>
@@ -272,8 +281,8 @@ async function addressPage(address, before) {
   if (btn) btn.onclick = () => { location.hash = `#/address/${address}/${btn.dataset.before}`; };
 }
 
-async function tokensPage() {
-  const list = await rpc('ferrum_getTokens', [100]);
+async function tokensPage(after) {
+  const list = await rpc('ferrum_getTokens', [100, after ?? null]);
   const rows = await Promise.all(list.map(async (t) => {
     const m = await token(t.address);
     return html`<tr><td>${addrLink(t.address)}</td><td>${m ? m.name : '?'}</td><td>${m ? m.symbol : '?'}</td>
@@ -281,7 +290,8 @@ async function tokensPage() {
   }));
   show(html`<h1>Tokens</h1><div class="panel"><table data-testid="tokens">
     <tr><th>Address</th><th>Name</th><th>Symbol</th><th>Supply</th><th>First transfer</th></tr>${rows}
-    ${rows.length ? '' : html`<tr><td colspan="5" class="muted">No ERC-20 transfers yet</td></tr>`}</table></div>`);
+    ${rows.length ? '' : html`<tr><td colspan="5" class="muted">No ERC-20 transfers yet</td></tr>`}</table>
+    ${list.length === 100 ? html`<a class="more" href="#/tokens/${list[99].address}">Next tokens</a>` : ''}</div>`);
 }
 
 function statusBadge(status, unproven) {
@@ -367,6 +377,7 @@ function pollAgain() {
 // ---- routing ----
 function route() { return (location.hash || '#/').slice(1).split('/').filter(Boolean); }
 async function render() {
+  shownSeq = ++renderSeq;
   const [page, a, b] = route();
   lastRoute = page ?? '';
   try {
@@ -376,7 +387,7 @@ async function render() {
     else if (page === 'address') {
       const before = b ? { block: hex(b.split(':')[0]), index: hex(b.split(':')[1]) } : null;
       await addressPage(a, before);
-    } else if (page === 'tokens') await tokensPage();
+    } else if (page === 'tokens') await tokensPage(a);
     else if (page === 'batches') await batchesPage();
     else if (page === 'batch') await batchPage(a);
     else show(html`<p class="error">Unknown page.</p>`);
@@ -387,6 +398,7 @@ async function render() {
 
 async function search(q) {
   q = q.trim();
+  shownSeq = ++renderSeq;
   if (/^0x[0-9a-fA-F]{40}$/.test(q)) return (location.hash = `#/address/${q}`);
   if (/^\d+$/.test(q)) return (location.hash = `#/block/${q}`);
   const batch = q.match(/^(?:b|batch\s*)#?(\d+)$/i);
@@ -402,7 +414,7 @@ async function search(q) {
 let refreshQueued = false;
 function onHead(head) {
   rpc('eth_getBlockByNumber', [head.number, true]).then((block) => {
-    if (block && remember(block) && lastRoute === '') home();
+    if (block && remember(block) && lastRoute === '') render();
   }).catch(() => {});
   // Pages that change as the chain moves on (batch lifecycle, proof progress, pending transactions).
   if (['batch', 'batches', 'tx'].includes(lastRoute) && !refreshQueued) {

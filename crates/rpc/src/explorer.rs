@@ -90,13 +90,14 @@ impl ExplorerApiServer for ExplorerApi {
             })
             .transpose()?;
         let store = &self.chain.store;
+        // A block being committed is indexed before the head moves to it: read only below the visible head.
         let head = self.chain.head().header.number;
+        let visible_end = (head.saturating_add(1), 0);
+        let before = Some(before.map_or(visible_end, |b| b.min(visible_end)));
         // One more than asked tells whether a next page exists.
         let mut locations = store
             .address_txs(&address, before, limit + 1)
             .map_err(internal)?;
-        // A block being committed may be indexed before the head moves to it.
-        locations.retain(|&(n, _)| n <= head);
         let next = (locations.len() > limit).then(|| {
             let (n, i) = locations[limit - 1];
             TxCursor {

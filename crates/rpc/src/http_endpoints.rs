@@ -40,6 +40,9 @@ pub(crate) struct HttpEndpoints<S> {
     explorer: bool,
 }
 
+/// The explorer's `Content-Security-Policy`.
+const EXPLORER_CSP: &str = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:";
+
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// What a plain `GET` of `path` is, when it is not JSON-RPC's.
@@ -140,11 +143,18 @@ where
                 Ok(r)
             }),
             Some(Route::Explorer(asset)) => Box::pin(async move {
-                Ok(response(
-                    http::StatusCode::OK,
-                    asset.content_type,
-                    asset.body.into(),
-                ))
+                let mut r = response(http::StatusCode::OK, asset.content_type, asset.body.into());
+                let headers = r.headers_mut();
+                // The page loads only its own files and talks only to this node, whatever a chain's data says.
+                headers.insert(
+                    http::header::CONTENT_SECURITY_POLICY,
+                    http::HeaderValue::from_static(EXPLORER_CSP),
+                );
+                headers.insert(
+                    http::header::X_CONTENT_TYPE_OPTIONS,
+                    http::HeaderValue::from_static("nosniff"),
+                );
+                Ok(r)
             }),
             Some(Route::NotFound) => Box::pin(async move {
                 Ok(response(

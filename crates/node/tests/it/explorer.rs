@@ -61,9 +61,9 @@ async fn a_node_without_the_explorer_serves_no_page() {
     config.rpc.explorer = false;
     let node = ferrum_node::spawn(config).await.unwrap();
     let base = node.http_url();
-    let (status, _, location, _) = get(&format!("{base}/explorer/")).await;
+    let (status, _, _, _) = get(&format!("{base}/explorer/")).await;
     assert_ne!(status, 200);
-    let (status, _, _, _) = get(&format!("{base}/")).await;
+    let (status, _, location, _) = get(&format!("{base}/")).await;
     assert!(location.is_none() && status != 302, "{status}");
     node.stop().await.unwrap();
 }
@@ -89,6 +89,11 @@ async fn the_explorer_shows_the_chain_live_in_a_real_browser() {
     // The files, on the RPC port, and a browser's "/" sent to them.
     let (status, _, location, _) = get(&format!("{url}/")).await;
     assert_eq!((status, location.as_deref()), (302, Some("/explorer/")));
+    let resp = alloy::transports::http::reqwest::get(format!("{url}/explorer/"))
+        .await
+        .unwrap();
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
     let (status, content_type, _, body) = get(&format!("{url}/explorer/")).await;
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/html") && body.contains("app.js"));

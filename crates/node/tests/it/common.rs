@@ -6,7 +6,7 @@ use std::{
 };
 
 use alloy::{
-    network::EthereumWallet,
+    network::{EthereumWallet, TransactionBuilder},
     providers::{Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
@@ -94,6 +94,81 @@ pub(crate) async fn call(url: &str, method: &str, params: Value) -> Value {
 
 pub(crate) fn bench_token_code() -> alloy_primitives::Bytes {
     ferrum_node::bench::bench_token_creation_code().unwrap()
+}
+
+/// Deploys the bench ERC-20 with `supply` minted to the sender; the (successful) deployment's receipt.
+pub(crate) async fn deploy_token(
+    p: &impl Provider,
+    supply: U256,
+) -> alloy::rpc::types::TransactionReceipt {
+    let mut code = bench_token_code().to_vec();
+    code.extend_from_slice(&supply.to_be_bytes::<32>());
+    let receipt = p
+        .send_transaction(
+            alloy::rpc::types::TransactionRequest::default()
+                .with_deploy_code(alloy_primitives::Bytes::from(code)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    receipt
+}
+
+/// Sends `value` wei to `to` and waits for the (successful) receipt.
+pub(crate) async fn transfer(
+    p: &impl Provider,
+    to: alloy_primitives::Address,
+    value: U256,
+) -> alloy::rpc::types::TransactionReceipt {
+    let receipt = p
+        .send_transaction(
+            alloy::rpc::types::TransactionRequest::default()
+                .with_to(to)
+                .with_value(value),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    receipt
+}
+
+/// A plain HTTP `GET` that does not follow redirects.
+pub(crate) struct HttpGet {
+    pub(crate) status: u16,
+    headers: alloy::transports::http::reqwest::header::HeaderMap,
+    pub(crate) body: String,
+}
+
+impl HttpGet {
+    /// The header's value, `""` when absent.
+    pub(crate) fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+pub(crate) async fn http_get(url: &str) -> HttpGet {
+    let resp = alloy::transports::http::reqwest::Client::builder()
+        .redirect(alloy::transports::http::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .expect("http");
+    HttpGet {
+        status: resp.status().as_u16(),
+        headers: resp.headers().clone(),
+        body: resp.text().await.expect("body"),
+    }
 }
 
 /// A port that was free a moment ago (for a child process that must know its port up front).

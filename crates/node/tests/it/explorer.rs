@@ -22,29 +22,6 @@ sol! {
     function transfer(address to, uint256 value) external returns (bool);
 }
 
-async fn get(url: &str) -> (u16, String, Option<String>, String) {
-    let resp = alloy::transports::http::reqwest::Client::builder()
-        .redirect(alloy::transports::http::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(url)
-        .send()
-        .await
-        .expect("http");
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let (status, content_type, location) = (
-        resp.status().as_u16(),
-        header("content-type").unwrap_or_default(),
-        header("location"),
-    );
-    (status, content_type, location, resp.text().await.unwrap())
-}
-
 fn hashes(page: &Value) -> Vec<String> {
     page["transactions"]
         .as_array()
@@ -61,10 +38,13 @@ async fn a_node_without_the_explorer_serves_no_page() {
     config.rpc.explorer = false;
     let node = ferrum_node::spawn(config).await.unwrap();
     let base = node.http_url();
-    let (status, _, _, _) = get(&format!("{base}/explorer/")).await;
-    assert_ne!(status, 200);
-    let (status, _, location, _) = get(&format!("{base}/")).await;
-    assert!(location.is_none() && status != 302, "{status}");
+    assert_ne!(http_get(&format!("{base}/explorer/")).await.status, 200);
+    let r = http_get(&format!("{base}/")).await;
+    assert!(
+        r.header("location").is_empty() && r.status != 302,
+        "{}",
+        r.status
+    );
     node.stop().await.unwrap();
 }
 
@@ -87,36 +67,28 @@ async fn the_explorer_shows_the_chain_live_in_a_real_browser() {
     let url = node.http_url();
 
     // The files, on the RPC port, and a browser's "/" sent to them.
-    let (status, _, location, _) = get(&format!("{url}/")).await;
-    assert_eq!((status, location.as_deref()), (302, Some("/explorer/")));
-    let resp = alloy::transports::http::reqwest::get(format!("{url}/explorer/"))
-        .await
-        .unwrap();
-    let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+    let r = http_get(&format!("{url}/")).await;
+    assert_eq!((r.status, r.header("location")), (302, "/explorer/"));
+    let r = http_get(&format!("{url}/explorer/")).await;
+    assert_eq!(r.status, 200);
+    let csp = r.header("content-security-policy");
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
-    let (status, content_type, _, body) = get(&format!("{url}/explorer/")).await;
-    assert_eq!(status, 200);
-    assert!(content_type.starts_with("text/html") && body.contains("app.js"));
-    let (status, content_type, _, _) = get(&format!("{url}/explorer/app.js")).await;
+    assert!(r.header("content-type").starts_with("text/html") && r.body.contains("app.js"));
+    let r = http_get(&format!("{url}/explorer/app.js")).await;
     assert_eq!(
-        (status, content_type.as_str()),
+        (r.status, r.header("content-type")),
         (200, "text/javascript; charset=utf-8")
     );
-    assert_eq!(get(&format!("{url}/explorer/secret")).await.0, 404);
+    assert_eq!(
+        http_get(&format!("{url}/explorer/secret")).await.status,
+        404
+    );
 
     // A token: deployed by alice, 5 units to bob.
     let alice = signer(0);
     let bob = Address::repeat_byte(0xb0);
     let p = provider(&url, alice.clone());
-    let mut code = bench_token_code().to_vec();
-    code.extend_from_slice(&ether(1_000).to_be_bytes::<32>());
-    let deploy = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(code))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let deploy = deploy_token(&p, ether(1_000)).await;
     let token = deploy.contract_address.unwrap();
     let token_block = deploy.block_number.unwrap();
     let send = p

@@ -1,26 +1,10 @@
 //! Prometheus `/metrics` and `/health` on the RPC port of a real node.
 
-use alloy::{network::TransactionBuilder, providers::Provider, rpc::types::TransactionRequest};
+use alloy::providers::Provider;
 use alloy_primitives::{Address, U256};
 use serde_json::{Value, json};
 
 use crate::common::*;
-
-async fn get(url: &str) -> (u16, String, String) {
-    let resp = alloy::transports::http::reqwest::Client::new()
-        .get(url)
-        .send()
-        .await
-        .expect("http");
-    let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, content_type, resp.text().await.expect("body"))
-}
 
 /// The value of the sample `name` (with its labels, exactly as exposed).
 fn sample(text: &str, name: &str) -> f64 {
@@ -36,33 +20,24 @@ async fn metrics_and_health_follow_the_chain() {
     let url = node.http_url();
     let base = url.trim_end_matches('/');
 
-    let (status, _, body) = get(&format!("{base}/health")).await;
-    assert_eq!(status, 200, "{body}");
-    let health: Value = serde_json::from_str(&body).unwrap();
+    let r = http_get(&format!("{base}/health")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let health: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["block"], 0);
 
     let p = provider(&url, signer(0));
     for _ in 0..3 {
-        let r = p
-            .send_transaction(
-                TransactionRequest::default()
-                    .with_to(Address::repeat_byte(0xb0))
-                    .with_value(U256::from(1u64)),
-            )
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(r.status());
+        transfer(&p, Address::repeat_byte(0xb0), U256::from(1u64)).await;
     }
     // An unknown method is counted under "unknown", not under its (unbounded) name.
     let _ = call(&url, "no_suchMethod", json!([])).await;
 
     let height = p.get_block_number().await.unwrap();
-    let (status, content_type, text) = get(&format!("{base}/metrics")).await;
-    assert_eq!(status, 200);
+    let r = http_get(&format!("{base}/metrics")).await;
+    let content_type = r.header("content-type").to_owned();
+    let text = r.body;
+    assert_eq!(r.status, 200);
     assert!(
         content_type.starts_with("application/openmetrics-text"),
         "{content_type}"
@@ -116,8 +91,7 @@ async fn metrics_and_health_follow_the_chain() {
         call(&url, "eth_chainId", json!([])).await["result"],
         json!("0x10e")
     );
-    let (status, _, _) = get(&format!("{base}/other")).await;
-    assert_ne!(status, 200);
+    assert_ne!(http_get(&format!("{base}/other")).await.status, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,22 +104,16 @@ async fn the_l1_senders_costs_are_counted() {
     let node = ferrum_node::spawn(config).await.unwrap();
     let url = node.http_url();
     let base = url.trim_end_matches('/');
-    let r = provider(&url, signer(0))
-        .send_transaction(
-            TransactionRequest::default()
-                .with_to(Address::repeat_byte(0xb1))
-                .with_value(U256::from(1u64)),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(r.status());
+    transfer(
+        &provider(&url, signer(0)),
+        Address::repeat_byte(0xb1),
+        U256::from(1u64),
+    )
+    .await;
     // Wait until a batch is executed on L1: a commit, a proof and an execution were mined.
     let mut text = String::new();
     for _ in 0..600 {
-        text = get(&format!("{base}/metrics")).await.2;
+        text = http_get(&format!("{base}/metrics")).await.body;
         if sample(&text, r#"ferrum_batch_number{stage="executed"}"#) >= 1.0 {
             break;
         }

@@ -20,20 +20,6 @@ sol! {
     function balanceOf(address owner) external view returns (uint256);
 }
 
-async fn deploy_token(p: &impl Provider, supply: U256) -> Address {
-    let mut code = bench_token_code().to_vec();
-    code.extend_from_slice(&supply.to_be_bytes::<32>());
-    let receipt = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(code))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(receipt.status());
-    receipt.contract_address.expect("contract address")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transfer_deploy_call_logs_estimate_and_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,7 +54,10 @@ async fn transfer_deploy_call_logs_estimate_and_restart() {
 
     // Deploy the token, call it, transfer, read logs.
     let supply = ether(1_000_000);
-    let token = deploy_token(&p, supply).await;
+    let token = deploy_token(&p, supply)
+        .await
+        .contract_address
+        .expect("contract address");
     assert!(!p.get_code_at(token).await.unwrap().is_empty());
     let bal = p
         .call(
@@ -283,7 +272,10 @@ async fn subscriptions_deliver_heads_and_filtered_logs() {
     let node = start(dir.path()).await;
     let alice = signer(1);
     let p = provider(&node.http_url(), alice.clone());
-    let token = deploy_token(&p, ether(10)).await;
+    let token = deploy_token(&p, ether(10))
+        .await
+        .contract_address
+        .expect("contract address");
 
     let (tx, rx) = jsonrpsee::client_transport::ws::WsTransportClientBuilder::default()
         .build(node.ws_url().parse().unwrap())

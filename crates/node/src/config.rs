@@ -42,7 +42,7 @@ pub struct ProverSection {
     pub workers: usize,
     /// Threads of the proving pool the workers share (0: one per core).
     pub threads: usize,
-    /// Cycles per proof segment (1 to 2^22): memory grows with it (about 1.4 GB at 2^19).
+    /// Cycles per proof segment (1 to 2^22): memory grows with it (a batch proof peaks at about 4.3–4.7 GB at 2^20, 3.3–3.4 GB at 2^19).
     pub segment_cycles: u64,
     /// Seconds without a heartbeat after which a proving job is taken again.
     pub heartbeat_timeout_secs: u64,

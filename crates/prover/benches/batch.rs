@@ -5,6 +5,7 @@
 //!   cargo bench -p ferrum-prover --bench batch                       # cycles and witness bytes
 //!   FERRUM_BENCH_PROVE=1 cargo bench -p ferrum-prover --bench batch  # and proofs (minutes on 2 cores)
 //!   FERRUM_BENCH_TXS=1,10 ...                                        # batch sizes (default 1,10,100)
+//!   FERRUM_BENCH_SEGMENT_LOG2=20 ...                                 # segments of 2^20 cycles (default 2^19)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use std::{collections::BTreeMap, time::Instant};
@@ -139,6 +140,14 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
+    let options = ProveOptions {
+        segment_cycles: std::env::var("FERRUM_BENCH_SEGMENT_LOG2")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .map_or(ProveOptions::default().segment_cycles, |log2| 1 << log2),
+        ..ProveOptions::default()
+    };
+    println!("segments of {} cycles", options.segment_cycles);
     let guest = BatchGuest::embedded().unwrap();
     println!(
         "batch guest {} ({} bytes)",
@@ -171,9 +180,7 @@ fn main() {
                 // Peak memory of this proof alone: reset the high-water mark.
                 let _ = std::fs::write("/proc/self/clear_refs", "5");
                 let start = Instant::now();
-                let proof =
-                    prove_batch(&guest, &witness, &ProveOptions::default(), &mut |_, _| true)
-                        .unwrap();
+                let proof = prove_batch(&guest, &witness, &options, &mut |_, _| true).unwrap();
                 let secs = start.elapsed().as_secs_f64();
                 let vstart = Instant::now();
                 verify_batch(&guest, &proof.bytes, &proof.public_input).unwrap();

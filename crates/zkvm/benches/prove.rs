@@ -1,5 +1,8 @@
-//! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production] [seg=LOG2]]`.
+//! Proving benchmark: `cargo bench -p ferrum-zkvm [-- LOG2_MIN LOG2_MAX [fast|production] [seg=LOG2]
+//! [poseidon2]]`.
 //! With `FERRUM_PROFILE=1` it also prints the time of each proving phase.
+//!
+//! With `poseidon2` the proofs commit with Poseidon2 instead of BLAKE3 ([`ProofHash`]).
 //!
 //! With `seg=LOG2` the run is proved in segments of 2^LOG2 cycles (`prove_segments`) and the
 //! times, sizes and memory are for all segments together.
@@ -13,8 +16,8 @@ use std::time::Instant;
 
 use ferrum_zkvm::asm::{self, reg::*};
 use ferrum_zkvm::{
-    CPU_COLUMNS, FAST_TEST, PRODUCTION, Program, prove, prove_segments, syscall, verify,
-    verify_segments,
+    CPU_COLUMNS, FAST_TEST, PRODUCTION, Program, ProofHash, SecurityParams, prove, prove_segments,
+    syscall, verify, verify_segments,
 };
 
 /// A loop of `iters` iterations, 8 instructions each: about `8 * iters` cycles.
@@ -70,16 +73,28 @@ fn main() {
     let seg: Option<u32> = all
         .iter()
         .find_map(|a| a.strip_prefix("seg=")?.parse().ok());
-    let args: Vec<String> = all.into_iter().filter(|a| !a.starts_with("seg=")).collect();
+    let hash = if all.iter().any(|a| a == "poseidon2") {
+        ProofHash::Poseidon2
+    } else {
+        ProofHash::Blake3
+    };
+    let args: Vec<String> = all
+        .into_iter()
+        .filter(|a| !a.starts_with("seg=") && a != "poseidon2")
+        .collect();
     let lo: u32 = args.first().and_then(|s| s.parse().ok()).unwrap_or(16);
     let hi: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(lo);
-    let params = if args.get(2).map(String::as_str) == Some("fast") {
-        FAST_TEST
-    } else {
-        PRODUCTION
+    let params = SecurityParams {
+        hash,
+        ..if args.get(2).map(String::as_str) == Some("fast") {
+            FAST_TEST
+        } else {
+            PRODUCTION
+        }
     };
     println!(
-        "params: log_blowup {} queries {} pow {} ({} conjectured bits); CPU columns {}",
+        "params: {:?}, log_blowup {} queries {} pow {} ({} conjectured bits); CPU columns {}",
+        params.hash,
         params.log_blowup,
         params.num_queries,
         params.query_pow_bits,

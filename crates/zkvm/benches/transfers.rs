@@ -1,5 +1,6 @@
 //! Cost of a signed Ethereum transaction in the zkVM: `cargo bench -p ferrum-zkvm --bench transfers
-//! [-- N [fast|production]]` (N transactions per kind, default 2; FAST_TEST by default).
+//! [-- N [fast|production] [poseidon2]]` (N transactions per kind, default 2; FAST_TEST by default;
+//! `poseidon2` commits with Poseidon2 instead of BLAKE3).
 //!
 //! Runs the `transfers` guest (revm over an in-memory state; each signer recovered from a real
 //! signed EIP-1559 transaction) with N and with 2N ETH transfers, then ERC-20 transfers, built
@@ -18,7 +19,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ferrum_zkvm::{
-    Chip, ExecConfig, FAST_TEST, PRODUCTION, Program, ProofStats, execute, prove, verify,
+    Chip, ExecConfig, FAST_TEST, PRODUCTION, Program, ProofHash, ProofStats, SecurityParams,
+    execute, prove, verify,
 };
 use support::{Kind, input};
 
@@ -78,10 +80,14 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(2);
-    let params = if args.iter().any(|a| a == "production") {
-        &PRODUCTION
-    } else {
-        &FAST_TEST
+    let production = args.iter().any(|a| a == "production");
+    let params = &SecurityParams {
+        hash: if args.iter().any(|a| a == "poseidon2") {
+            ProofHash::Poseidon2
+        } else {
+            ProofHash::Blake3
+        },
+        ..if production { PRODUCTION } else { FAST_TEST }
     };
     let chips = program("transfers.elf");
     let plain = program("transfers-nochips.elf");
@@ -100,7 +106,9 @@ fn main() {
         let start = Instant::now();
         let (claim, proof, stats) = prove(&chips, &large, params).unwrap();
         let prove_s = start.elapsed().as_secs_f64();
+        let start = Instant::now();
         verify(&chips, &claim, &proof, params).unwrap();
+        let verify_s = start.elapsed().as_secs_f64();
         let cpu_cells = row_cells(&stats, "cpu");
         let mut proven = per(c1, c2);
         println!("{name} cpu_cycles_per_tx {:.0}", per(c1, c2));
@@ -116,16 +124,17 @@ fn main() {
         println!("{name} cycles_per_tx {proven:.0}");
         println!("{name} cycles_per_tx_without_chips {:.0}", per(p1, p2));
         println!(
-            "{name} proof of {} txs (+ setup): {} cycles, proved in {prove_s:.2} s ({:.1} kHz), {} bytes, {} params",
+            "{name} proof of {} txs (+ setup): {} cycles, proved in {prove_s:.2} s ({:.1} kHz), {} bytes, verified in {verify_s:.2} s, {} params, {:?}",
             2 * n,
             stats.cycles,
             stats.cycles as f64 / prove_s / 1e3,
             proof.bytes.len(),
-            if std::ptr::eq(params, &PRODUCTION) {
+            if production {
                 "production"
             } else {
                 "fast_test"
             },
+            params.hash,
         );
         for t in &stats.tables {
             println!(

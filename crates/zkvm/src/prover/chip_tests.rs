@@ -538,10 +538,17 @@ fn keccak_and_blake2s_calls_in_one_run_verify_in_segments() {
     let mut data: Vec<u32> = blocks.iter().flatten().copied().collect();
     data.resize(256 + KECCAK_WORDS, 0);
     let p = Program::from_elf(&asm::elf(&code, &data)).unwrap();
-    let (claim, segments) = prove_segments(&p, &[], 8, 1 << 20, &FAST_TEST).unwrap();
-    assert!(segments.len() >= 3);
-    assert_eq!(claim.exit_code, compress(&blocks[0])[0]);
-    assert_eq!(verify_segments(&p, &segments, &FAST_TEST).unwrap(), claim);
+    // Both hashes: every table, chips included, proves and verifies with Poseidon2 commitments too.
+    let poseidon2 = SecurityParams {
+        hash: ProofHash::Poseidon2,
+        ..FAST_TEST
+    };
+    for params in [FAST_TEST, poseidon2] {
+        let (claim, segments) = prove_segments(&p, &[], 8, 1 << 20, &params).unwrap();
+        assert!(segments.len() >= 3);
+        assert_eq!(claim.exit_code, compress(&blocks[0])[0]);
+        assert_eq!(verify_segments(&p, &segments, &params).unwrap(), claim);
+    }
 }
 
 fn blake2s_row(t: &mut MainTraces, row: usize) -> &mut Blake2sCols<Val> {

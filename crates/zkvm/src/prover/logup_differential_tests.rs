@@ -32,6 +32,10 @@ use p3_lookup::{InteractionSymbolicBuilder, Kind, LogUpGadget, Lookup, LookupPro
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 
+use super::config::{
+    Challenge,
+    blake3::{Config, config},
+};
 use super::test_runs::{BUSY_INPUT, HonestRun, busy_program, honest_run};
 use super::*;
 

@@ -8,6 +8,7 @@ mod air;
 mod blake2s;
 mod chips;
 mod columns;
+pub(crate) mod config;
 mod field;
 mod secp256k1;
 mod trace;
@@ -15,19 +16,9 @@ mod trace;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use p3_air::BaseAir;
-use p3_baby_bear::BabyBear;
 use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
-use p3_blake3::Blake3;
-use p3_challenger::{HashChallenger, SerializingChallenger32};
-use p3_commit::ExtensionMmcs;
-use p3_dft::Radix2DFTSmallBatch;
 use p3_field::PrimeCharacteristicRing;
-use p3_field::extension::BinomialExtensionField;
-use p3_fri::{FriParameters, TwoAdicFriPcs};
 use p3_matrix::Matrix;
-use p3_merkle_tree::MerkleTreeMmcs;
-use p3_symmetric::{CompressionFunctionFromHasher, SerializingHasher};
-use p3_uni_stark::StarkConfig;
 
 use self::air::{CPU_PUBLIC_VALUES, ZkvmAir};
 use crate::error::{ProveError, VerifyError};
@@ -40,23 +31,8 @@ fn log2_strict(n: usize) -> usize {
     n.trailing_zeros() as usize
 }
 
-type Val = BabyBear;
-type Challenge = BinomialExtensionField<Val, 4>;
-/// Leaf hashing: each row's field elements serialized (4 bytes each, little-endian) into
-/// BLAKE3; many rows are hashed at once, one SIMD lane per row.
-type Hash = SerializingHasher<Blake3>;
-/// 2-to-1 compression: BLAKE3 of the two 32-byte children.
-type Compress = CompressionFunctionFromHasher<Blake3, 2, 32>;
-type ValMmcs = MerkleTreeMmcs<Val, u8, Hash, Compress, 2, 32>;
-type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
-/// Fiat-Shamir over BLAKE3 of the serialized transcript.
-type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Blake3, 32>>;
-/// Plonky3's DFT that parallelises over groups of rows sharing twiddles and packs the field even
-/// for narrow matrices (our LogUp and quotient traces): about 10 % faster proofs at 2^19 cycles
-/// than `Radix2DitParallel` (session 5, alternating runs).
-type Dft = Radix2DFTSmallBatch<Val>;
-type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
-type Config = StarkConfig<Pcs, Challenge, Challenger>;
+pub use self::config::ProofHash;
+use self::config::{Val, with_config};
 
 /// Longest run one proof covers (the memory argument's timestamp gaps are 24-bit).
 pub const MAX_SEGMENT_CYCLES: u64 = 1 << 22;
@@ -88,6 +64,9 @@ pub struct SecurityParams {
     pub max_log_arity: usize,
     /// log2 of the length of FRI's final polynomial.
     pub log_final_poly_len: usize,
+    /// The hash of the Merkle commitments and the transcript (a proof verifies only with the hash
+    /// it was made with).
+    pub hash: ProofHash,
 }
 
 impl SecurityParams {
@@ -122,6 +101,7 @@ pub const PRODUCTION: SecurityParams = SecurityParams {
     query_pow_bits: 16,
     max_log_arity: 3,
     log_final_poly_len: 0,
+    hash: ProofHash::Blake3,
 };
 
 impl SecurityParams {
@@ -140,8 +120,12 @@ impl SecurityParams {
         let params = p3_uni_stark::StarkSecurityParams::new(
             fri,
             CHALLENGE_FIELD_BITS,
-            // BLAKE3 Merkle trees: 256-bit digests, 128 bits of collision resistance.
-            128,
+            // Collision resistance of the Merkle trees: BLAKE3's 256-bit digests give 128 bits,
+            // Poseidon2's 8 BabyBear elements (248 bits) 124.
+            match self.hash {
+                ProofHash::Blake3 => 128,
+                ProofHash::Poseidon2 => 124,
+            },
             1024,
             3,
             2,
@@ -161,23 +145,8 @@ pub const FAST_TEST: SecurityParams = SecurityParams {
     query_pow_bits: 0,
     max_log_arity: 1,
     log_final_poly_len: 0,
+    hash: ProofHash::Blake3,
 };
-
-fn config(p: &SecurityParams) -> Config {
-    let val_mmcs = ValMmcs::new(Hash::new(Blake3), Compress::new(Blake3), 0);
-    let fri = FriParameters {
-        log_blowup: p.log_blowup,
-        log_final_poly_len: p.log_final_poly_len,
-        max_log_arity: p.max_log_arity,
-        num_queries: p.num_queries,
-        batch_proof_of_work_bits: 0,
-        commit_proof_of_work_bits: p.commit_pow_bits,
-        query_proof_of_work_bits: p.query_pow_bits,
-        mmcs: ChallengeMmcs::new(val_mmcs.clone()),
-    };
-    let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
-    Config::new(pcs, Challenger::from_hasher(Vec::new(), Blake3))
-}
 
 /// The machine state a run starts in (the program's non-zero data words; registers 0), as
 /// [`SegmentProof::final_state`] lists a state.
@@ -652,33 +621,32 @@ fn prove_segment(
             .collect(),
     };
     let pvs = public_values(&seg, airs.len());
-    let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
-        .iter()
-        .zip(mats)
-        .zip(&pvs)
-        .map(|((air, trace), pv)| StarkInstance {
-            air,
-            trace,
-            public_values: pv.clone(),
-        })
-        .collect();
-    let config = config(params);
-    let proof = catch_unwind(AssertUnwindSafe(|| {
-        let data = tracing::info_span!("preprocessed commitments")
-            .in_scope(|| ProverData::from_instances(&config, &instances))
-            .map_err(|e| format!("{e:?}"))?;
-        prove_batch(&config, &instances, &data).map_err(|e| format!("{e:?}"))
-    }))
-    .map_err(|p| ProveError::Stark(panic_message(&p)))?
-    .map_err(ProveError::Stark)?;
-    for (t, inst) in stats.tables.iter_mut().zip(&proof.opened_values.instances) {
-        t.aux_width = inst.permutation_local.len();
-    }
-    let bytes = postcard::to_allocvec(&Envelope {
-        chips: chips_mask(&seg.chips),
-        proof,
-    })
-    .map_err(|e| ProveError::Stark(e.to_string()))?;
+    let chips = chips_mask(&seg.chips);
+    let bytes = with_config!(params, config => {
+        let instances: Vec<StarkInstance<'_, _, ZkvmAir>> = airs
+            .iter()
+            .zip(&mats)
+            .zip(&pvs)
+            .map(|((air, trace), pv)| StarkInstance {
+                air,
+                trace,
+                public_values: pv.clone(),
+            })
+            .collect();
+        let proof = catch_unwind(AssertUnwindSafe(|| {
+            let data = tracing::info_span!("preprocessed commitments")
+                .in_scope(|| ProverData::from_instances(&config, &instances))
+                .map_err(|e| format!("{e:?}"))?;
+            prove_batch(&config, &instances, &data).map_err(|e| format!("{e:?}"))
+        }))
+        .map_err(|p| ProveError::Stark(panic_message(&p)))?
+        .map_err(ProveError::Stark)?;
+        for (t, inst) in stats.tables.iter_mut().zip(&proof.opened_values.instances) {
+            t.aux_width = inst.permutation_local.len();
+        }
+        postcard::to_allocvec(&Envelope { chips, proof })
+            .map_err(|e| ProveError::Stark(e.to_string()))?
+    });
     let sp = SegmentProof {
         proof: Proof { bytes },
         end_pc: seg.end_pc,
@@ -791,23 +759,48 @@ fn verify_segment(
     proof: &Proof,
     params: &SecurityParams,
 ) -> Result<(), VerifyError> {
-    let Envelope { chips: mask, proof }: Envelope<BatchProof<Config>> =
-        postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    with_config!(params, config => {
+        let Envelope { chips: mask, proof }: Envelope<BatchProof<_>> =
+            postcard::from_bytes(&proof.bytes)
+                .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        seg.chips = chips_of(mask)?;
+        let airs = checked_airs(program, &seg, &proof.degree_bits)?;
+        let pvs = public_values(&seg, airs.len());
+        catch_unwind(AssertUnwindSafe(|| {
+            let data = ProverData::from_airs_and_degrees(&config, &airs, &proof.degree_bits)
+                .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
+            verify_batch(&config, &airs, &proof, &pvs, &data.common)
+                .map_err(|e| VerifyError::Stark(format!("{e:?}")))
+        }))
+        .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
+    })
+}
+
+/// The chips a proof's envelope says the segment calls.
+fn chips_of(mask: u32) -> Result<[bool; chips::NUM_CHIPS], VerifyError> {
     if mask >> chips::NUM_CHIPS != 0 {
         return Err(VerifyError::Shape(format!("unknown chips {mask:#x}")));
     }
-    seg.chips = core::array::from_fn(|i| mask >> i & 1 == 1);
-    let seg = &seg;
+    Ok(core::array::from_fn(|i| mask >> i & 1 == 1))
+}
+
+/// The segment's tables, once the proof's table sizes are checked against them: preprocessed
+/// tables have their own size, the others at most a segment's.
+fn checked_airs(
+    program: &Program,
+    seg: &Segment<'_>,
+    degree_bits: &[usize],
+) -> Result<Vec<ZkvmAir>, VerifyError> {
     let airs = airs(program, seg);
-    if proof.degree_bits.len() != airs.len() {
+    if degree_bits.len() != airs.len() {
         return Err(VerifyError::Shape(format!(
             "{} tables, expected {}",
-            proof.degree_bits.len(),
+            degree_bits.len(),
             airs.len()
         )));
     }
     let max_bits = log2_strict(MAX_SEGMENT_CYCLES as usize);
-    for (i, (air, &bits)) in airs.iter().zip(&proof.degree_bits).enumerate() {
+    for (i, (air, &bits)) in airs.iter().zip(degree_bits).enumerate() {
         let ok = match (air, air.preprocessed()) {
             (_, Some(m)) => bits == log2_strict(m.height()),
             (ZkvmAir::Boundary | ZkvmAir::Keccak, None) => (2..=max_bits + 3).contains(&bits),
@@ -819,15 +812,7 @@ fn verify_segment(
             )));
         }
     }
-    let pvs = public_values(seg, airs.len());
-    let config = config(params);
-    catch_unwind(AssertUnwindSafe(|| {
-        let data = ProverData::from_airs_and_degrees(&config, &airs, &proof.degree_bits)
-            .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
-        verify_batch(&config, &airs, &proof, &pvs, &data.common)
-            .map_err(|e| VerifyError::Stark(format!("{e:?}")))
-    }))
-    .map_err(|p| VerifyError::Malformed(panic_message(&p)))?
+    Ok(airs)
 }
 
 #[cfg(test)]

@@ -325,6 +325,57 @@ fn tampered_proof_bytes_rejected() {
     assert!(verify(&p, &claim, &short, &FAST_TEST).is_err());
 }
 
+/// [`FAST_TEST`] with Poseidon2 commitments and transcript.
+const POSEIDON2_TEST: SecurityParams = SecurityParams {
+    hash: ProofHash::Poseidon2,
+    ..FAST_TEST
+};
+
+#[test]
+fn a_poseidon2_proof_verifies_only_with_its_hash_program_and_claim() {
+    let p = program();
+    let (claim, proof, _) = prove(&p, &[], &POSEIDON2_TEST).unwrap();
+    assert_eq!(claim.output, vec![2]);
+    verify(&p, &claim, &proof, &POSEIDON2_TEST).unwrap();
+    // The same run proven with BLAKE3 is another proof; neither verifies with the other's hash.
+    let (_, _, blake3) = honest();
+    assert!(verify(&p, &claim, &proof, &FAST_TEST).is_err());
+    assert!(verify(&p, &claim, &blake3, &POSEIDON2_TEST).is_err());
+    let other_exit = Claim {
+        exit_code: 3,
+        ..claim.clone()
+    };
+    assert!(verify(&p, &other_exit, &proof, &POSEIDON2_TEST).is_err());
+    let other_output = Claim {
+        output: vec![3],
+        ..claim.clone()
+    };
+    assert!(verify(&p, &other_output, &proof, &POSEIDON2_TEST).is_err());
+    let n = proof.bytes.len();
+    for pos in [0, 1, 40, n / 3, n / 2, 2 * n / 3, n - 40, n - 1] {
+        let mut bad = proof.clone();
+        bad.bytes[pos] ^= 0x01;
+        assert!(
+            verify(&p, &claim, &bad, &POSEIDON2_TEST).is_err(),
+            "flipped byte {pos} of {n} accepted"
+        );
+    }
+}
+
+#[test]
+fn a_forged_trace_has_no_poseidon2_proof() {
+    let p = program();
+    match prove_with(&p, &[], &POSEIDON2_TEST, &mut |t, _| {
+        let r = cpu_row(t, 4);
+        r.res[0] = Val::from_u32(13);
+        r.rd_val[0] = Val::from_u32(13);
+    }) {
+        Err(ProveError::Stark(_)) => {}
+        Err(e) => panic!("unexpected error {e}"),
+        Ok((claim, proof, _)) => assert!(verify(&p, &claim, &proof, &POSEIDON2_TEST).is_err()),
+    }
+}
+
 #[test]
 fn too_long_run_is_refused() {
     let code = vec![asm::jal(ZERO, 0)];

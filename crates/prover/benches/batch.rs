@@ -5,7 +5,7 @@
 //!   cargo bench -p ferrum-prover --bench batch                       # cycles and witness bytes
 //!   FERRUM_BENCH_PROVE=1 cargo bench -p ferrum-prover --bench batch  # and proofs (minutes on 2 cores)
 //!   FERRUM_BENCH_TXS=1,10 ...                                        # batch sizes (default 1,10,100)
-//!   FERRUM_BENCH_SEGMENT_LOG2=20 ...                                 # segments of 2^20 cycles (default 2^19)
+//!   FERRUM_BENCH_SEGMENT_LOG2=20 ...                                 # segments of 2^20 cycles (default DEFAULT_SEGMENT_CYCLES)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use std::{collections::BTreeMap, time::Instant};

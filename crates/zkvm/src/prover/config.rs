@@ -45,7 +45,7 @@ pub(super) mod blake3 {
     type Hash = SerializingHasher<Blake3>;
     /// 2-to-1 compression: BLAKE3 of the two 32-byte children.
     type Compress = CompressionFunctionFromHasher<Blake3, 2, 32>;
-    pub(in super::super) type ValMmcs = MerkleTreeMmcs<Val, u8, Hash, Compress, 2, 32>;
+    type ValMmcs = MerkleTreeMmcs<Val, u8, Hash, Compress, 2, 32>;
     type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
     /// Fiat-Shamir over BLAKE3 of the serialized transcript.
     type Challenger = SerializingChallenger32<Val, HashChallenger<u8, Blake3, 32>>;

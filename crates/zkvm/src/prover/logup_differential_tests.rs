@@ -25,17 +25,14 @@ use std::collections::BTreeMap;
 
 use p3_air::symbolic::{AirLayout, SymbolicExpression};
 use p3_air::{AirBuilder, ExtensionBuilder, PermutationAirBuilder, RowWindow};
-use p3_batch_stark::{ProverData, StarkInstance};
+use p3_batch_stark::ProverData;
 use p3_field::{Algebra, BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
 use p3_lookup::upstream::upstream_eval_fraction;
 use p3_lookup::{InteractionSymbolicBuilder, Kind, LogUpGadget, Lookup, LookupProtocol, Lookups};
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::config::{
-    Challenge,
-    blake3::{Config, config},
-};
+use super::config::{Challenge, blake3::config};
 use super::test_runs::{BUSY_INPUT, HonestRun, busy_program, honest_run};
 use super::*;
 
@@ -233,17 +230,9 @@ fn tables() -> Vec<Table> {
 
     // The columns the proof has: what `prove_segment` and `verify_segment` hand to
     // `p3-batch-stark`, which packs same-bus interactions into shared columns.
-    let instances: Vec<StarkInstance<'_, Config, ZkvmAir>> = airs
-        .iter()
-        .zip(&mains)
-        .zip(&pvs)
-        .map(|((air, trace), pv)| StarkInstance {
-            air,
-            trace,
-            public_values: pv.clone(),
-        })
-        .collect();
-    let data = ProverData::from_instances(&config(&FAST_TEST), &instances).unwrap();
+    let config = config(&FAST_TEST);
+    let instances = instances(&config, &airs, &mains, &pvs);
+    let data = ProverData::from_instances(&config, &instances).unwrap();
     let packed = data.common.lookups;
     assert_eq!(packed.len(), airs.len());
 

@@ -8,7 +8,7 @@ mod air;
 mod blake2s;
 mod chips;
 mod columns;
-pub(crate) mod config;
+mod config;
 mod field;
 mod secp256k1;
 mod trace;
@@ -623,16 +623,7 @@ fn prove_segment(
     let pvs = public_values(&seg, airs.len());
     let chips = chips_mask(&seg.chips);
     let bytes = with_config!(params, config => {
-        let instances: Vec<StarkInstance<'_, _, ZkvmAir>> = airs
-            .iter()
-            .zip(&mats)
-            .zip(&pvs)
-            .map(|((air, trace), pv)| StarkInstance {
-                air,
-                trace,
-                public_values: pv.clone(),
-            })
-            .collect();
+        let instances = instances(&config, &airs, mats.iter().copied(), &pvs);
         let proof = catch_unwind(AssertUnwindSafe(|| {
             let data = tracing::info_span!("preprocessed commitments")
                 .in_scope(|| ProverData::from_instances(&config, &instances))
@@ -660,6 +651,25 @@ fn prove_segment(
         },
     };
     Ok((sp, state_out, stats))
+}
+
+/// The tables of a segment as `p3-batch-stark` proves them: each AIR with its main trace and public values
+/// (`config` names the configuration).
+fn instances<'a, SC: p3_uni_stark::StarkGenericConfig>(
+    _config: &SC,
+    airs: &'a [ZkvmAir],
+    mains: impl IntoIterator<Item = &'a p3_matrix::dense::RowMajorMatrix<p3_uni_stark::Val<SC>>>,
+    pvs: &[Vec<p3_uni_stark::Val<SC>>],
+) -> Vec<StarkInstance<'a, SC, ZkvmAir>> {
+    airs.iter()
+        .zip(mains)
+        .zip(pvs)
+        .map(|((air, trace), pv)| StarkInstance {
+            air,
+            trace,
+            public_values: pv.clone(),
+        })
+        .collect()
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {

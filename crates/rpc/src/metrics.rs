@@ -10,7 +10,7 @@ use std::{
     time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
-use ferrum_sequencer::Chain;
+use ferrum_sequencer::{BlockEvent, BlockObserver, Chain};
 use ferrum_state::{ProofStatus, SettlementStage, StoreError};
 use jsonrpsee::{
     core::middleware::{Batch, Notification, RpcServiceT},
@@ -22,7 +22,6 @@ use prometheus_client::{
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
-use tokio::sync::broadcast::error::RecvError;
 
 /// Proof jobs a scrape reads at most (the newest ones).
 const PROOF_JOBS_SCANNED: u64 = 1_024;
@@ -86,6 +85,17 @@ pub struct Metrics {
     block_build_seconds: Histogram,
     block_commit_seconds: Histogram,
     store_bytes: Family<TableLabel, Gauge>,
+}
+
+impl BlockObserver for Metrics {
+    fn observe(&self, event: &BlockEvent) {
+        self.blocks.inc();
+        self.transactions.inc_by(event.tx_hashes.len() as u64);
+        self.block_build_seconds
+            .observe(event.build_time.as_secs_f64());
+        self.block_commit_seconds
+            .observe(event.commit_time.as_secs_f64());
+    }
 }
 
 impl std::fmt::Debug for Metrics {
@@ -227,26 +237,11 @@ impl Metrics {
         Arc::new(m)
     }
 
-    /// Counts blocks and transactions as the sequencer publishes them (runs until the chain is dropped).
-    pub fn spawn_block_counter(self: &Arc<Self>) {
-        let mut events = self.chain.subscribe();
-        let me = Arc::downgrade(self);
-        tokio::spawn(async move {
-            loop {
-                let event = match events.recv().await {
-                    Ok(event) => event,
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return,
-                };
-                let Some(me) = me.upgrade() else { return };
-                me.blocks.inc();
-                me.transactions.inc_by(event.tx_hashes.len() as u64);
-                me.block_build_seconds
-                    .observe(event.build_time.as_secs_f64());
-                me.block_commit_seconds
-                    .observe(event.commit_time.as_secs_f64());
-            }
-        });
+    /// Counts blocks and transactions as the sequencer commits them (synchronously: a scrape that sees a head
+    /// has counted every block up to it).
+    pub fn observe_blocks(self: &Arc<Self>) {
+        let weak: std::sync::Weak<dyn BlockObserver> = Arc::downgrade(self) as _;
+        self.chain.add_observer(weak);
     }
 
     fn method_label(&self, name: &str) -> MethodLabel {

@@ -139,7 +139,7 @@ pub async fn start(
         module.method_names().map(str::to_owned),
         collectors,
     );
-    metrics.spawn_block_counter();
+    metrics.observe_blocks();
     let server = Server::builder()
         .set_config(server_config)
         .set_rpc_middleware(RpcServiceBuilder::new().layer(RpcMetricsLayer(metrics.clone())))

@@ -1,7 +1,7 @@
 //! State shared between the sequencer and RPC.
 
 use std::sync::{
-    Arc,
+    Arc, Weak,
     atomic::{AtomicBool, Ordering},
 };
 
@@ -63,6 +63,13 @@ impl BlockEvent {
     }
 }
 
+/// Told of every block synchronously, after the store commit and before the head moves, so that whatever it
+/// counts already covers every block a reader can see (a broadcast subscriber may lag and drop events).
+pub trait BlockObserver: Send + Sync {
+    /// Called once per committed block, in order.
+    fn observe(&self, event: &BlockEvent);
+}
+
 /// Everything RPC and the sequencer share.
 #[derive(Debug)]
 pub struct Chain {
@@ -76,6 +83,7 @@ pub struct Chain {
     pub pool: Mempool,
     head: RwLock<Arc<Head>>,
     events: broadcast::Sender<Arc<BlockEvent>>,
+    observers: RwLock<Vec<Weak<dyn BlockObserver>>>,
     settles_on_l1: AtomicBool,
 }
 
@@ -96,6 +104,7 @@ impl Chain {
             pool,
             head: RwLock::new(Arc::new(head)),
             events,
+            observers: RwLock::new(Vec::new()),
             settles_on_l1: AtomicBool::new(false),
         }
     }
@@ -172,6 +181,22 @@ impl Chain {
     /// New-block notifications.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<BlockEvent>> {
         self.events.subscribe()
+    }
+
+    /// Registers `observer` for every later block; it is dropped from the list once its last `Arc` is.
+    pub fn add_observer(&self, observer: Weak<dyn BlockObserver>) {
+        self.observers.write().push(observer);
+    }
+
+    /// Tells the observers of a committed block whose head is not yet visible.
+    pub(crate) fn observe(&self, event: &BlockEvent) {
+        self.observers.write().retain(|o| match o.upgrade() {
+            Some(o) => {
+                o.observe(event);
+                true
+            }
+            None => false,
+        });
     }
 
     pub(crate) fn publish(&self, event: BlockEvent) {

@@ -25,7 +25,7 @@ pub use batch::{
     BatchRecord, BatchSealer, MAX_BATCH_LOGS, MAX_BATCH_TXS, batch_l2_logs, pubdata_blobs,
     txs_before_in_batch,
 };
-pub use chain::{BlockEvent, Chain, Head};
+pub use chain::{BlockEvent, BlockObserver, Chain, Head};
 pub use config::{BatchSealConfig, SequencerConfig};
 pub use error::SequencerError;
 pub use genesis::{Genesis, L1Ecosystem, init_or_load};

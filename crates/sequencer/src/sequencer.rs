@@ -332,6 +332,8 @@ impl Sequencer {
             .map(|t| (t.sender, t.envelope.nonce()))
             .collect();
         chain.pool.remove_executed(&executed);
+        let event = BlockEvent::from_block(&block, started.elapsed(), commit_time);
+        chain.observe(&event);
         chain.set_head(Head {
             header: block.header.clone(),
             hash: block.hash,
@@ -358,11 +360,7 @@ impl Sequencer {
             gas = block.header.gas_used,
             "block committed"
         );
-        chain.publish(BlockEvent::from_block(
-            &block,
-            started.elapsed(),
-            commit_time,
-        ));
+        chain.publish(event);
         Ok(count)
     }
 }

@@ -27,13 +27,23 @@ async fn metrics_and_health_follow_the_chain() {
     assert_eq!(health["block"], 0);
 
     let p = provider(&url, signer(0));
+    let mut last_block = 0;
     for _ in 0..3 {
-        transfer(&p, Address::repeat_byte(0xb0), U256::from(1u64)).await;
+        let receipt = transfer(&p, Address::repeat_byte(0xb0), U256::from(1u64)).await;
+        last_block = receipt.block_number.unwrap();
     }
     // An unknown method is counted under "unknown", not under its (unbounded) name.
     let _ = call(&url, "no_suchMethod", json!([])).await;
 
-    let height = p.get_block_number().await.unwrap();
+    // A receipt is readable once its block is in the store, a moment before the head moves to it; block counts
+    // are exact for every block up to the head.
+    let height = loop {
+        let h = p.get_block_number().await.unwrap();
+        if h >= last_block {
+            break h;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
     let r = http_get(&format!("{base}/metrics")).await;
     let content_type = r.header("content-type").to_owned();
     let text = r.body;

@@ -17,8 +17,10 @@ use p3_uni_stark::StarkConfig;
 
 use super::SecurityParams;
 
-pub(super) type Val = BabyBear;
-pub(super) type Challenge = BinomialExtensionField<Val, 4>;
+/// The base field.
+pub type Val = BabyBear;
+/// The challenge field: BabyBear's degree-4 extension.
+pub type Challenge = BinomialExtensionField<Val, 4>;
 /// Plonky3's DFT that parallelises over groups of rows sharing twiddles and packs the field even
 /// for narrow matrices (our LogUp and quotient traces): about 10 % faster proofs at 2^19 cycles
 /// than `Radix2DitParallel` (docs/zkvm.md, "Proof system").
@@ -64,7 +66,8 @@ pub(super) mod blake3 {
 pub(super) mod poseidon2 {
     use super::*;
 
-    type Perm = Poseidon2BabyBear<16>;
+    /// The permutation (width 16).
+    pub type Perm = Poseidon2BabyBear<16>;
     /// Leaf hashing: the row's elements absorbed 8 at a time into a width-16 state.
     type Hash = PaddingFreeSponge<Perm, 16, 8, 8>;
     /// 2-to-1 compression: the permutation of the two 8-element children, truncated to 8.
@@ -74,9 +77,11 @@ pub(super) mod poseidon2 {
     type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
     type Challenger = DuplexChallenger<Val, Perm, 16, 8>;
     type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
-    pub(in super::super) type Config = StarkConfig<Pcs, Challenge, Challenger>;
+    /// The STARK configuration of Poseidon2 proofs.
+    pub type Config = StarkConfig<Pcs, Challenge, Challenger>;
 
-    pub(in super::super) fn config(p: &SecurityParams) -> Config {
+    /// The configuration `p` names, with Poseidon2 whatever `p.hash` says.
+    pub fn config(p: &SecurityParams) -> Config {
         let perm = default_babybear_poseidon2_16();
         let val_mmcs = ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm.clone()), 0);
         let fri = super::fri(p, ChallengeMmcs::new(val_mmcs.clone()));

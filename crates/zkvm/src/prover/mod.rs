@@ -31,8 +31,11 @@ fn log2_strict(n: usize) -> usize {
     n.trailing_zeros() as usize
 }
 
-pub use self::config::ProofHash;
-use self::config::{Val, with_config};
+pub use self::config::poseidon2::{
+    Config as Poseidon2Config, Perm as Poseidon2Perm, config as poseidon2_config,
+};
+use self::config::with_config;
+pub use self::config::{Challenge, ProofHash, Val};
 
 /// Longest run one proof covers (the memory argument's timestamp gaps are 24-bit).
 pub const MAX_SEGMENT_CYCLES: u64 = 1 << 22;

@@ -1,0 +1,28 @@
+//! Ferrum's recursion machine: the machine that will verify zkVM segment proofs inside a STARK.
+//!
+//! A verifier circuit is written with [`Builder`] (base- and extension-field arithmetic, the Poseidon2
+//! permutation, sponge hashing, Merkle paths, bit decompositions, public values) and compiled to a [`Program`]:
+//! straight-line instructions over a write-once memory. [`prove`] runs the program on an input stream and proves
+//! the run with Plonky3 (`p3-batch-stark`, LogUp over one memory bus, Poseidon2 commitments); [`verify`] checks a
+//! proof against the program and the public values. The program is the verifying key: its addresses, operations
+//! and read counts are preprocessed columns, summarised by [`program_digest`].
+
+mod air;
+mod builder;
+mod error;
+mod execute;
+mod program;
+mod prove;
+mod trace;
+
+#[cfg(test)]
+mod tests;
+
+pub use builder::{BuildError, Builder, Ext, Felt};
+pub use error::{ExecError, ProveError, VerifyError};
+pub use execute::{Run, execute};
+pub use program::{
+    Addr, AluOp, Block, Challenge, Hint, Instr, MAX_ADDRESSES, Program, Val, block_of, ext_of,
+    felt_block,
+};
+pub use prove::{ProgramDigest, RecursionProof, TableShape, program_digest, prove, shapes, verify};

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use p3_field::{PrimeCharacteristicRing, PrimeField32};
+use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
 
 use crate::program::{
     Addr, AluOp, Block, Challenge, Hint, Instr, MAX_ADDRESSES, Program, Val, block_of, felt_block,
@@ -188,6 +188,11 @@ impl Builder {
     /// decomposition is unique (2^30 < p).
     pub fn bits(&mut self, x: Felt, n: u32) -> Vec<Felt> {
         assert!(n <= 30, "at most 30 bits");
+        self.decompose(x, n)
+    }
+
+    /// `n` hinted bits, each boolean, whose weighted sum is `x` (modulo p).
+    fn decompose(&mut self, x: Felt, n: u32) -> Vec<Felt> {
         let bits: Vec<Felt> = (0..n)
             .map(|bit| Felt(self.witness(Hint::Bit { of: x.0, bit }, true)))
             .collect();
@@ -200,6 +205,63 @@ impl Builder {
         }
         self.assert_eq(acc, x);
         bits
+    }
+
+    /// All 31 bits of `x`'s canonical form (below p), least significant first.
+    pub fn bits_canonical(&mut self, x: Felt) -> Vec<Felt> {
+        let bits = self.decompose(x, 31);
+        // p - 1 = 2^31 - 2^27 is bits 27..30 set and the rest clear: a sum of bits at or above p has bits 27..30
+        // all set and a low bit set too.
+        let mut top = bits[27];
+        for &b in &bits[28..31] {
+            top = self.mul(top, b);
+        }
+        let mut low = self.constant(Val::ZERO);
+        for &b in &bits[..27] {
+            low = self.add(low, b);
+        }
+        let both = self.mul(top, low);
+        let zero = self.constant(Val::ZERO);
+        self.assert_eq(both, zero);
+        bits
+    }
+
+    /// The four coefficients of `x`.
+    pub fn ext_to_felts(&mut self, x: Ext) -> [Felt; 4] {
+        let c: [Felt; 4] = std::array::from_fn(|index| {
+            Felt(self.witness(
+                Hint::Coeff {
+                    of: x.0,
+                    index: index as u32,
+                },
+                true,
+            ))
+        });
+        let back = self.felts_to_ext(c);
+        self.assert_eq_ext(back, x);
+        c
+    }
+
+    /// `c0 + c1·X + c2·X² + c3·X³`.
+    pub fn felts_to_ext(&mut self, c: [Felt; 4]) -> Ext {
+        let mut acc: Ext = c[0].into();
+        for (i, &ci) in c.iter().enumerate().skip(1) {
+            let basis = self.constant_ext(Challenge::from_basis_coefficients_fn(|j| {
+                if j == i { Val::ONE } else { Val::ZERO }
+            }));
+            let t = self.mul_ext(ci, basis);
+            acc = self.add_ext(acc, t);
+        }
+        acc
+    }
+
+    /// `x^(2^k)`.
+    pub fn exp_power_of_2(&mut self, x: Ext, k: usize) -> Ext {
+        let mut r = x;
+        for _ in 0..k {
+            r = self.mul_ext(r, r);
+        }
+        r
     }
 
     /// `if bit { b } else { a }` for a boolean `bit`.

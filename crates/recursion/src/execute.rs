@@ -49,6 +49,10 @@ pub fn execute(program: &Program, input: &[Block]) -> Result<Run, ExecError> {
                         let x = ext_of(&get(&memory, of)?);
                         block_of(x.try_inverse().ok_or(ExecError::ZeroInverse { instr: n })?)
                     }
+                    Hint::Coeff { of, index } => {
+                        let x = get(&memory, of)?;
+                        felt_block(x[(index & 3) as usize])
+                    }
                     Hint::Bit { of, bit } => {
                         let x = get(&memory, of)?[0].as_canonical_u32();
                         felt_block(Val::from_u32(x >> bit & 1))

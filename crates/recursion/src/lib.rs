@@ -9,6 +9,8 @@
 
 mod air;
 mod builder;
+mod challenger;
+mod constraints;
 mod error;
 mod execute;
 mod program;
@@ -16,9 +18,15 @@ mod prove;
 mod trace;
 
 #[cfg(test)]
+mod gadget_tests;
+#[cfg(test)]
 mod tests;
 
 pub use builder::{BuildError, Builder, Ext, Felt};
+pub use challenger::CircuitChallenger;
+pub use constraints::{
+    ConstraintError, OpenedRow, SymbolicConstraints, fold_constraints, selectors,
+};
 pub use error::{ExecError, ProveError, VerifyError};
 pub use execute::{Run, execute};
 pub use program::{

@@ -44,6 +44,13 @@ pub enum Hint {
     Input,
     /// The inverse of the value at an address (zero has none: the run fails).
     Inverse(Addr),
+    /// Coefficient `index` of the extension element at `of`.
+    Coeff {
+        /// The element.
+        of: Addr,
+        /// Which coefficient (0 to 3).
+        index: u32,
+    },
     /// Bit `bit` of the canonical form of the base element at `of`.
     Bit {
         /// The element.

@@ -244,7 +244,13 @@ impl Builder {
 
     /// `c0 + c1·X + c2·X² + c3·X³`.
     pub fn felts_to_ext(&mut self, c: [Felt; 4]) -> Ext {
-        let mut acc: Ext = c[0].into();
+        self.ext_from_coefficients(c.map(Into::into))
+    }
+
+    /// `c0 + c1·X + c2·X² + c3·X³` for extension `c_i` (Plonky3's `from_ext_basis_coefficients`: an extension
+    /// element's coefficient columns opened at an extension point).
+    pub fn ext_from_coefficients(&mut self, c: [Ext; 4]) -> Ext {
+        let mut acc = c[0];
         for (i, &ci) in c.iter().enumerate().skip(1) {
             let basis = self.constant_ext(Challenge::from_basis_coefficients_fn(|j| {
                 if j == i { Val::ONE } else { Val::ZERO }

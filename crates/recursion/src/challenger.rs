@@ -28,6 +28,21 @@ impl CircuitChallenger {
         }
     }
 
+    /// A transcript in a known state (a native challenger's `sponge_state`, `input_buffer` and `output_buffer`),
+    /// e.g. after a seeding that depends only on constants.
+    pub fn from_state(
+        b: &mut Builder,
+        state: &[Val; WIDTH],
+        input: &[Val],
+        output: &[Val],
+    ) -> Self {
+        Self {
+            state: state.map(|v| b.constant(v)),
+            input: input.iter().map(|&v| b.constant(v)).collect(),
+            output: output.iter().map(|&v| b.constant(v)).collect(),
+        }
+    }
+
     fn duplexing(&mut self, b: &mut Builder) {
         let n = self.input.len();
         for (i, v) in self.input.drain(..).enumerate() {

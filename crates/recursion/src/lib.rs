@@ -15,10 +15,13 @@ mod error;
 mod execute;
 mod program;
 mod prove;
+mod stark;
 mod trace;
 
 #[cfg(test)]
 mod gadget_tests;
+#[cfg(test)]
+mod stark_tests;
 #[cfg(test)]
 mod tests;
 
@@ -34,3 +37,4 @@ pub use program::{
     felt_block,
 };
 pub use prove::{ProgramDigest, RecursionProof, TableShape, program_digest, prove, shapes, verify};
+pub use stark::{Drawn, OpenedVars, ProofVars, StarkShape};

@@ -307,23 +307,40 @@ impl Builder {
         std::array::from_fn(|i| out[i])
     }
 
-    /// The root a Merkle path leads to from `leaf` at the position whose bits (least significant first, at the
-    /// leaf level first) are `index_bits`.
-    pub fn merkle_root(
+    /// Plonky3's `MerkleTreeMmcs` (binary, Poseidon2) batch opening at one index: the root the rows and
+    /// siblings lead to. `rows` are the opened rows of matrices of `2^log_heights[i]` rows (heights in any
+    /// order); `index_bits` the index in the tallest, least significant bit first; one sibling per level. At
+    /// each level the rows of matrices of that height are hashed and compressed into the node, as the MMCS
+    /// commits them.
+    pub fn mmcs_root(
         &mut self,
-        leaf: [Felt; 8],
+        log_heights: &[usize],
+        rows: &[Vec<Felt>],
         index_bits: &[Felt],
         siblings: &[[Felt; 8]],
     ) -> [Felt; 8] {
-        let mut node = leaf;
-        for (&bit, sibling) in index_bits.iter().zip(siblings) {
+        let max = log_heights.iter().copied().max().unwrap_or(0);
+        let at_height = |h: usize| -> Vec<Felt> {
+            log_heights
+                .iter()
+                .zip(rows)
+                .filter(|&(&lh, _)| lh == h)
+                .flat_map(|(_, r)| r.iter().copied())
+                .collect()
+        };
+        let mut node = self.hash(&at_height(max));
+        for (level, (&bit, sibling)) in index_bits.iter().zip(siblings).enumerate() {
             let left: [Felt; 8] = std::array::from_fn(|i| self.select(bit, node[i], sibling[i]));
-            // right = node + sibling - left
             let right: [Felt; 8] = std::array::from_fn(|i| {
                 let s = self.add(node[i], sibling[i]);
                 self.sub(s, left[i])
             });
             node = self.compress(left, right);
+            let injected = at_height(max - level - 1);
+            if !injected.is_empty() {
+                let h = self.hash(&injected);
+                node = self.compress(node, h);
+            }
         }
         node
     }

@@ -70,9 +70,8 @@ fn merkle_circuit() -> Program {
     let siblings: Vec<[Felt; 8]> = (0..LOG_ROWS)
         .map(|_| std::array::from_fn(|_| b.input()))
         .collect();
-    let leaf = b.hash(&row);
     let bits = b.bits(index, LOG_ROWS);
-    let root = b.merkle_root(leaf, &bits, &siblings);
+    let root = b.mmcs_root(&[LOG_ROWS as usize], &[row], &bits, &siblings);
     for r in root {
         b.public(r);
     }
@@ -146,6 +145,62 @@ fn a_plonky3_merkle_opening_verifies_in_the_circuit() {
         let mut p = proof.clone();
         p.bytes[at] ^= 1;
         assert!(verify(&program, &root, &p, &PARAMS).is_err(), "byte {at}");
+    }
+}
+
+#[test]
+fn a_plonky3_batch_opening_of_matrices_of_several_heights_verifies_in_the_circuit() {
+    // Heights 2^5, 2^5, 2^3 and 2^4 in one tree (the MMCS injects the shorter ones on the way up).
+    let shapes = [(5usize, 3usize), (5, 9), (3, 2), (4, 17)];
+    let perm = default_babybear_poseidon2_16();
+    let mmcs = ValMmcs::new(
+        PaddingFreeSponge::new(perm.clone()),
+        TruncatedPermutation::new(perm),
+        0,
+    );
+    let mats: Vec<RowMajorMatrix<Val>> = shapes
+        .iter()
+        .enumerate()
+        .map(|(m, &(log_h, w))| {
+            let values = (0..(w << log_h) as u32)
+                .map(|i| v(i * 7 + m as u32 * 1000 + 1))
+                .collect();
+            RowMajorMatrix::new(values, w)
+        })
+        .collect();
+    let (commitment, data) = mmcs.commit(mats);
+    let log_heights: Vec<usize> = shapes.iter().map(|s| s.0).collect();
+
+    let mut b = Builder::new();
+    let rows: Vec<Vec<Felt>> = shapes
+        .iter()
+        .map(|&(_, w)| (0..w).map(|_| b.input()).collect())
+        .collect();
+    let index = b.input();
+    let siblings: Vec<[Felt; 8]> = (0..5).map(|_| std::array::from_fn(|_| b.input())).collect();
+    let bits = b.bits(index, 5);
+    let root = b.mmcs_root(&log_heights, &rows, &bits, &siblings);
+    for r in root {
+        b.public(r);
+    }
+    let program = b.build().unwrap();
+    for index in [0usize, 13, 31] {
+        let (opened, proof) = mmcs.open_batch(index, &data).unpack();
+        let mut input: Vec<Block> = opened
+            .iter()
+            .flat_map(|r| felts(r.iter().copied()))
+            .collect();
+        input.push(felt_block(v(index as u32)));
+        for s in &proof {
+            input.extend(felts(s.iter().copied()));
+        }
+        let run = execute(&program, &input).unwrap();
+        assert_eq!(run.public_values, commitment.as_ref()[0], "index {index}");
+        // A changed value of the shortest matrix leads elsewhere.
+        let short_at = shapes[0].1 + shapes[1].1;
+        input[short_at][0] += Val::ONE;
+        let run = execute(&program, &input).unwrap();
+        assert_ne!(run.public_values, commitment.as_ref()[0]);
     }
 }
 

@@ -13,6 +13,7 @@ mod challenger;
 mod constraints;
 mod error;
 mod execute;
+mod pcs;
 mod program;
 mod prove;
 mod stark;
@@ -32,6 +33,7 @@ pub use constraints::{
 };
 pub use error::{ExecError, ProveError, VerifyError};
 pub use execute::{Run, execute};
+pub use pcs::PcsPlanError;
 pub use program::{
     Addr, AluOp, Block, Challenge, Hint, Instr, MAX_ADDRESSES, Program, Val, block_of, ext_of,
     felt_block,

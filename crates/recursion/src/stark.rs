@@ -1,29 +1,55 @@
 //! Plonky3 batch-STARK verification in the circuit: the transcript, the lookup challenges, every table's
-//! constraints at the out-of-domain point against its quotient, and the LogUp terminal sum.
-//!
-//! Not yet here: the opening argument (FRI and the Merkle openings of every commitment). Until it is, a circuit
-//! built with [`StarkShape::verify_algebra`] checks that the opened values satisfy the AIRs but not that they
-//! are the committed polynomials' values: it is a building block, not a sound verifier.
+//! constraints at the out-of-domain point against its quotient, the LogUp terminal sum, and the opening
+//! argument (FRI over every commitment, [`crate::pcs`]).
+
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ferrum_zkvm::{Poseidon2Config, SecurityParams, poseidon2_config};
 use p3_air::symbolic::AirLayout;
 use p3_air::{Air, BaseAir};
+use p3_baby_bear::default_babybear_poseidon2_16;
+use p3_batch_stark::BatchVerifierTranscript;
 use p3_batch_stark::symbolic::get_log_num_quotient_chunks_for_domain;
 use p3_batch_stark::{BatchProof, BatchShape, CommonData};
 use p3_challenger::DuplexChallenger;
 use p3_commit::PolynomialSpace;
-use p3_field::{Field, PrimeCharacteristicRing};
+use p3_commit::{CommitmentOpening, ExtensionMmcs, MatrixOpening, PointOpening};
+use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, TwoAdicField};
+use p3_fri::verifier::{fold_query, open_inputs};
+use p3_fri::{
+    FriParameters, PcsVerifierTranscript, TwoAdicFriFolding, TwoAdicFriFoldingForMmcs,
+    VerifierTranscript as FriVerifierTranscript,
+};
 use p3_lookup::logup::LogUpGadget;
 use p3_lookup::{InteractionSymbolicBuilder, Kind};
+use p3_matrix::Dimensions;
+use p3_merkle_tree::MerkleTreeMmcs;
+use p3_symmetric::MerkleCap;
+use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
 use p3_uni_stark::StarkGenericConfig;
 
 use crate::builder::{Builder, Ext, Felt};
 use crate::challenger::CircuitChallenger;
 use crate::constraints::{ConstraintError, OpenedRow, SymbolicConstraints, fold_constraints};
 use crate::error::VerifyError;
+use crate::pcs::{FriVars, MatrixClaim, PcsPlan, RoundClaim};
 use crate::program::{Block, Challenge, Val, block_of, felt_block};
 
 type Domain = p3_field::coset::TwoAdicMultiplicativeCoset<Val>;
+type Packed = <Val as Field>::Packing;
+/// The zkVM's Poseidon2 input MMCS (`ferrum_zkvm::Poseidon2Config`'s), for restoring full paths natively.
+type ValMmcs = MerkleTreeMmcs<
+    Packed,
+    Packed,
+    PaddingFreeSponge<ferrum_zkvm::Poseidon2Perm, 16, 8, 8>,
+    TruncatedPermutation<ferrum_zkvm::Poseidon2Perm, 2, 8, 16>,
+    2,
+    8,
+>;
+type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
+/// One commitment's opening claims, natively.
+type NativeClaim = CommitmentOpening<Challenge, MerkleCap<Val, [Val; 8]>, Domain>;
 
 /// One table's shape as the verifier knows it.
 #[derive(Debug)]
@@ -53,6 +79,13 @@ pub struct StarkShape {
     lookup_pow_bits: usize,
     ood_pow_bits: usize,
     seeded: DuplexChallenger<Val, ferrum_zkvm::Poseidon2Perm, 16, 8>,
+    batch_shape: BatchShape,
+    preprocessed_cap: Option<MerkleCap<Val, [Val; 8]>>,
+    /// Which table each preprocessed matrix belongs to, in commit order.
+    matrix_to_instance: Vec<usize>,
+    lookups: Vec<Vec<p3_lookup::Lookup<Val>>>,
+    pcs: PcsPlan,
+    params: SecurityParams,
 }
 
 /// One table's opened values as circuit variables.
@@ -87,6 +120,7 @@ pub struct ProofVars {
     pub ood_pow_witness: Felt,
     /// Every table's opened values.
     pub opened: Vec<OpenedVars>,
+    fri: FriVars,
 }
 
 /// The challenges the transcript drew.
@@ -100,7 +134,7 @@ pub struct Drawn {
     pub zeta: Ext,
 }
 
-fn digest(c: &p3_symmetric::MerkleCap<Val, [Val; 8]>) -> Option<[Val; 8]> {
+fn digest(c: &MerkleCap<Val, [Val; 8]>) -> Option<[Val; 8]> {
     c.as_ref().first().copied()
 }
 
@@ -206,8 +240,16 @@ impl StarkShape {
         // The transcript's seed depends only on the shape: the circuit starts from the seeded state.
         let mut seeded = config.initialise_challenger();
         batch_shape
+            .clone()
             .domain_separator::<Val, Challenge>()
             .seed(&mut seeded);
+        let matrix_to_instance = common
+            .preprocessed
+            .as_ref()
+            .map(|g| g.matrix_to_instance.clone())
+            .unwrap_or_default();
+        let rounds = opening_rounds(&tables, &matrix_to_instance);
+        let pcs = PcsPlan::new(&rounds, params).map_err(|e| shape_err(e.to_string()))?;
         Ok(Self {
             tables,
             preprocessed_commitment: common
@@ -219,6 +261,12 @@ impl StarkShape {
             lookup_pow_bits: config.lookup_proof_of_work_bits(),
             ood_pow_bits: config.ood_proof_of_work_bits(),
             seeded,
+            batch_shape,
+            preprocessed_cap: common.preprocessed.as_ref().map(|g| g.commitment.clone()),
+            matrix_to_instance,
+            lookups: common.lookups.iter().map(|l| l.to_vec()).collect(),
+            pcs,
+            params: *params,
         })
     }
 
@@ -278,6 +326,7 @@ impl StarkShape {
                 }
             })
             .collect();
+        let fri = self.pcs.read(b);
         ProofVars {
             public_values,
             main_commitment,
@@ -287,6 +336,7 @@ impl StarkShape {
             lookup_pow_witness,
             ood_pow_witness,
             opened,
+            fri,
         }
     }
 
@@ -328,9 +378,8 @@ impl StarkShape {
             }
             felts(&mut input, pv);
         }
-        let commitment = |c: &p3_symmetric::MerkleCap<Val, [Val; 8]>| {
-            digest(c).ok_or_else(|| bad("empty commitment"))
-        };
+        let commitment =
+            |c: &MerkleCap<Val, [Val; 8]>| digest(c).ok_or_else(|| bad("empty commitment"));
         felts(&mut input, &commitment(&proof.commitments.main)?);
         match (&proof.commitments.permutation, self.has_lookups()) {
             (Some(c), true) => felts(&mut input, &commitment(c)?),
@@ -392,15 +441,391 @@ impl StarkShape {
             exts(&mut input, &o.permutation_local, perm)?;
             exts(&mut input, &o.permutation_next, perm)?;
         }
+        let fri = catch_unwind(AssertUnwindSafe(|| self.fri_inputs(proof, public_values)))
+            .map_err(|_| VerifyError::Stark("the opening proof does not replay".into()))??;
+        input.extend(fri);
         Ok(input)
     }
 
-    /// Replays the transcript up to `zeta` and checks every table's constraints against its quotient at `zeta`
-    /// and that the LogUp terminals sum to zero. The opening argument is NOT checked (see the module docs).
+    /// The opening proof's part of the circuit input: Plonky3's transcript is replayed natively for the query
+    /// indices, then each query's full Merkle paths are restored from the pruned multi-paths (the circuit checks
+    /// every path against its commitment).
+    pub(crate) fn fri_inputs(
+        &self,
+        proof: &BatchProof<Poseidon2Config>,
+        public_values: &[Vec<Val>],
+    ) -> Result<Vec<Block>, VerifyError> {
+        let stark = |e: String| VerifyError::Stark(e);
+        let config = poseidon2_config(&self.params);
+        let fri_proof = &proof.opening_proof;
+        let mut ch = config.initialise_challenger();
+        let mut t =
+            BatchVerifierTranscript::<_, Val, Challenge, _>::new(&mut ch, self.batch_shape.clone());
+        t.instance_bindings(&proof.degree_bits);
+        t.main_phase(proof.commitments.main.clone(), public_values);
+        t.preprocessed_phase(self.preprocessed_cap.clone());
+        t.lookup_phase(&self.lookups, &LogUpGadget::new(), proof.lookup_pow_witness)
+            .map_err(|e| stark(e.to_string()))?;
+        let terminals: Vec<Challenge> = proof
+            .lookup_terminals
+            .iter()
+            .flatten()
+            .map(|t| t.0)
+            .collect();
+        let _constraint_alpha =
+            t.permutation_phase(proof.commitments.permutation.clone(), &terminals);
+        t.quotient_phase(proof.commitments.quotient_chunks.clone(), None);
+        let zeta = t
+            .ood_phase(proof.ood_pow_witness)
+            .map_err(|e| stark(e.to_string()))?;
+        let claims = self.native_claims(proof, zeta)?;
+        let (alpha, betas, indices) = t
+            .delegate(|ch| {
+                let mut pt =
+                    PcsVerifierTranscript::<_, Val, Challenge>::new(ch, self.pcs.pcs_shape.clone());
+                pt.claimed_openings(&claims).map_err(|e| e.to_string())?;
+                let alpha = pt
+                    .batch_phase(Some(fri_proof.batch_pow_witness))
+                    .map_err(|e| e.to_string())?;
+                let r = pt.delegate(|ch| {
+                    let mut ft = FriVerifierTranscript::<_, Val, Challenge>::new(
+                        ch,
+                        self.pcs.fri_shape.clone(),
+                    );
+                    let betas = ft
+                        .commit_rounds(
+                            &fri_proof.commit_phase_commits,
+                            &fri_proof.commit_pow_witnesses,
+                        )
+                        .map_err(|e| e.to_string())?;
+                    let indices = ft
+                        .query_phase(&fri_proof.final_poly, Some(fri_proof.query_pow_witness))
+                        .map_err(|e| e.to_string())?;
+                    ft.finish();
+                    Ok::<_, String>((betas, indices))
+                });
+                pt.finish();
+                r.map(|(betas, indices)| (alpha, betas, indices))
+            })
+            .map_err(stark)?;
+        t.finish();
+
+        let perm = default_babybear_poseidon2_16();
+        let mmcs = ValMmcs::new(
+            PaddingFreeSponge::new(perm.clone()),
+            TruncatedPermutation::new(perm),
+            0,
+        );
+        let fri_params = FriParameters {
+            log_blowup: self.params.log_blowup,
+            log_final_poly_len: self.params.log_final_poly_len,
+            max_log_arity: self.params.max_log_arity,
+            num_queries: self.params.num_queries,
+            batch_proof_of_work_bits: 0,
+            commit_proof_of_work_bits: self.params.commit_pow_bits,
+            query_proof_of_work_bits: self.params.query_pow_bits,
+            mmcs: ChallengeMmcs::new(mmcs.clone()),
+        };
+        let reduced = open_inputs(
+            &fri_params,
+            self.pcs.log_max_height,
+            &indices,
+            &fri_proof.input_openings,
+            alpha,
+            &mmcs,
+            &claims,
+        )
+        .map_err(|e| stark(format!("{e:?}")))?;
+        let layers = self.pcs.num_layers();
+        let log_arities = self.pcs.fri_shape.log_arities.clone();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); layers];
+        let mut rows: Vec<Vec<Vec<Vec<Challenge>>>> = vec![Vec::new(); layers];
+        let folding: TwoAdicFriFoldingForMmcs<Val, ValMmcs> = TwoAdicFriFolding(PhantomData);
+        for (q, (&index, ro)) in indices.iter().zip(reduced).enumerate() {
+            let mut domain_index = index;
+            // The folded value is the circuit's to check against the final polynomial.
+            let _folded = fold_query::<_, Val, Challenge, ChallengeMmcs>(
+                &folding,
+                q,
+                &mut domain_index,
+                &betas,
+                &log_arities,
+                &fri_proof.commit_phase_openings,
+                ro,
+                self.pcs.log_max_height,
+                self.params.log_blowup + self.params.log_final_poly_len,
+                &mut groups,
+                &mut rows,
+            )
+            .map_err(|e| stark(format!("{e:?}")))?;
+        }
+
+        // Full paths per query: input commitments, then FRI layers.
+        let mut input_paths = Vec::with_capacity(claims.len());
+        for ((claim, opening), mats) in claims
+            .iter()
+            .zip(&fri_proof.input_openings)
+            .zip(&self.pcs.rounds)
+        {
+            let depth = self.pcs.round_log_height(mats);
+            let dims: Vec<Dimensions> = claim
+                .matrices
+                .iter()
+                .map(|m| Dimensions {
+                    width: m.points.first().map_or(0, |p| p.values.len()),
+                    height: m.domain.size() << self.params.log_blowup,
+                })
+                .collect();
+            let reduced: Vec<usize> = indices
+                .iter()
+                .map(|&i| i >> (self.pcs.log_max_height - depth))
+                .collect();
+            let paths = mmcs
+                .restore_and_recompute_paths(
+                    &dims,
+                    &reduced,
+                    &opening.opened_values,
+                    &opening.opening_proof,
+                )
+                .map_err(|e| stark(format!("{e:?}")))?;
+            input_paths.push(paths);
+        }
+        let mut layer_paths = Vec::with_capacity(layers);
+        let mut log_height = self.pcs.log_max_height;
+        for (r, step) in fri_proof.commit_phase_openings.iter().enumerate() {
+            log_height -= log_arities[r];
+            let dims = [Dimensions {
+                width: (1 << log_arities[r]) * 4,
+                height: 1 << log_height,
+            }];
+            let flat: Vec<Vec<Vec<Val>>> = rows[r]
+                .iter()
+                .map(|m| {
+                    m.iter()
+                        .map(|row| Challenge::flatten_to_base(row.clone()))
+                        .collect()
+                })
+                .collect();
+            let paths = mmcs
+                .restore_and_recompute_paths(&dims, &groups[r], &flat, &step.opening_proof)
+                .map_err(|e| stark(format!("{e:?}")))?;
+            layer_paths.push(paths);
+        }
+
+        let mut out = Vec::new();
+        out.push(felt_block(fri_proof.batch_pow_witness));
+        for (c, &w) in fri_proof
+            .commit_phase_commits
+            .iter()
+            .zip(&fri_proof.commit_pow_witnesses)
+        {
+            let d = digest(c).ok_or_else(|| VerifyError::Shape("empty FRI commitment".into()))?;
+            out.extend(d.iter().map(|&v| felt_block(v)));
+            out.push(felt_block(w));
+        }
+        out.extend(fri_proof.final_poly.iter().map(|&c| block_of(c)));
+        out.push(felt_block(fri_proof.query_pow_witness));
+        for q in 0..indices.len() {
+            for (opening, paths) in fri_proof.input_openings.iter().zip(&input_paths) {
+                for row in &opening.opened_values[q] {
+                    out.extend(row.iter().map(|&v| felt_block(v)));
+                }
+                for s in &paths[q].siblings {
+                    out.extend(s.iter().map(|&v| felt_block(v)));
+                }
+            }
+            for (step, paths) in fri_proof.commit_phase_openings.iter().zip(&layer_paths) {
+                out.extend(step.sibling_values[q].iter().map(|&v| block_of(v)));
+                for s in &paths[q].siblings {
+                    out.extend(s.iter().map(|&v| felt_block(v)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The opening claims as Plonky3's verifier builds them (native values, for the replay).
+    pub(crate) fn native_claims(
+        &self,
+        proof: &BatchProof<Poseidon2Config>,
+        zeta: Challenge,
+    ) -> Result<Vec<NativeClaim>, VerifyError> {
+        let bad = || VerifyError::Shape("opened values".into());
+        let domain = |log_n: usize| Domain::new(Val::ONE, log_n).ok_or_else(bad);
+        let next = |log_n: usize| zeta * Val::two_adic_generator(log_n);
+        let point = |point: Challenge, values: &[Challenge]| PointOpening {
+            point,
+            values: values.to_vec(),
+        };
+        let inst = &proof.opened_values.instances;
+        let mut rounds = Vec::new();
+        let mut main = Vec::new();
+        for (t, o) in self.tables.iter().zip(inst) {
+            let b = &o.base_opened_values;
+            let mut points = vec![point(zeta, &b.trace_local)];
+            if let Some(n) = &b.trace_next {
+                points.push(point(next(t.log_n), n));
+            }
+            main.push(MatrixOpening {
+                domain: domain(t.log_n)?,
+                points,
+            });
+        }
+        rounds.push(CommitmentOpening {
+            commitment: proof.commitments.main.clone(),
+            matrices: main,
+        });
+        let mut quotient = Vec::new();
+        for (t, o) in self.tables.iter().zip(inst) {
+            for chunk in &o.base_opened_values.quotient_chunks {
+                quotient.push(MatrixOpening {
+                    domain: domain(t.log_n)?,
+                    points: vec![point(zeta, chunk)],
+                });
+            }
+        }
+        rounds.push(CommitmentOpening {
+            commitment: proof.commitments.quotient_chunks.clone(),
+            matrices: quotient,
+        });
+        if let Some(cap) = &self.preprocessed_cap {
+            let mut mats = Vec::new();
+            for &i in &self.matrix_to_instance {
+                let t = &self.tables[i];
+                let pre = inst
+                    .get(i)
+                    .and_then(|o| o.base_opened_values.preprocessed.as_ref())
+                    .ok_or_else(bad)?;
+                let mut points = vec![point(zeta, &pre.local)];
+                if let Some(n) = &pre.next {
+                    points.push(point(next(t.log_n), n));
+                }
+                mats.push(MatrixOpening {
+                    domain: domain(t.log_n)?,
+                    points,
+                });
+            }
+            rounds.push(CommitmentOpening {
+                commitment: cap.clone(),
+                matrices: mats,
+            });
+        }
+        if let Some(c) = &proof.commitments.permutation {
+            let mut mats = Vec::new();
+            for (t, o) in self.tables.iter().zip(inst) {
+                if t.lookups > 0 {
+                    mats.push(MatrixOpening {
+                        domain: domain(t.log_n)?,
+                        points: vec![
+                            point(zeta, &o.permutation_local),
+                            point(next(t.log_n), &o.permutation_next),
+                        ],
+                    });
+                }
+            }
+            rounds.push(CommitmentOpening {
+                commitment: c.clone(),
+                matrices: mats,
+            });
+        }
+        Ok(rounds)
+    }
+
+    /// Verifies the proof `p` in the circuit: the whole of Plonky3's `verify_batch` for this shape. Returns the
+    /// challenges drawn.
     ///
     /// # Errors
     /// [`ConstraintError`] when a table's constraints read values the proof does not carry.
-    pub fn verify_algebra(&self, b: &mut Builder, p: &ProofVars) -> Result<Drawn, ConstraintError> {
+    pub fn verify(&self, b: &mut Builder, p: &ProofVars) -> Result<Drawn, ConstraintError> {
+        let (drawn, mut ch) = self.verify_algebra(b, p)?;
+        let claims = self.claims(b, p, drawn.zeta);
+        self.pcs.verify(b, &mut ch, &claims, &p.fri);
+        Ok(drawn)
+    }
+
+    /// The commitments and the values claimed at `zeta` (and `zeta · g`), in Plonky3's opening order.
+    fn claims(&self, b: &mut Builder, p: &ProofVars, zeta: Ext) -> Vec<RoundClaim> {
+        let next = |b: &mut Builder, log_n: usize| -> Ext {
+            let g = b.constant(Val::two_adic_generator(log_n));
+            b.mul_ext(zeta, g)
+        };
+        let mut rounds = Vec::new();
+        let mut main = Vec::new();
+        for (t, o) in self.tables.iter().zip(&p.opened) {
+            let mut points = vec![(zeta, o.main[0].clone())];
+            if t.main_next {
+                points.push((next(b, t.log_n), o.main[1].clone()));
+            }
+            main.push(MatrixClaim {
+                log_height: t.log_n,
+                points,
+            });
+        }
+        rounds.push(RoundClaim {
+            commitment: p.main_commitment,
+            matrices: main,
+        });
+        let mut quotient = Vec::new();
+        for (t, o) in self.tables.iter().zip(&p.opened) {
+            for chunk in &o.quotient_chunks {
+                quotient.push(MatrixClaim {
+                    log_height: t.log_n,
+                    points: vec![(zeta, chunk.to_vec())],
+                });
+            }
+        }
+        rounds.push(RoundClaim {
+            commitment: p.quotient_commitment,
+            matrices: quotient,
+        });
+        if let Some(c) = self.preprocessed_commitment {
+            let matrices = self
+                .matrix_to_instance
+                .iter()
+                .map(|&i| {
+                    let (t, o) = (&self.tables[i], &p.opened[i]);
+                    let mut points = vec![(zeta, o.preprocessed[0].clone())];
+                    if t.preprocessed_next {
+                        points.push((next(b, t.log_n), o.preprocessed[1].clone()));
+                    }
+                    MatrixClaim {
+                        log_height: t.log_n,
+                        points,
+                    }
+                })
+                .collect();
+            rounds.push(RoundClaim {
+                commitment: c.map(|v| b.constant(v)),
+                matrices,
+            });
+        }
+        if let Some(c) = p.permutation_commitment {
+            let mut matrices = Vec::new();
+            for (t, o) in self.tables.iter().zip(&p.opened) {
+                if t.lookups > 0 {
+                    let zn = next(b, t.log_n);
+                    matrices.push(MatrixClaim {
+                        log_height: t.log_n,
+                        points: vec![
+                            (zeta, o.permutation[0].clone()),
+                            (zn, o.permutation[1].clone()),
+                        ],
+                    });
+                }
+            }
+            rounds.push(RoundClaim {
+                commitment: c,
+                matrices,
+            });
+        }
+        rounds
+    }
+
+    fn verify_algebra(
+        &self,
+        b: &mut Builder,
+        p: &ProofVars,
+    ) -> Result<(Drawn, CircuitChallenger), ConstraintError> {
         let mut ch = CircuitChallenger::from_state(
             b,
             &self.seeded.sponge_state,
@@ -509,11 +934,14 @@ impl StarkShape {
             let zero = b.constant(Val::ZERO);
             b.assert_eq_ext(sum, zero);
         }
-        Ok(Drawn {
-            lookup,
-            alpha,
-            zeta,
-        })
+        Ok((
+            Drawn {
+                lookup,
+                alpha,
+                zeta,
+            },
+            ch,
+        ))
     }
 
     /// `Σ_i zp_i(zeta) · chunk_i(zeta)` with `zp_i = Π_{j≠i} Z_j(zeta) / Z_j(first point of chunk i)`, as
@@ -553,4 +981,47 @@ impl StarkShape {
         }
         acc.unwrap_or_else(|| b.constant(Val::ZERO).into())
     }
+}
+
+/// `(log domain size, width, points)` of every opened matrix, per commitment, in Plonky3's order: main traces,
+/// quotient chunks, preprocessed traces, LogUp traces.
+fn opening_rounds(
+    tables: &[Table],
+    matrix_to_instance: &[usize],
+) -> Vec<Vec<(usize, usize, usize)>> {
+    let mut rounds = vec![
+        tables
+            .iter()
+            .map(|t| (t.log_n, t.width, 1 + usize::from(t.main_next)))
+            .collect(),
+        tables
+            .iter()
+            .flat_map(|t| t.quotient_domains.iter().map(move |_| (t.log_n, 4, 1)))
+            .collect(),
+    ];
+    if !matrix_to_instance.is_empty() {
+        rounds.push(
+            matrix_to_instance
+                .iter()
+                .map(|&i| {
+                    let t = &tables[i];
+                    (
+                        t.log_n,
+                        t.preprocessed_width,
+                        1 + usize::from(t.preprocessed_next),
+                    )
+                })
+                .collect(),
+        );
+    }
+    if tables.iter().any(|t| t.lookups > 0) {
+        rounds.push(
+            tables
+                .iter()
+                .filter(|t| t.lookups > 0)
+                .map(|t| (t.log_n, (t.lookups + 1) * 4, 2))
+                .collect(),
+        );
+    }
+    rounds
 }

@@ -100,7 +100,7 @@ fn native_challenges(i: &Inner) -> Vec<Challenge> {
 fn verifier_circuit(shape: &StarkShape) -> Program {
     let mut b = Builder::new();
     let vars = shape.read_proof(&mut b);
-    let drawn = shape.verify_algebra(&mut b, &vars).unwrap();
+    let drawn = shape.verify(&mut b, &vars).unwrap();
     let (_, lb) = drawn.lookup.unwrap();
     for e in [lb, drawn.alpha, drawn.zeta] {
         for c in b.ext_to_felts(e) {
@@ -124,6 +124,10 @@ fn the_circuit_replays_plonky3s_transcript_and_accepts_an_honest_proof() {
     let input = i.shape.proof_inputs(&i.proof, &i.public_values).unwrap();
     let run = execute(&circuit, &input).unwrap();
     assert_eq!(run.public_values, coeffs(&native[1..]));
+    let [consts, witness, alu, poseidon2, public] = circuit.counts();
+    eprintln!(
+        "verifier circuit: {consts} constants, {witness} inputs and hints, {alu} ALU rows, {poseidon2} Poseidon2 rows, {public} public values"
+    );
 
     // The verifier circuit's own run is proven and verified: a STARK of a STARK's algebraic checks.
     let (pvs, proof) = prove(&circuit, &input, &PARAMS).unwrap();
@@ -158,12 +162,36 @@ fn the_circuit_refuses_tampered_openings_public_values_and_terminals() {
     let mut x = honest.clone();
     x[opened_at][1] += Val::ONE;
     assert_refused(&x, "a changed opened value");
+    let fri_len = i
+        .shape
+        .fri_inputs(&i.proof, &i.public_values)
+        .unwrap()
+        .len();
+    let algebra_end = honest.len() - fri_len;
     // The public table's LogUp trace (accumulator and one fraction column, 8 coefficient columns) is opened at
-    // zeta, then at zeta · g; the last value at zeta is the fraction column's top coefficient. (Fraction columns
-    // at zeta · g enter no constraint: only the opening argument binds them.)
-    let mut x = honest.clone();
-    x[honest.len() - 1 - 8][0] += Val::ONE;
-    assert_refused(&x, "a changed LogUp opening");
+    // zeta, then at zeta · g. The last value at zeta is the fraction column's top coefficient (a constraint reads
+    // it); the last at zeta · g enters no constraint: only the opening argument binds it.
+    for (at, what) in [
+        (algebra_end - 1 - 8, "a changed LogUp opening"),
+        (algebra_end - 1, "a changed LogUp opening at zeta · g"),
+    ] {
+        let mut x = honest.clone();
+        x[at][0] += Val::ONE;
+        assert_refused(&x, what);
+    }
+    // The opening proof: batch grinding witness, FRI commitments, a row opened at a query, a Merkle sibling, the
+    // last FRI layer's last sibling digest.
+    for (at, what) in [
+        (algebra_end, "a non-zero unused grinding witness"),
+        (algebra_end + 1, "a changed FRI commitment"),
+        (algebra_end + 20, "a changed value of the opening proof"),
+        (honest.len() / 2 + fri_len / 3, "a changed query opening"),
+        (honest.len() - 1, "a changed Merkle sibling"),
+    ] {
+        let mut x = honest.clone();
+        x[at][0] += Val::ONE;
+        assert_refused(&x, what);
+    }
     let mut x = honest;
     x[n_pv][0] += Val::ONE;
     assert_refused(&x, "a changed main commitment");

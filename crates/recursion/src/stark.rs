@@ -34,7 +34,7 @@ use crate::challenger::CircuitChallenger;
 use crate::constraints::{ConstraintError, OpenedRow, SymbolicConstraints, fold_constraints};
 use crate::error::VerifyError;
 use crate::pcs::{FriVars, MatrixClaim, PcsPlan, RoundClaim};
-use crate::program::{Block, Challenge, Val, block_of, felt_block};
+use crate::program::{Block, Challenge, Program, Val, block_of, felt_block};
 
 type Domain = p3_field::coset::TwoAdicMultiplicativeCoset<Val>;
 type Packed = <Val as Field>::Packing;
@@ -729,6 +729,23 @@ impl StarkShape {
             });
         }
         Ok(rounds)
+    }
+
+    /// The recursion program that verifies one proof of this shape (read from its input, in
+    /// [`StarkShape::proof_inputs`] order) and publishes the proof's public values, every table's in order. Its
+    /// digest binds the inner proof's tables and verifying key.
+    ///
+    /// # Errors
+    /// [`VerifyError::Shape`] when the tables cannot be put in a circuit.
+    pub fn verifier_program(&self) -> Result<Program, VerifyError> {
+        let mut b = Builder::new();
+        let vars = self.read_proof(&mut b);
+        self.verify(&mut b, &vars)
+            .map_err(|e| VerifyError::Shape(e.to_string()))?;
+        for &v in vars.public_values.iter().flatten() {
+            b.public(v);
+        }
+        b.build().map_err(|e| VerifyError::Shape(e.to_string()))
     }
 
     /// Verifies the proof `p` in the circuit: the whole of Plonky3's `verify_batch` for this shape. Returns the

@@ -47,6 +47,7 @@ pub use proof_file::{PROOF_FILE_MAGIC, PROOF_FILE_VERSION, ProofFile};
 pub use prover::{
     CHALLENGE_FIELD_BITS, CPU_COLUMNS, Challenge, Claim, FAST_TEST, MAX_KECCAK_CALLS,
     MAX_SECP256K1_CALLS, MAX_SEGMENT_CYCLES, PRODUCTION, Poseidon2Config, Poseidon2Perm, Proof,
-    ProofHash, ProofStats, SecurityParams, SegmentProgress, SegmentProof, TableStats, Val,
-    poseidon2_config, prove, prove_segments, prove_segments_with_progress, verify, verify_segments,
+    ProofHash, ProofStats, ProofTable, SecurityParams, SegmentProgress, SegmentProof, StarkView,
+    TableStats, Val, poseidon2_config, prove, prove_segments, prove_segments_with_progress,
+    stark_view, verify, verify_segments,
 };

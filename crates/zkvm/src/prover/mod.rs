@@ -11,6 +11,7 @@ mod columns;
 mod config;
 mod field;
 mod secp256k1;
+mod stark_view;
 mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -36,6 +37,7 @@ pub use self::config::poseidon2::{
 };
 use self::config::with_config;
 pub use self::config::{Challenge, ProofHash, Val};
+pub use self::stark_view::{ProofTable, StarkView, stark_view};
 
 /// Longest run one proof covers (the memory argument's timestamp gaps are 24-bit).
 pub const MAX_SEGMENT_CYCLES: u64 = 1 << 22;

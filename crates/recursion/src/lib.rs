@@ -38,5 +38,8 @@ pub use program::{
     Addr, AluOp, Block, Challenge, Hint, Instr, MAX_ADDRESSES, Program, Val, block_of, ext_of,
     felt_block,
 };
-pub use prove::{ProgramDigest, RecursionProof, TableShape, program_digest, prove, shapes, verify};
+pub use prove::{
+    ProgramDigest, RecursionProof, TableShape, program_digest, proof_input, proof_shape, prove,
+    shapes, verify,
+};
 pub use stark::{Drawn, OpenedVars, ProofVars, StarkShape};

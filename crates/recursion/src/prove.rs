@@ -14,6 +14,7 @@ use crate::air::RecursionAir;
 use crate::error::{ProveError, VerifyError};
 use crate::execute::execute;
 use crate::program::{Block, Program, Val};
+use crate::stark::StarkShape;
 use crate::trace::{airs, main_traces};
 
 /// A proof of one run of a program (a postcard-encoded Plonky3 batch proof over Poseidon2).
@@ -153,6 +154,44 @@ fn per_table(public_values: &[Val], tables: usize) -> Vec<Vec<Val>> {
     }
     pvs
 }
+
+/// The shape of `program`'s proofs, for a verifier circuit one recursion layer up.
+///
+/// # Errors
+/// [`VerifyError::Shape`] when the tables cannot be committed or put in a circuit.
+pub fn proof_shape(program: &Program, params: &SecurityParams) -> Result<StarkShape, VerifyError> {
+    let config = poseidon2_config(params);
+    let airs = airs(program);
+    let bits = degree_bits(&airs);
+    let data = catch_unwind(AssertUnwindSafe(|| {
+        ProverData::from_airs_and_degrees(&config, &airs, &bits)
+    }))
+    .map_err(|p| VerifyError::Shape(panic_message(&p)))?
+    .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
+    StarkShape::new(&airs, &data.common, &bits, params)
+}
+
+/// The input of [`StarkShape::verifier_program`] (for `shape = proof_shape(program, params)`) that verifies
+/// `proof` of a run of `program` publishing `public_values`.
+///
+/// # Errors
+/// [`VerifyError`] when the proof does not decode or has another shape.
+pub fn proof_input(
+    shape: &StarkShape,
+    program: &Program,
+    public_values: &[Val],
+    proof: &RecursionProof,
+) -> Result<Vec<Block>, VerifyError> {
+    let proof: BatchProof<Poseidon2Config> =
+        postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    if public_values.len() != program.num_public_values() {
+        return Err(VerifyError::Shape("public value count".into()));
+    }
+    shape.proof_inputs(&proof, &per_table(public_values, PROOF_TABLES))
+}
+
+/// Tables of every recursion proof (const, witness, alu, poseidon2, public).
+const PROOF_TABLES: usize = 5;
 
 /// Verifies that a run of `program` published `public_values`.
 ///

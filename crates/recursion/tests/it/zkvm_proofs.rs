@@ -1,7 +1,9 @@
 //! zkVM proofs verified inside the recursion machine: a segment proof of a real RV32IM run is checked by the
 //! verifier circuit, and the circuit's run is itself proven.
 
-use ferrum_recursion::{ExecError, StarkShape, Val, execute, prove, verify};
+use ferrum_recursion::{
+    ExecError, StarkShape, Val, execute, proof_input, proof_shape, prove, verify,
+};
 use ferrum_zkvm::asm::{self, reg::*};
 use ferrum_zkvm::{
     FAST_TEST, Program, ProofHash, SecurityParams, poseidon2_config, stark_view, syscall,
@@ -73,6 +75,22 @@ fn a_zkvm_proof_is_verified_inside_a_recursion_proof() {
     let mut wrong = pvs.clone();
     wrong[3] += Val::ONE;
     assert!(verify(&verifier, &wrong, &outer, &OUTER).is_err());
+
+    // One layer up: the recursion proof verified by the recursion machine, whose circuit depends only on the
+    // layer below's table sizes, not on the zkVM run.
+    let shape2 = proof_shape(&verifier, &OUTER).unwrap();
+    let verifier2 = shape2.verifier_program().unwrap();
+    let input2 = proof_input(&shape2, &verifier, &pvs, &outer).unwrap();
+    let t = std::time::Instant::now();
+    let (pvs2, outer2) = prove(&verifier2, &input2, &OUTER).unwrap();
+    eprintln!(
+        "second layer: circuit of {:?} rows (const, witness, alu, poseidon2, public), {:.1} s, {} bytes",
+        verifier2.counts(),
+        t.elapsed().as_secs_f64(),
+        outer2.bytes.len()
+    );
+    assert_eq!(pvs2, pvs);
+    verify(&verifier2, &pvs2, &outer2, &OUTER).unwrap();
 
     // A tampered inner proof has no run of the verifier, hence no outer proof.
     for at in [0, input.len() / 3, input.len() / 2, input.len() - 1] {

@@ -53,6 +53,19 @@ pub(crate) type Poseidon2Chip = Poseidon2Air<
 type P2Cols<T> =
     Poseidon2Cols<T, 16, SBOX_DEGREE, SBOX_REGISTERS, HALF_FULL_ROUNDS, PARTIAL_ROUNDS>;
 
+/// The Poseidon2 table's main trace: one permutation per input, generated as Plonky3's AIR lays it out.
+pub(crate) fn poseidon2_trace(inputs: Vec<[Val; 16]>) -> RowMajorMatrix<Val> {
+    p3_poseidon2_air::generate_trace_rows::<
+        Val,
+        GenericPoseidon2LinearLayersBabyBear,
+        16,
+        SBOX_DEGREE,
+        SBOX_REGISTERS,
+        HALF_FULL_ROUNDS,
+        PARTIAL_ROUNDS,
+    >(inputs, &poseidon2_constants(), 0)
+}
+
 /// Plonky3's published BabyBear width-16 round constants, as the AIR takes them.
 pub(crate) fn poseidon2_constants() -> RoundConstants<Val, 16, HALF_FULL_ROUNDS, PARTIAL_ROUNDS> {
     RoundConstants::new(

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use p3_air::Air;
 use p3_air::symbolic::{
-    AirLayout, BaseEntry, BaseLeaf, ConstraintLayout, ExtEntry, ExtLeaf, SymbolicExpr,
+    AirLayout, BaseEntry, BaseLeaf, ConstraintLayout, ExtEntry, ExtLeaf, SymLeaf, SymbolicExpr,
     SymbolicExpression, SymbolicExpressionExt,
 };
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
@@ -109,8 +109,7 @@ enum V {
 struct Eval<'a> {
     b: &'a mut Builder,
     at: &'a OpenedRow,
-    base: HashMap<*const SymbolicExpression<Val>, V>,
-    ext: HashMap<*const SymbolicExpressionExt<Val, Challenge>, V>,
+    memo: HashMap<*const (), V>,
 }
 
 fn pick(v: &[Ext], i: usize, what: &'static str) -> Result<V, ConstraintError> {
@@ -165,98 +164,83 @@ impl Eval<'_> {
         }
     }
 
-    fn base(&mut self, e: &SymbolicExpression<Val>) -> Result<V, ConstraintError> {
-        let key = e as *const _;
-        if let Some(&v) = self.base.get(&key) {
+    /// Evaluates an expression tree once per node (shared sub-trees are `Arc`s: memoised by address).
+    fn tree<L: SymLeaf>(
+        &mut self,
+        e: &SymbolicExpr<L>,
+        leaf: fn(&mut Self, &L) -> Result<V, ConstraintError>,
+    ) -> Result<V, ConstraintError> {
+        let key = (e as *const SymbolicExpr<L>).cast::<()>();
+        if let Some(&v) = self.memo.get(&key) {
             return Ok(v);
         }
         let v = match e {
-            SymbolicExpr::Leaf(leaf) => match leaf {
-                BaseLeaf::Constant(c) => V::Const(Challenge::from(*c)),
-                BaseLeaf::IsFirstRow => selector(self.at.is_first_row, "is_first_row")?,
-                BaseLeaf::IsLastRow => selector(self.at.is_last_row, "is_last_row")?,
-                BaseLeaf::IsTransition => selector(self.at.is_transition, "is_transition")?,
-                BaseLeaf::Variable(v) => match v.entry {
-                    BaseEntry::Main { offset } => pick(
-                        self.at.main.get(offset).map_or(&[][..], |r| r),
-                        v.index,
-                        "main",
-                    )?,
-                    BaseEntry::Preprocessed { offset } => pick(
-                        self.at.preprocessed.get(offset).map_or(&[][..], |r| r),
-                        v.index,
-                        "preprocessed",
-                    )?,
-                    BaseEntry::Public => self
-                        .at
-                        .public_values
-                        .get(v.index)
-                        .map(|&f| V::Var(f.into()))
-                        .ok_or(ConstraintError::OutOfRange("public", v.index))?,
-                    BaseEntry::Periodic => return Err(ConstraintError::Periodic),
-                },
-            },
+            SymbolicExpr::Leaf(l) => leaf(self, l)?,
             SymbolicExpr::Add { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.tree(x, leaf)?, self.tree(y, leaf)?);
                 self.add(x, y)
             }
             SymbolicExpr::Sub { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.tree(x, leaf)?, self.tree(y, leaf)?);
                 self.sub(x, y)
             }
             SymbolicExpr::Neg { x, .. } => {
-                let x = self.base(x)?;
+                let x = self.tree(x, leaf)?;
                 self.sub(V::Const(Challenge::ZERO), x)
             }
             SymbolicExpr::Mul { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.tree(x, leaf)?, self.tree(y, leaf)?);
                 self.mul(x, y)
             }
         };
-        self.base.insert(key, v);
+        self.memo.insert(key, v);
         Ok(v)
     }
 
-    fn ext(&mut self, e: &SymbolicExpressionExt<Val, Challenge>) -> Result<V, ConstraintError> {
-        let key = e as *const _;
-        if let Some(&v) = self.ext.get(&key) {
-            return Ok(v);
-        }
-        let v = match e {
-            SymbolicExpr::Leaf(leaf) => match leaf {
-                ExtLeaf::Base(b) => self.base(b)?,
-                ExtLeaf::ExtConstant(c) => V::Const(*c),
-                ExtLeaf::ExtVariable(v) => match v.entry {
-                    ExtEntry::Permutation { offset } => pick(
-                        self.at.permutation.get(offset).map_or(&[][..], |r| r),
-                        v.index,
-                        "permutation",
-                    )?,
-                    ExtEntry::Challenge => pick(&self.at.challenges, v.index, "challenge")?,
-                    ExtEntry::PermutationValue => {
-                        pick(&self.at.permutation_values, v.index, "permutation value")?
-                    }
-                },
+    fn base_leaf(&mut self, leaf: &BaseLeaf<Val>) -> Result<V, ConstraintError> {
+        Ok(match leaf {
+            BaseLeaf::Constant(c) => V::Const(Challenge::from(*c)),
+            BaseLeaf::IsFirstRow => selector(self.at.is_first_row, "is_first_row")?,
+            BaseLeaf::IsLastRow => selector(self.at.is_last_row, "is_last_row")?,
+            BaseLeaf::IsTransition => selector(self.at.is_transition, "is_transition")?,
+            BaseLeaf::Variable(v) => match v.entry {
+                BaseEntry::Main { offset } => pick(
+                    self.at.main.get(offset).map_or(&[][..], |r| r),
+                    v.index,
+                    "main",
+                )?,
+                BaseEntry::Preprocessed { offset } => pick(
+                    self.at.preprocessed.get(offset).map_or(&[][..], |r| r),
+                    v.index,
+                    "preprocessed",
+                )?,
+                BaseEntry::Public => self
+                    .at
+                    .public_values
+                    .get(v.index)
+                    .map(|&f| V::Var(f.into()))
+                    .ok_or(ConstraintError::OutOfRange("public", v.index))?,
+                BaseEntry::Periodic => return Err(ConstraintError::Periodic),
             },
-            SymbolicExpr::Add { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.add(x, y)
-            }
-            SymbolicExpr::Sub { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.sub(x, y)
-            }
-            SymbolicExpr::Neg { x, .. } => {
-                let x = self.ext(x)?;
-                self.sub(V::Const(Challenge::ZERO), x)
-            }
-            SymbolicExpr::Mul { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.mul(x, y)
-            }
-        };
-        self.ext.insert(key, v);
-        Ok(v)
+        })
+    }
+
+    fn ext_leaf(&mut self, leaf: &ExtLeaf<Val, Challenge>) -> Result<V, ConstraintError> {
+        Ok(match leaf {
+            ExtLeaf::Base(b) => self.tree(b, Self::base_leaf)?,
+            ExtLeaf::ExtConstant(c) => V::Const(*c),
+            ExtLeaf::ExtVariable(v) => match v.entry {
+                ExtEntry::Permutation { offset } => pick(
+                    self.at.permutation.get(offset).map_or(&[][..], |r| r),
+                    v.index,
+                    "permutation",
+                )?,
+                ExtEntry::Challenge => pick(&self.at.challenges, v.index, "challenge")?,
+                ExtEntry::PermutationValue => {
+                    pick(&self.at.permutation_values, v.index, "permutation value")?
+                }
+            },
+        })
     }
 }
 
@@ -281,14 +265,13 @@ pub fn fold_constraints(
     let mut eval = Eval {
         b,
         at,
-        base: HashMap::new(),
-        ext: HashMap::new(),
+        memo: HashMap::new(),
     };
     let mut acc = V::Const(Challenge::ZERO);
     for slot in order.into_iter().flatten() {
         let c = match slot {
-            (false, j) => eval.base(&constraints.base[j])?,
-            (true, j) => eval.ext(&constraints.ext[j])?,
+            (false, j) => eval.tree(&constraints.base[j], Eval::base_leaf)?,
+            (true, j) => eval.tree(&constraints.ext[j], Eval::ext_leaf)?,
         };
         let shifted = eval.mul(acc, V::Var(alpha));
         acc = eval.add(shifted, c);

@@ -301,15 +301,8 @@ impl PcsPlan {
                     let off = offsets.entry(lh).or_insert(0);
                     let start = *off;
                     *off += values.len();
-                    let mut sum: Option<Ext> = None;
-                    for (k, &v) in values.iter().enumerate() {
-                        let t = b.mul_ext(alpha_pows[start + k], v);
-                        sum = Some(match sum {
-                            Some(s) => b.add_ext(s, t),
-                            None => t,
-                        });
-                    }
-                    reductions.push((start, sum.unwrap_or(b.constant(Val::ZERO).into()), z));
+                    let sum = dot(b, &alpha_pows[start..], values.iter().copied());
+                    reductions.push((start, sum, z));
                 }
             }
         }
@@ -350,15 +343,7 @@ impl PcsPlan {
                         let Some(&(start, sum_z, z)) = red.next() else {
                             continue;
                         };
-                        let mut sum_x: Option<Ext> = None;
-                        for (k, &v) in row.iter().enumerate() {
-                            let t = b.mul_ext(alpha_pows[start + k], v);
-                            sum_x = Some(match sum_x {
-                                Some(s) => b.add_ext(s, t),
-                                None => t,
-                            });
-                        }
-                        let sum_x = sum_x.unwrap_or(b.constant(Val::ZERO).into());
+                        let sum_x = dot(b, &alpha_pows[start..], row.iter().map(|&v| v.into()));
                         let diff = b.sub_ext(sum_z, sum_x);
                         let den = b.sub_ext(z, x);
                         let inv = b.inv_ext(den);
@@ -452,4 +437,17 @@ impl PcsPlan {
         }
         x
     }
+}
+
+/// `Σ_k powers[k] · values[k]`.
+fn dot(b: &mut Builder, powers: &[Ext], values: impl Iterator<Item = Ext>) -> Ext {
+    let mut sum: Option<Ext> = None;
+    for (&p, v) in powers.iter().zip(values) {
+        let t = b.mul_ext(p, v);
+        sum = Some(match sum {
+            Some(s) => b.add_ext(s, t),
+            None => t,
+        });
+    }
+    sum.unwrap_or_else(|| b.constant(Val::ZERO).into())
 }

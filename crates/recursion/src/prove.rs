@@ -4,7 +4,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ferrum_zkvm::{Poseidon2Config, SecurityParams, poseidon2_config};
 use p3_baby_bear::default_babybear_poseidon2_16;
-use p3_batch_stark::{BatchProof, ProverData, StarkInstance, prove_batch, verify_batch};
+use p3_batch_stark::{
+    BatchProof, CommonData, ProverData, StarkInstance, prove_batch, verify_batch,
+};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
@@ -68,14 +70,11 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-/// The program's digest under `params` (the FRI parameters shape the preprocessed commitment).
-///
-/// # Errors
-/// [`VerifyError::Shape`] when the commitment cannot be made.
-pub fn program_digest(
-    program: &Program,
-    params: &SecurityParams,
-) -> Result<ProgramDigest, VerifyError> {
+/// A program's tables, their log2 heights and their common data (preprocessed commitment, lookups).
+type Tables = (Vec<RecursionAir>, Vec<usize>, CommonData<Poseidon2Config>);
+
+/// The program's [`Tables`].
+fn tables(program: &Program, params: &SecurityParams) -> Result<Tables, VerifyError> {
     let config = poseidon2_config(params);
     let airs = airs(program);
     let bits = degree_bits(&airs);
@@ -84,8 +83,19 @@ pub fn program_digest(
     }))
     .map_err(|p| VerifyError::Shape(panic_message(&p)))?
     .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
-    let commitment = data
-        .common
+    Ok((airs, bits, data.common))
+}
+
+/// The program's digest under `params` (the FRI parameters shape the preprocessed commitment).
+///
+/// # Errors
+/// [`VerifyError::Shape`] when the commitment cannot be made.
+pub fn program_digest(
+    program: &Program,
+    params: &SecurityParams,
+) -> Result<ProgramDigest, VerifyError> {
+    let (_, bits, common) = tables(program, params)?;
+    let commitment = common
         .preprocessed
         .as_ref()
         .and_then(|p| p.commitment.as_ref().first().copied())
@@ -160,15 +170,8 @@ fn per_table(public_values: &[Val], tables: usize) -> Vec<Vec<Val>> {
 /// # Errors
 /// [`VerifyError::Shape`] when the tables cannot be committed or put in a circuit.
 pub fn proof_shape(program: &Program, params: &SecurityParams) -> Result<StarkShape, VerifyError> {
-    let config = poseidon2_config(params);
-    let airs = airs(program);
-    let bits = degree_bits(&airs);
-    let data = catch_unwind(AssertUnwindSafe(|| {
-        ProverData::from_airs_and_degrees(&config, &airs, &bits)
-    }))
-    .map_err(|p| VerifyError::Shape(panic_message(&p)))?
-    .map_err(|e| VerifyError::Shape(format!("{e:?}")))?;
-    StarkShape::new(&airs, &data.common, &bits, params)
+    let (airs, bits, common) = tables(program, params)?;
+    StarkShape::new(&airs, &common, &bits, params)
 }
 
 /// The input of [`StarkShape::verifier_program`] (for `shape = proof_shape(program, params)`) that verifies

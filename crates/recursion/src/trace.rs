@@ -2,14 +2,12 @@
 
 use std::sync::Arc;
 
-use p3_baby_bear::GenericPoseidon2LinearLayersBabyBear;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
-use p3_poseidon2_air::generate_trace_rows;
 
 use crate::air::{
-    ALU_PREP, CONST_PREP, HALF_FULL_ROUNDS, PARTIAL_ROUNDS, POSEIDON2_PREP, Poseidon2Chip,
-    RecursionAir, SBOX_DEGREE, SBOX_REGISTERS, WITNESS_PREP, poseidon2_constants,
+    ALU_PREP, CONST_PREP, POSEIDON2_PREP, Poseidon2Chip, RecursionAir, WITNESS_PREP,
+    poseidon2_constants, poseidon2_trace,
 };
 use crate::execute::Run;
 use crate::program::{Addr, AluOp, Instr, Program, Val};
@@ -125,15 +123,7 @@ pub(crate) fn main_traces(program: &Program, run: &Run) -> Vec<RowMajorMatrix<Va
         mat(Vec::new(), n_const, 1),
         mat(witness, n_witness, 4),
         mat(alu, n_alu, 12),
-        generate_trace_rows::<
-            Val,
-            GenericPoseidon2LinearLayersBabyBear,
-            16,
-            SBOX_DEGREE,
-            SBOX_REGISTERS,
-            HALF_FULL_ROUNDS,
-            PARTIAL_ROUNDS,
-        >(p2_inputs, &poseidon2_constants(), 0),
+        poseidon2_trace(p2_inputs),
         mat(public, n_public, 1),
     ]
 }

@@ -698,18 +698,23 @@ pub fn verify(
     params: &SecurityParams,
 ) -> Result<(), VerifyError> {
     let init = trace::image_state(program);
-    let seg = Segment {
+    verify_segment(program, whole_run(program, claim, &init), proof, params)
+}
+
+/// The one segment of a run proven by [`prove`]: from the entry in the initial state `init` to the halt
+/// (the chips it calls come from the proof).
+fn whole_run<'a>(program: &Program, claim: &'a Claim, init: &'a trace::State) -> Segment<'a> {
+    Segment {
         start_pc: program.entry,
         end_pc: 0,
         halted: true,
         exit_code: claim.exit_code,
         out_start: 0,
         output: &claim.output,
-        state_in: &init,
+        state_in: init,
         state_out: None,
         chips: [false; chips::NUM_CHIPS],
-    };
-    verify_segment(program, seg, proof, params)
+    }
 }
 
 /// Verifies a run proven in segments: the first starts at the ELF's entry in its initial state,

@@ -9,8 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::air::ZkvmAir;
 use super::config::{Val, poseidon2::Config};
 use super::{
-    Claim, Envelope, Proof, ProofHash, SecurityParams, Segment, checked_airs, chips_of,
-    public_values, trace,
+    Claim, Envelope, Proof, ProofHash, SecurityParams, checked_airs, chips_of, public_values,
+    trace, whole_run,
 };
 use crate::error::VerifyError;
 use crate::executor::Program;
@@ -102,17 +102,8 @@ pub fn stark_view(
     let Envelope { chips: mask, proof }: Envelope<BatchProof<Config>> =
         postcard::from_bytes(&proof.bytes).map_err(|e| VerifyError::Malformed(e.to_string()))?;
     let init = trace::image_state(program);
-    let seg = Segment {
-        start_pc: program.entry,
-        end_pc: 0,
-        halted: true,
-        exit_code: claim.exit_code,
-        out_start: 0,
-        output: &claim.output,
-        state_in: &init,
-        state_out: None,
-        chips: chips_of(mask)?,
-    };
+    let mut seg = whole_run(program, claim, &init);
+    seg.chips = chips_of(mask)?;
     let airs = checked_airs(program, &seg, &proof.degree_bits)?;
     let public_values = public_values(&seg, airs.len());
     Ok(StarkView {

@@ -86,13 +86,13 @@ fn main() {
         .unwrap();
 
     println!(
-        "| layer | const | witness | alu | poseidon2 | run s | prove s | proof KB | verify ms | peak RSS MB |"
+        "| layer | const | witness | alu | poseidon2 | swap | run s | prove s | proof KB | verify ms | peak RSS MB |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let (mut shape, mut input) = (shape, input);
     for layer in 1..=2 {
         let verifier = shape.verifier_program().unwrap();
-        let [c, w, a, p, _] = verifier.counts();
+        let [c, w, a, p, s, _] = verifier.counts();
         let t = Instant::now();
         execute(&verifier, &input).unwrap();
         let run_s = t.elapsed().as_secs_f64();
@@ -103,7 +103,7 @@ fn main() {
         verify(&verifier, &pvs, &outer, &params).unwrap();
         let verify_ms = t.elapsed().as_secs_f64() * 1e3;
         println!(
-            "| {layer} | {c} | {w} | {a} | {p} | {run_s:.2} | {prove_s:.2} | {:.1} | {verify_ms:.0} | {:.0} |",
+            "| {layer} | {c} | {w} | {a} | {p} | {s} | {run_s:.2} | {prove_s:.2} | {:.1} | {verify_ms:.0} | {:.0} |",
             outer.bytes.len() as f64 / 1024.0,
             peak_rss_mb()
         );

@@ -12,6 +12,7 @@
 //! | witness | address, reads, is_felt | value (4): upper three zero when is_felt |
 //! | alu | a, b, out, is_add, is_sub, is_mul, reads of out, is_check | a (4), b (4), out (4) |
 //! | poseidon2 | input addresses (16), output addresses (16), their reads (16), is_real | Plonky3's Poseidon2 columns |
+//! | swap | bit address, 8 + 8 input addresses, 16 output addresses, their reads, is_real | bit, inputs (16), outputs (16) |
 //! | public | address, is_real, one selector per public value | value |
 
 use std::borrow::Borrow;
@@ -79,6 +80,8 @@ pub(crate) const CONST_PREP: usize = 6;
 pub(crate) const WITNESS_PREP: usize = 3;
 pub(crate) const ALU_PREP: usize = 8;
 pub(crate) const POSEIDON2_PREP: usize = 49;
+pub(crate) const SWAP_PREP: usize = 50;
+pub(crate) const SWAP_WIDTH: usize = 33;
 
 /// One table with its preprocessed trace (the program's part of it).
 #[derive(Clone)]
@@ -87,6 +90,7 @@ pub(crate) enum RecursionAir {
     Witness(Arc<RowMajorMatrix<Val>>),
     Alu(Arc<RowMajorMatrix<Val>>),
     Poseidon2(Arc<RowMajorMatrix<Val>>, Box<Poseidon2Chip>),
+    Swap(Arc<RowMajorMatrix<Val>>),
     /// With the number of public values.
     Public(Arc<RowMajorMatrix<Val>>, usize),
 }
@@ -104,13 +108,18 @@ impl RecursionAir {
             Self::Witness(_) => "witness",
             Self::Alu(_) => "alu",
             Self::Poseidon2(..) => "poseidon2",
+            Self::Swap(_) => "swap",
             Self::Public(..) => "public",
         }
     }
 
     pub(crate) fn preprocessed(&self) -> &RowMajorMatrix<Val> {
         match self {
-            Self::Const(p) | Self::Witness(p) | Self::Alu(p) | Self::Poseidon2(p, _) => p,
+            Self::Const(p)
+            | Self::Witness(p)
+            | Self::Alu(p)
+            | Self::Swap(p)
+            | Self::Poseidon2(p, _) => p,
             Self::Public(p, _) => p,
         }
     }
@@ -123,6 +132,7 @@ impl BaseAir<Val> for RecursionAir {
             Self::Witness(_) => 4,
             Self::Alu(_) => 12,
             Self::Poseidon2(..) => POSEIDON2_WIDTH,
+            Self::Swap(_) => SWAP_WIDTH,
         }
     }
 
@@ -143,6 +153,7 @@ impl BaseAir<Val> for RecursionAir {
             Self::Witness(_) => WITNESS_PREP,
             Self::Alu(_) => ALU_PREP,
             Self::Poseidon2(..) => POSEIDON2_PREP,
+            Self::Swap(_) => SWAP_PREP,
             Self::Public(_, n) => 2 + n,
         }
     }
@@ -167,6 +178,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for RecursionAir {
             Self::Witness(_) => eval_witness(builder),
             Self::Alu(_) => eval_alu(builder),
             Self::Poseidon2(_, chip) => eval_poseidon2(chip, builder),
+            Self::Swap(_) => eval_swap(builder),
             Self::Public(_, n) => eval_public(*n, builder),
         }
     }
@@ -287,6 +299,41 @@ fn eval_poseidon2<AB: InteractionBuilder<F = Val>>(chip: &Poseidon2Chip, builder
         builder.push_interaction(
             BUS_MEMORY,
             felt_message::<AB>(addr.into(), x.into()),
+            Count::provided(reads.into()),
+        );
+    }
+}
+
+/// `out = bit ? (b ‖ a) : (a ‖ b)`, the bit boolean. Preprocessed: bit address, a (8), b (8), out (16), reads of
+/// out (16), is_real. Main: bit, a (8), b (8), out (16).
+fn eval_swap<AB: InteractionBuilder<F = Val>>(builder: &mut AB) {
+    let prep = builder.preprocessed().clone();
+    let p = prep.current_slice();
+    let m = builder.main().current_slice().to_vec();
+    let bit = m[0];
+    let (a, b, out) = (&m[1..9], &m[9..17], &m[17..33]);
+    builder.assert_bool(bit);
+    for i in 0..8 {
+        builder.assert_zero(out[i] - a[i] - bit * (b[i] - a[i]));
+        builder.assert_zero(out[8 + i] - b[i] - bit * (a[i] - b[i]));
+    }
+    let is_real: AB::Expr = p[49].into();
+    builder.push_interaction(
+        BUS_MEMORY,
+        felt_message::<AB>(p[0].into(), bit.into()),
+        Count::bounded(-is_real.clone(), 1),
+    );
+    for (&addr, &v) in p[1..17].iter().zip(a.iter().chain(b)) {
+        builder.push_interaction(
+            BUS_MEMORY,
+            felt_message::<AB>(addr.into(), v.into()),
+            Count::bounded(-is_real.clone(), 1),
+        );
+    }
+    for ((&addr, &reads), &v) in p[17..33].iter().zip(&p[33..49]).zip(out) {
+        builder.push_interaction(
+            BUS_MEMORY,
+            felt_message::<AB>(addr.into(), v.into()),
             Count::provided(reads.into()),
         );
     }

@@ -330,11 +330,7 @@ impl Builder {
         };
         let mut node = self.hash(&at_height(max));
         for (level, (&bit, sibling)) in index_bits.iter().zip(siblings).enumerate() {
-            let left: [Felt; 8] = std::array::from_fn(|i| self.select(bit, node[i], sibling[i]));
-            let right: [Felt; 8] = std::array::from_fn(|i| {
-                let s = self.add(node[i], sibling[i]);
-                self.sub(s, left[i])
-            });
+            let (left, right) = self.swap(bit, node, *sibling);
             node = self.compress(left, right);
             let injected = at_height(max - level - 1);
             if !injected.is_empty() {
@@ -343,6 +339,25 @@ impl Builder {
             }
         }
         node
+    }
+
+    /// `(a, b)` when `bit` is 0, `(b, a)` when it is 1 (one row of the swap table; the run fails for another
+    /// bit).
+    pub fn swap(&mut self, bit: Felt, a: [Felt; 8], b: [Felt; 8]) -> ([Felt; 8], [Felt; 8]) {
+        let bit_addr = self.read(bit.0);
+        let a = a.map(|f| self.read(f.0));
+        let b = b.map(|f| self.read(f.0));
+        let out: [Addr; 16] = std::array::from_fn(|_| self.alloc());
+        self.instrs.push(Instr::Swap {
+            bit: bit_addr,
+            a,
+            b,
+            out,
+        });
+        (
+            std::array::from_fn(|i| Felt(out[i])),
+            std::array::from_fn(|i| Felt(out[8 + i])),
+        )
     }
 
     /// Publishes `x` as the next public value.

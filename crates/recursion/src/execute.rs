@@ -100,6 +100,22 @@ pub fn execute(program: &Program, input: &[Block]) -> Result<Run, ExecError> {
                     }
                 }
             }
+            Instr::Swap { bit, a, b, out } => {
+                let bit = get(&memory, *bit)?;
+                let swap = match bit {
+                    [x, ..] if bit[1..].iter().all(|c| *c == Val::ZERO) && x == Val::ZERO => false,
+                    [x, ..] if bit[1..].iter().all(|c| *c == Val::ZERO) && x == Val::ONE => true,
+                    _ => return Err(ExecError::AssertFailed { instr: n }),
+                };
+                let (first, second) = if swap { (b, a) } else { (a, b) };
+                for (o, &src) in out.iter().zip(first.iter().chain(second)) {
+                    let v = get(&memory, src)?;
+                    if v[1..].iter().any(|c| *c != Val::ZERO) {
+                        return Err(ExecError::NotBase { instr: n });
+                    }
+                    memory[o.index()] = Some(v);
+                }
+            }
             Instr::Public { input } => {
                 let v = get(&memory, *input)?;
                 if v[1..].iter().any(|c| *c != Val::ZERO) {

@@ -100,6 +100,17 @@ pub enum Instr {
         /// Output cells.
         output: [Option<Addr>; 16],
     },
+    /// Orders two 8-element digests by a bit: `out = bit ? (b ‖ a) : (a ‖ b)` (a Merkle level's children).
+    Swap {
+        /// The bit (0 or 1; the run fails otherwise).
+        bit: Addr,
+        /// First digest.
+        a: [Addr; 8],
+        /// Second digest.
+        b: [Addr; 8],
+        /// Left then right child.
+        out: [Addr; 16],
+    },
     /// Publishes the base element at `input` as the next public value.
     Public {
         /// The element.
@@ -132,9 +143,9 @@ impl Program {
         self.num_public
     }
 
-    /// How many instructions of each table kind: `(const, witness, alu, poseidon2, public)`.
-    pub fn counts(&self) -> [usize; 5] {
-        let mut n = [0; 5];
+    /// How many instructions of each table kind: `(const, witness, alu, poseidon2, swap, public)`.
+    pub fn counts(&self) -> [usize; 6] {
+        let mut n = [0; 6];
         for i in &self.instrs {
             n[table_of(i)] += 1;
         }
@@ -149,7 +160,8 @@ pub(crate) fn table_of(i: &Instr) -> usize {
         Instr::Witness { .. } => 1,
         Instr::Alu { .. } => 2,
         Instr::Poseidon2 { .. } => 3,
-        Instr::Public { .. } => 4,
+        Instr::Swap { .. } => 4,
+        Instr::Public { .. } => 5,
     }
 }
 

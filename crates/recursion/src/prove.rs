@@ -193,8 +193,8 @@ pub fn proof_input(
     shape.proof_inputs(&proof, &per_table(public_values, PROOF_TABLES))
 }
 
-/// Tables of every recursion proof (const, witness, alu, poseidon2, public).
-const PROOF_TABLES: usize = 5;
+/// Tables of every recursion proof (const, witness, alu, poseidon2, swap, public).
+const PROOF_TABLES: usize = 6;
 
 /// Verifies that a run of `program` published `public_values`.
 ///

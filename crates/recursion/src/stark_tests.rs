@@ -124,7 +124,7 @@ fn the_circuit_replays_plonky3s_transcript_and_accepts_an_honest_proof() {
     let input = i.shape.proof_inputs(&i.proof, &i.public_values).unwrap();
     let run = execute(&circuit, &input).unwrap();
     assert_eq!(run.public_values, coeffs(&native[1..]));
-    let [consts, witness, alu, poseidon2, public] = circuit.counts();
+    let [consts, witness, alu, poseidon2, _, public] = circuit.counts();
     eprintln!(
         "verifier circuit: {consts} constants, {witness} inputs and hints, {alu} ALU rows, {poseidon2} Poseidon2 rows, {public} public values"
     );
@@ -148,11 +148,11 @@ fn the_circuit_refuses_tampered_openings_public_values_and_terminals() {
             "{what} accepted"
         );
     };
-    // Inputs in `proof_inputs` order: public values (2), commitments (3 × 8), terminals (5), lookup witness,
+    // Inputs in `proof_inputs` order: public values (2), commitments (3 × 8), terminals (6), lookup witness,
     // OOD witness, then each table's opened values.
     let n_pv = 2;
     let terminals_at = n_pv + 24;
-    let opened_at = terminals_at + 5 + 2;
+    let opened_at = terminals_at + 6 + 2;
     let mut x = honest.clone();
     x[0][0] += Val::ONE;
     assert_refused(&x, "a changed public value");

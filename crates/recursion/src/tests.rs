@@ -262,7 +262,7 @@ fn assert_forgery_fails(
 
 #[test]
 fn every_column_family_is_constrained() {
-    // Const, witness, ALU (add, sub, mul, check), Poseidon2 and public rows all in one circuit.
+    // Const, witness, ALU (add, sub, mul, check), Poseidon2, swap and public rows all in one circuit.
     let mut b = Builder::new();
     let x = b.input();
     let y = b.input_ext();
@@ -272,6 +272,14 @@ fn every_column_family_is_constrained() {
     let m = b.mul_ext(d, y);
     b.assert_eq_ext(m, m);
     let h = b.poseidon2(std::array::from_fn(|i| if i % 2 == 0 { x } else { s }));
+    let (one, zero) = (b.constant(v(1)), b.constant(v(0)));
+    let (l, _) = b.swap(
+        one,
+        std::array::from_fn(|i| h[i]),
+        std::array::from_fn(|i| h[8 + i]),
+    );
+    let (_, r) = b.swap(zero, l, std::array::from_fn(|i| h[i]));
+    let _ = b.add(r[6], l[2]);
     b.public(h[0]);
     b.public(x);
     let program = b.build().unwrap();
@@ -299,8 +307,13 @@ fn every_column_family_is_constrained() {
         (3, partial_start, "poseidon2 partial round's s-box register"),
         (3, partial_start + 1, "poseidon2 partial round's output"),
         (3, ending_start + 3 * full + 16 + 5, "poseidon2 output"),
-        (4, 0, "published value"),
-        (4, 1, "second published value"),
+        (4, 0, "swap bit"),
+        (4, 3, "swap input"),
+        (4, 17 + 2, "swap left output"),
+        (4, 25 + 6, "swap right output"),
+        (4, 33 + 17, "swap output of the second row"),
+        (5, 0, "published value"),
+        (5, 1, "second published value"),
     ];
     for &(table, col, what) in cases {
         assert_forgery_fails(&program, &input, what, &mut |mains, _| {

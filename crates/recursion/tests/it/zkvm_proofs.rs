@@ -53,7 +53,7 @@ fn a_zkvm_proof_is_verified_inside_a_recursion_proof() {
     let input = shape
         .proof_inputs(&view.proof, &view.public_values)
         .unwrap();
-    let [consts, witness, alu, poseidon2, public] = verifier.counts();
+    let [consts, witness, alu, poseidon2, _, public] = verifier.counts();
     eprintln!(
         "zkVM proof of {} tables: verifier circuit of {consts} constants, {witness} inputs and hints, {alu} ALU rows, {poseidon2} Poseidon2 rows, {public} public values",
         view.tables.len()
@@ -84,7 +84,7 @@ fn a_zkvm_proof_is_verified_inside_a_recursion_proof() {
     let t = std::time::Instant::now();
     let (pvs2, outer2) = prove(&verifier2, &input2, &OUTER).unwrap();
     eprintln!(
-        "second layer: circuit of {:?} rows (const, witness, alu, poseidon2, public), {:.1} s, {} bytes",
+        "second layer: circuit of {:?} rows (const, witness, alu, poseidon2, swap, public), {:.1} s, {} bytes",
         verifier2.counts(),
         t.elapsed().as_secs_f64(),
         outer2.bytes.len()

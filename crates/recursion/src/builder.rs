@@ -54,7 +54,8 @@ impl Builder {
 
     fn read(&mut self, a: Addr) -> Addr {
         if let Some(r) = self.reads.get_mut(a.index()) {
-            *r += 1;
+            // Read counts are field elements on the bus: saturate rather than wrap (the bus then fails).
+            *r = r.saturating_add(1);
         }
         a
     }
@@ -270,8 +271,9 @@ impl Builder {
         r
     }
 
-    /// `if bit { b } else { a }` for a boolean `bit`.
+    /// `if bit { b } else { a }`; asserts `bit` is 0 or 1.
     pub fn select(&mut self, bit: Felt, a: Felt, b: Felt) -> Felt {
+        self.assert_bool(bit);
         let d = self.sub(b, a);
         let t = self.mul(bit, d);
         self.add(a, t)

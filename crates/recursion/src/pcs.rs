@@ -89,6 +89,14 @@ pub enum PcsPlanError {
     /// FRI folds by more than 2 in some round (only `max_log_arity = 1` is supported so far).
     #[error("FRI folding arity 2^{0} is not supported yet (use max_log_arity = 1)")]
     Arity(usize),
+    /// A committed matrix (after the blowup) is shorter than FRI's final polynomial domain.
+    #[error("a matrix of 2^{log_height} rows is below FRI's final height 2^{log_final}")]
+    BelowFinalHeight {
+        /// log2 of the matrix height after the blowup.
+        log_height: usize,
+        /// `log_blowup + log_final_poly_len`.
+        log_final: usize,
+    },
     /// Batch grinding is not used by Ferrum's configurations.
     #[error("batch proof-of-work is not supported")]
     BatchPow,
@@ -128,6 +136,19 @@ impl PcsPlan {
         heights.sort_unstable_by(|a, b| b.cmp(a));
         heights.dedup();
         let log_max_height = heights.first().copied().unwrap_or(0);
+        // Plonky3 refuses a matrix shorter than FRI's final height (its reduced opening would never be folded in):
+        // so does the plan, before a circuit could silently drop it.
+        let log_final = params.log_blowup + params.log_final_poly_len;
+        if let Some(&h) = heights
+            .iter()
+            .find(|&&h| h < log_final)
+            .or(heights.is_empty().then_some(&0))
+        {
+            return Err(PcsPlanError::BelowFinalHeight {
+                log_height: h,
+                log_final,
+            });
+        }
         let log_arities = fold_schedule(
             &heights,
             params.log_blowup + params.log_final_poly_len,
@@ -450,4 +471,30 @@ fn dot(b: &mut Builder, powers: &[Ext], values: impl Iterator<Item = Ext>) -> Ex
         });
     }
     sum.unwrap_or_else(|| b.constant(Val::ZERO).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use ferrum_zkvm::FAST_TEST;
+
+    use super::*;
+
+    #[test]
+    fn a_matrix_below_the_final_fri_height_is_refused() {
+        // Heights 2^2 and 2^5 (before the blowup of 2): a final polynomial of 2^4 leaves the first unfolded.
+        let rounds = vec![vec![(2, 3, 1), (5, 4, 2)]];
+        let params = SecurityParams {
+            log_final_poly_len: 4,
+            ..FAST_TEST
+        };
+        assert_eq!(
+            PcsPlan::new(&rounds, &params).err(),
+            Some(PcsPlanError::BelowFinalHeight {
+                log_height: 3,
+                log_final: 5
+            })
+        );
+        assert!(PcsPlan::new(&rounds, &FAST_TEST).is_ok());
+        assert!(PcsPlan::new(&[], &FAST_TEST).is_err());
+    }
 }

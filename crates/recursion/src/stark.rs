@@ -22,7 +22,7 @@ use p3_fri::{
     VerifierTranscript as FriVerifierTranscript,
 };
 use p3_lookup::logup::LogUpGadget;
-use p3_lookup::{InteractionSymbolicBuilder, Kind};
+use p3_lookup::{InteractionSymbolicBuilder, Kind, check_multiplicity_height_bound};
 use p3_matrix::Dimensions;
 use p3_merkle_tree::MerkleTreeMmcs;
 use p3_symmetric::MerkleCap;
@@ -162,7 +162,7 @@ impl StarkShape {
             return Err(shape_err("table count mismatch".into()));
         }
         let gadget = LogUpGadget::new();
-        let mut bus_of_name: Vec<(String, usize)> = Vec::new();
+        let mut bus_of_name: Vec<(String, usize, usize)> = Vec::new();
         let mut num_buses = 0usize;
         let mut max_message_width = 1usize;
         let mut tables = Vec::with_capacity(airs.len());
@@ -193,15 +193,29 @@ impl StarkShape {
                 .try_create_disjoint_domain(1 << (log_n + log_chunks))
                 .ok_or_else(|| shape_err(format!("table {i}: quotient domain too large")))?
                 .split_domains(1 << log_chunks);
+            if !air.public_boundary_io().is_empty() {
+                return Err(shape_err(format!("table {i}: boundary public values")));
+            }
             let mut buses = Vec::with_capacity(lookups.len());
             for l in lookups.iter() {
                 let width = l.elements.iter().map(Vec::len).max().unwrap_or(0);
+                if l.elements.iter().any(|e| e.len() != width) {
+                    return Err(shape_err(format!(
+                        "table {i}: tuples of one lookup differ in width"
+                    )));
+                }
                 max_message_width = max_message_width.max(width);
                 let id = match &l.kind {
-                    Kind::Global(name) => match bus_of_name.iter().find(|(n, _)| n == name) {
-                        Some(&(_, id)) => id,
+                    // Every message on a global bus has one width, or a short one could alias a long one.
+                    Kind::Global(name) => match bus_of_name.iter().find(|(n, _, _)| n == name) {
+                        Some(&(_, id, w)) if w == width => id,
+                        Some(_) => {
+                            return Err(shape_err(format!(
+                                "bus {name}: messages of several widths"
+                            )));
+                        }
                         None => {
-                            bus_of_name.push((name.clone(), num_buses));
+                            bus_of_name.push((name.clone(), num_buses, width));
                             num_buses += 1;
                             num_buses - 1
                         }
@@ -227,6 +241,10 @@ impl StarkShape {
                 constraints: SymbolicConstraints::of(air, layout, lookups),
             });
         }
+        // LogUp: no multiplicity may wrap modulo p (Plonky3's verifier checks the same bound).
+        let heights: Vec<usize> = degree_bits.iter().map(|&b| 1usize << b).collect();
+        check_multiplicity_height_bound(&common.lookups, &heights)
+            .map_err(|e| shape_err(format!("{e:?}")))?;
         let batch_shape = BatchShape {
             trace_widths: tables.iter().map(|t| t.width).collect(),
             public_value_counts: tables.iter().map(|t| t.num_public).collect(),

@@ -328,6 +328,8 @@ impl PcsPlan {
             }
         }
 
+        // Each layer's beta² (the weight of an opening rolled in at that layer), once for all queries.
+        let beta_squares: Vec<Ext> = betas.iter().map(|&beta| b.mul_ext(beta, beta)).collect();
         let half = b.constant(Val::ONE.halve());
         for (q, bits) in indices.iter().enumerate() {
             let query = &p.queries[q];
@@ -416,8 +418,7 @@ impl PcsPlan {
                 folded = b.add_ext(a, c);
                 log_current = log_folded;
                 if let Some(&ro) = reduced.get(&log_folded) {
-                    let beta2 = b.mul_ext(beta, beta);
-                    let t = b.mul_ext(beta2, ro);
+                    let t = b.mul_ext(beta_squares[r], ro);
                     folded = b.add_ext(folded, t);
                 }
             }

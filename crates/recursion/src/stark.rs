@@ -73,7 +73,6 @@ struct Table {
 #[derive(Debug)]
 pub struct StarkShape {
     tables: Vec<Table>,
-    preprocessed_commitment: Option<[Val; 8]>,
     max_message_width: usize,
     num_buses: usize,
     lookup_pow_bits: usize,
@@ -270,10 +269,6 @@ impl StarkShape {
         let pcs = PcsPlan::new(&rounds, params).map_err(|e| shape_err(e.to_string()))?;
         Ok(Self {
             tables,
-            preprocessed_commitment: common
-                .preprocessed
-                .as_ref()
-                .and_then(|g| digest(&g.commitment)),
             max_message_width,
             num_buses,
             lookup_pow_bits: config.lookup_proof_of_work_bits(),
@@ -286,6 +281,11 @@ impl StarkShape {
             pcs,
             params: *params,
         })
+    }
+
+    /// The verifying key's preprocessed commitment (its one digest).
+    fn preprocessed_commitment(&self) -> Option<[Val; 8]> {
+        self.preprocessed_cap.as_ref().and_then(digest)
     }
 
     fn has_lookups(&self) -> bool {
@@ -813,7 +813,7 @@ impl StarkShape {
             commitment: p.quotient_commitment,
             matrices: quotient,
         });
-        if let Some(c) = self.preprocessed_commitment {
+        if let Some(c) = self.preprocessed_commitment() {
             let matrices = self
                 .matrix_to_instance
                 .iter()
@@ -876,7 +876,7 @@ impl StarkShape {
         for pv in &p.public_values {
             ch.observe_slice(b, pv);
         }
-        if let Some(c) = self.preprocessed_commitment {
+        if let Some(c) = self.preprocessed_commitment() {
             let c = c.map(|v| b.constant(v));
             ch.observe_slice(b, &c);
         }
@@ -926,8 +926,12 @@ impl StarkShape {
             None => Vec::new(),
         };
 
+        // Tables of one size share their selectors at zeta.
+        let mut selectors = std::collections::BTreeMap::new();
         for (i, (t, o)) in self.tables.iter().zip(&p.opened).enumerate() {
-            let (first, last, transition, z_h) = crate::constraints::selectors(b, zeta, t.log_n);
+            let (first, last, transition, z_h) = *selectors
+                .entry(t.log_n)
+                .or_insert_with(|| crate::constraints::selectors(b, zeta, t.log_n));
             let quotient = self.quotient_at(b, t, &o.quotient_chunks, zeta);
             let perm_ext = |b: &mut Builder, flat: &[Ext]| -> Vec<Ext> {
                 flat.chunks_exact(4)

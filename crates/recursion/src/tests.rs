@@ -312,6 +312,8 @@ fn every_column_family_is_constrained() {
         (4, 17 + 2, "swap left output"),
         (4, 25 + 6, "swap right output"),
         (4, 33 + 17, "swap output of the second row"),
+        (4, 2 * 33, "swap bit of a padding row"),
+        (4, 2 * 33 + 17, "swap output of a padding row"),
         (5, 0, "published value"),
         (5, 1, "second published value"),
     ];

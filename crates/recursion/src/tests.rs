@@ -312,7 +312,6 @@ fn every_column_family_is_constrained() {
         (4, 17 + 2, "swap left output"),
         (4, 25 + 6, "swap right output"),
         (4, 33 + 17, "swap output of the second row"),
-        (4, 2 * 33, "swap bit of a padding row"),
         (4, 2 * 33 + 17, "swap output of a padding row"),
         (5, 0, "published value"),
         (5, 1, "second published value"),
@@ -322,6 +321,13 @@ fn every_column_family_is_constrained() {
             mains[table].values[col] += Val::ONE
         });
     }
+    // A padding row may hold any boolean bit (it reads and writes nothing), never another value.
+    assert_forgery_fails(
+        &program,
+        &input,
+        "non-boolean swap bit of a padding row",
+        &mut |mains, _| mains[4].values[2 * 33] += Val::TWO,
+    );
     assert_forgery_fails(&program, &input, "public value alone", &mut |_, pvs| {
         pvs[1] += Val::ONE
     });
